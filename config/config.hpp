@@ -1,0 +1,99 @@
+// Typed, validated, immutable configuration of llmroute (loaded once, shared as shared_ptr<const Config>).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmroute::config {
+
+using Millis = std::chrono::milliseconds;
+
+/// The wire format a backend speaks.
+enum class BackendKind { openai, anthropic, openai_responses };
+/// Where a backend runs: on the co-op's own box or at a paid provider.
+enum class Location { local, cloud };
+enum class Scheme { http, https };
+
+std::string_view to_string(BackendKind kind);
+std::string_view to_string(Location location);
+
+/// Prices per million tokens in the config's currency.
+struct Price {
+  double input = 0;
+  double output = 0;
+  double cache_read = 0;
+  double cache_write = 0;
+};
+
+/// A model served by a backend, under the name clients and the route table use.
+struct ModelConfig {
+  std::string name;           ///< client-visible name, unique across the config
+  std::string upstream_name;  ///< the id sent to the backend (defaults to name)
+  std::uint32_t context_tokens = 32768;
+  bool tools = true;
+  bool vision = false;
+  std::optional<Price> price;  ///< unset: local models cost their busy time, cloud models cost 0
+};
+
+struct BackendConfig {
+  std::string name;
+  BackendKind kind = BackendKind::openai;
+  Location location = Location::local;
+  std::string url;  ///< as written, e.g. http://127.0.0.1:11434/v1
+  Scheme scheme = Scheme::http;
+  std::string host;
+  std::uint16_t port = 0;
+  std::string base_path;    ///< path prefix without trailing slash, e.g. "/v1"
+  std::string api_key_env;  ///< environment variable holding the key; empty = none
+  bool verify_tls = true;
+  std::uint32_t max_idle_connections = 64;
+  std::string health_path = "/models";  ///< relative to base_path; probed by active health checks
+  std::vector<ModelConfig> models;
+};
+
+struct Timeouts {
+  Millis client_read{30'000};           ///< whole request (headers + body) from the client
+  Millis upstream_connect{5'000};
+  Millis upstream_first_byte{600'000};  ///< llama-server queues without sending headers until a slot frees
+  Millis upstream_idle{120'000};        ///< between two reads of a streamed answer
+  Millis total{1'800'000};
+  Millis shutdown_grace{30'000};
+};
+
+struct ServerConfig {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::uint64_t max_body_bytes = 32ull << 20;
+  std::uint32_t max_header_bytes = 64u << 10;
+  Timeouts timeouts;
+};
+
+/// A reference to one model of one backend, written `backend/model` in the config.
+struct ModelRef {
+  std::size_t backend = 0;  ///< index into Config::backends
+  std::size_t model = 0;    ///< index into BackendConfig::models
+  bool operator==(const ModelRef&) const = default;
+};
+
+struct Config {
+  std::string source_path;
+  ServerConfig server;
+  std::vector<BackendConfig> backends;
+  std::string currency = "USD";
+  /// Where a request goes when its model is not a configured model name (until a router decides).
+  ModelRef default_model;
+
+  /// Finds a model by its client-visible name.
+  std::optional<ModelRef> find_model(std::string_view name) const;
+  const BackendConfig& backend(ModelRef ref) const { return backends[ref.backend]; }
+  const ModelConfig& model(ModelRef ref) const { return backends[ref.backend].models[ref.model]; }
+};
+
+using ConfigPtr = std::shared_ptr<const Config>;
+
+}  // namespace llmroute::config

@@ -1,0 +1,1 @@
+// placeholder so the policies library has a translation unit until its first file lands.

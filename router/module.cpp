@@ -1,0 +1,1 @@
+// placeholder so the router library has a translation unit until its first file lands.

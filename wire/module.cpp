@@ -1,0 +1,1 @@
+// placeholder so the wire library has a translation unit until its first file lands.

@@ -1,0 +1,214 @@
+// The config file's grammar: one function per section, each strict about its keys.
+#include "config/config_loader.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace llmroute::config {
+
+namespace {
+
+std::pair<std::string, std::uint16_t> parse_listen(const NodeAt& at) {
+  const std::string s = at.as_string();
+  const auto colon = s.rfind(':');
+  unsigned port = 0;
+  if (colon == std::string::npos) at.fail("expected HOST:PORT, found '" + s + "'");
+  auto [end, ec] = std::from_chars(s.data() + colon + 1, s.data() + s.size(), port);
+  if (ec != std::errc{} || end != s.data() + s.size() || port > 65535)
+    at.fail("expected HOST:PORT with a port from 0 to 65535, found '" + s + "'");
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host.empty() ? "127.0.0.1" : host, static_cast<std::uint16_t>(port)};
+}
+
+Timeouts load_timeouts(Section s) {
+  Timeouts t;
+  if (auto v = s.optional("client_read")) t.client_read = v->as_duration();
+  if (auto v = s.optional("upstream_connect")) t.upstream_connect = v->as_duration();
+  if (auto v = s.optional("upstream_first_byte")) t.upstream_first_byte = v->as_duration();
+  if (auto v = s.optional("upstream_idle")) t.upstream_idle = v->as_duration();
+  if (auto v = s.optional("total")) t.total = v->as_duration();
+  if (auto v = s.optional("shutdown_grace")) t.shutdown_grace = v->as_duration();
+  s.finish();
+  return t;
+}
+
+ServerConfig load_server(Section s) {
+  ServerConfig server;
+  if (auto v = s.optional("listen")) std::tie(server.listen_host, server.listen_port) = parse_listen(*v);
+  if (auto v = s.optional("max_body_bytes")) server.max_body_bytes = v->as_size();
+  if (auto v = s.optional("max_header_bytes")) {
+    const auto size = v->as_size();
+    if (size < 1024 || size > (16u << 20)) v->fail("must be between 1KiB and 16MiB");
+    server.max_header_bytes = static_cast<std::uint32_t>(size);
+  }
+  if (auto v = s.optional("timeouts")) server.timeouts = load_timeouts(Section(*v));
+  s.finish();
+  return server;
+}
+
+Price load_price(Section s) {
+  Price p;
+  if (auto v = s.optional("input")) p.input = v->as_double(0);
+  if (auto v = s.optional("output")) p.output = v->as_double(0);
+  if (auto v = s.optional("cache_read")) p.cache_read = v->as_double(0);
+  if (auto v = s.optional("cache_write")) p.cache_write = v->as_double(0);
+  s.finish();
+  return p;
+}
+
+ModelConfig load_model(const NodeAt& at) {
+  ModelConfig m;
+  if (at.node.IsScalar()) {  // shorthand: `models: [qwen3-coder]`
+    m.name = m.upstream_name = at.as_string();
+    return m;
+  }
+  Section s(at);
+  m.name = s.required("name").as_string();
+  m.upstream_name = m.name;
+  if (auto v = s.optional("upstream_name")) m.upstream_name = v->as_string();
+  if (auto v = s.optional("context_tokens")) m.context_tokens = static_cast<std::uint32_t>(v->as_int(256, 100'000'000));
+  if (auto v = s.optional("tools")) m.tools = v->as_bool();
+  if (auto v = s.optional("vision")) m.vision = v->as_bool();
+  if (auto v = s.optional("price")) m.price = load_price(Section(*v));
+  s.finish();
+  if (m.name.empty()) at.fail("name must not be empty");
+  return m;
+}
+
+BackendConfig load_backend(Section s) {
+  BackendConfig b;
+  b.name = s.required("name").as_string();
+  if (b.name.empty() || b.name.find('/') != std::string::npos)
+    s.required("name").fail("a backend name must be non-empty and contain no '/'");
+  if (auto v = s.optional("kind"))
+    b.kind = static_cast<BackendKind>(v->as_choice({"openai", "anthropic", "openai-responses"}));
+  if (auto v = s.optional("location")) b.location = static_cast<Location>(v->as_choice({"local", "cloud"}));
+  const NodeAt url = s.required("url");
+  b.url = url.as_string();
+  if (std::string error = parse_backend_url(b); !error.empty()) url.fail(error);
+  if (auto v = s.optional("api_key_env")) b.api_key_env = v->as_string();
+  if (auto v = s.optional("verify_tls")) b.verify_tls = v->as_bool();
+  if (auto v = s.optional("max_idle_connections"))
+    b.max_idle_connections = static_cast<std::uint32_t>(v->as_int(0, 100'000));
+  if (auto v = s.optional("health_path")) b.health_path = v->as_string();
+  const NodeAt models = s.required("models");
+  for (const NodeAt& item : sequence_items(models)) b.models.push_back(load_model(item));
+  if (b.models.empty()) models.fail("a backend needs at least one model");
+  s.finish();
+  return b;
+}
+
+ModelRef resolve_model_ref(const Config& config, const NodeAt& at) {
+  const std::string ref = at.as_string();
+  const auto slash = ref.find('/');
+  if (slash == std::string::npos) {
+    if (auto found = config.find_model(ref)) return *found;
+    at.fail("no model named '" + ref + "' (write backend/model or a configured model name)");
+  }
+  const std::string backend = ref.substr(0, slash), model = ref.substr(slash + 1);
+  for (std::size_t b = 0; b < config.backends.size(); ++b) {
+    if (config.backends[b].name != backend) continue;
+    for (std::size_t m = 0; m < config.backends[b].models.size(); ++m)
+      if (config.backends[b].models[m].name == model) return ModelRef{b, m};
+    at.fail("backend '" + backend + "' has no model '" + model + "'");
+  }
+  at.fail("no backend named '" + backend + "'");
+}
+
+void load_routing(Config& config, Section s) {
+  config.default_model = resolve_model_ref(config, s.required("default"));
+  s.finish();
+}
+
+ConfigPtr load(const YAML::Node& root, const std::string& name) {
+  auto config = std::make_shared<Config>();
+  config->source_path = name;
+  const NodeAt top{&config->source_path, "", root};
+  if (root.IsNull()) top.fail("the file is empty");
+  Section s(top);
+  if (auto v = s.optional("server")) config->server = load_server(Section(*v));
+  if (auto v = s.optional("currency")) config->currency = v->as_string();
+  const NodeAt backends = s.required("backends");
+  std::set<std::string> backend_names, model_names;
+  for (const NodeAt& item : sequence_items(backends)) {
+    BackendConfig b = load_backend(Section(item));
+    if (!backend_names.insert(b.name).second) item.fail("duplicate backend name '" + b.name + "'");
+    for (const auto& m : b.models)
+      if (!model_names.insert(m.name).second) item.fail("model name '" + m.name + "' is used by two backends");
+    config->backends.push_back(std::move(b));
+  }
+  if (config->backends.empty()) backends.fail("at least one backend is needed");
+  if (auto v = s.optional("routing")) load_routing(*config, Section(*v));
+  s.finish();
+  return config;
+}
+
+}  // namespace
+
+std::string parse_backend_url(BackendConfig& b) {
+  std::string_view rest = b.url;
+  if (rest.starts_with("http://")) {
+    b.scheme = Scheme::http;
+    rest.remove_prefix(7);
+  } else if (rest.starts_with("https://")) {
+    b.scheme = Scheme::https;
+    rest.remove_prefix(8);
+  } else {
+    return "expected a URL starting with http:// or https://, found '" + b.url + "'";
+  }
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  b.base_path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
+  while (!b.base_path.empty() && b.base_path.back() == '/') b.base_path.pop_back();
+  unsigned port = b.scheme == Scheme::https ? 443 : 80;
+  if (authority.starts_with('[')) {  // [::1]:8080
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return "unterminated IPv6 address in '" + b.url + "'";
+    b.host = std::string(authority.substr(1, close - 1));
+    authority.remove_prefix(close + 1);
+    if (!authority.empty() && authority.front() != ':') return "unexpected text after the IPv6 address in '" + b.url + "'";
+    if (!authority.empty()) authority.remove_prefix(1);
+    else authority = {};
+    if (!authority.empty()) {
+      auto [end, ec] = std::from_chars(authority.data(), authority.data() + authority.size(), port);
+      if (ec != std::errc{} || end != authority.data() + authority.size() || port == 0 || port > 65535)
+        return "bad port in '" + b.url + "'";
+    }
+  } else {
+    const auto colon = authority.find(':');
+    b.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      const std::string_view p = authority.substr(colon + 1);
+      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+      if (ec != std::errc{} || end != p.data() + p.size() || port == 0 || port > 65535)
+        return "bad port in '" + b.url + "'";
+    }
+  }
+  if (b.host.empty()) return "no host in '" + b.url + "'";
+  b.port = static_cast<std::uint16_t>(port);
+  return {};
+}
+
+ConfigPtr load_config_text(const std::string& text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                      ": (yaml): " + e.msg);
+  }
+  return load(root, name);
+}
+
+ConfigPtr load_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_config_text(text.str(), path);
+}
+
+}  // namespace llmroute::config

@@ -1,0 +1,21 @@
+// Loads and validates a config file into an immutable Config (throws ConfigError at startup only).
+#pragma once
+
+#include "config/config.hpp"
+#include "config/yaml_section.hpp"
+
+#include <string>
+
+namespace llmroute::config {
+
+/// Parses, type-checks and validates `path`. Throws ConfigError (`file:line:col: key.path: what`).
+ConfigPtr load_config_file(const std::string& path);
+
+/// The same from text already in memory; `name` is used in error messages.
+ConfigPtr load_config_text(const std::string& text, const std::string& name);
+
+/// Splits "http(s)://host:port/base" into the backend's scheme, host, port and base path.
+/// Returns an error message, or empty on success.
+std::string parse_backend_url(BackendConfig& backend);
+
+}  // namespace llmroute::config

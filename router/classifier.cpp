@@ -1,0 +1,384 @@
+// The rule classifier: strict loading of rules.yaml, explicit client signals, then weighted rules.
+#include "router/classifier.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace llmroute::router {
+
+namespace {
+
+// Where a YAML node sits, for startup errors formatted "source:line:col: key.path: what".
+struct At {
+  std::string_view source;
+  std::string path;
+  YAML::Node node;
+
+  [[noreturn]] void fail(std::string_view what) const {
+    YAML::Mark mark = node.Mark();
+    std::ostringstream out;
+    out << source << ':' << (mark.line + 1) << ':' << (mark.column + 1) << ": " << path << ": " << what;
+    throw std::runtime_error(out.str());
+  }
+  At child(std::string_view key) const { return At{source, path.empty() ? std::string(key) : path + "." + std::string(key), node[std::string(key)]}; }
+  At item(std::size_t index, const YAML::Node& value) const {
+    return At{source, path + "[" + std::to_string(index) + "]", value};
+  }
+
+  std::string as_string() const {
+    if (!node.IsScalar()) fail("expected a string");
+    return node.as<std::string>();
+  }
+  double as_double() const {
+    if (!node.IsScalar()) fail("expected a number");
+    try {
+      return node.as<double>();
+    } catch (const YAML::Exception&) {
+      fail("expected a number, got '" + node.as<std::string>() + "'");
+    }
+  }
+  std::vector<std::string> as_strings() const {
+    if (!node.IsSequence()) fail("expected a list of strings");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(item(i, node[i]).as_string());
+    return out;
+  }
+  // Rejects keys outside `known`, naming the first stray one.
+  void only_keys(std::initializer_list<std::string_view> known) const {
+    if (!node.IsMap()) fail("expected a mapping");
+    for (const auto& entry : node) {
+      std::string key = entry.first.as<std::string>();
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        At{source, path.empty() ? key : path + "." + key, entry.first}.fail("unknown key");
+      }
+    }
+  }
+};
+
+struct FeatureName {
+  std::string_view name;
+  RuleClassifier::Feature feature;
+};
+constexpr std::array kFeatureNames = {
+    FeatureName{"tracebacks", RuleClassifier::Feature::tracebacks},
+    FeatureName{"code_fences", RuleClassifier::Feature::code_fences},
+    FeatureName{"diff_markers", RuleClassifier::Feature::diff_markers},
+    FeatureName{"file_paths", RuleClassifier::Feature::file_paths},
+    FeatureName{"code_lines", RuleClassifier::Feature::code_lines},
+    FeatureName{"prompt_chars", RuleClassifier::Feature::prompt_chars},
+    FeatureName{"prompt_lines", RuleClassifier::Feature::prompt_lines},
+    FeatureName{"tool_count", RuleClassifier::Feature::tool_count},
+    FeatureName{"messages", RuleClassifier::Feature::messages},
+    FeatureName{"user_messages", RuleClassifier::Feature::user_messages},
+    FeatureName{"tool_results", RuleClassifier::Feature::tool_results},
+    FeatureName{"content_tokens", RuleClassifier::Feature::content_tokens},
+    FeatureName{"has_images", RuleClassifier::Feature::has_images},
+};
+
+struct SignalName {
+  std::string_view name;
+  RuleClassifier::Signal signal;
+};
+constexpr std::array kSignalNames = {
+    SignalName{"title_generation", RuleClassifier::Signal::title_generation},
+    SignalName{"compaction", RuleClassifier::Signal::compaction},
+    SignalName{"side_request", RuleClassifier::Signal::side_request},
+    SignalName{"commit_instruction", RuleClassifier::Signal::commit_instruction},
+};
+
+constexpr std::array kClientKinds = {
+    ClientKind::unknown,      ClientKind::claude_code, ClientKind::codex,      ClientKind::qwen_code,
+    ClientKind::continue_dev, ClientKind::aider,       ClientKind::openai_sdk, ClientKind::anthropic_sdk,
+};
+
+double feature_value(const RequestFeatures& f, RuleClassifier::Feature feature) {
+  using F = RuleClassifier::Feature;
+  switch (feature) {
+    case F::tracebacks: return f.prompt_stats.tracebacks;
+    case F::code_fences: return f.prompt_stats.code_fences;
+    case F::diff_markers: return f.prompt_stats.diff_markers;
+    case F::file_paths: return f.prompt_stats.file_paths;
+    case F::code_lines: return f.prompt_stats.code_lines;
+    case F::prompt_chars: return static_cast<double>(f.prompt_chars);
+    case F::prompt_lines: return f.prompt_stats.lines;
+    case F::tool_count: return f.tool_count;
+    case F::messages: return f.message_count;
+    case F::user_messages: return f.user_messages;
+    case F::tool_results: return f.tool_results;
+    case F::content_tokens: return f.content_tokens;
+    case F::has_images: return f.has_images ? 1 : 0;
+  }
+  return 0;
+}
+
+std::size_t index_of(TaskKind kind) {
+  for (std::size_t i = 0; i < kAllTaskKinds.size(); ++i) {
+    if (kAllTaskKinds[i] == kind) return i;
+  }
+  return 0;
+}
+
+TaskKind parse_kind_at(const At& at, std::string_view name) {
+  auto kind = parse_task_kind(name);
+  if (!kind) at.fail("unknown task kind '" + std::string(name) + "'");
+  return *kind;
+}
+
+std::vector<std::uint32_t> add_keywords(KeywordMatcher& matcher, const At& at) {
+  std::vector<std::uint32_t> ids;
+  for (const std::string& word : at.as_strings()) {
+    bool lowercase = std::none_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    std::string_view core = word;
+    while (!core.empty() && core.front() == '*') core.remove_prefix(1);
+    while (!core.empty() && core.back() == '*') core.remove_suffix(1);
+    if (core.empty()) at.fail("empty keyword");
+    if (!lowercase) at.fail("keyword '" + word + "' must be lowercase (prompts are matched lowercased)");
+    ids.push_back(matcher.add(word));
+  }
+  return ids;
+}
+
+Classification signalled(TaskKind kind, std::string rule, double confidence = 0.97) {
+  return Classification{kind, confidence, std::move(rule)};
+}
+
+}  // namespace
+
+struct RuleClassifier::Scored {
+  std::array<double, kAllTaskKinds.size()> score{};
+  std::array<double, kAllTaskKinds.size()> best_rule_weight{};
+  std::array<const Rule*, kAllTaskKinds.size()> best_rule{};
+};
+
+RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string_view source_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::ParserException& e) {
+    std::ostringstream out;
+    out << source_name << ':' << (e.mark.line + 1) << ':' << (e.mark.column + 1) << ": (document): " << e.msg;
+    throw std::runtime_error(out.str());
+  }
+  At top{source_name, "", root};
+  top.only_keys({"long_context_tokens", "min_score", "fallback", "signals", "rules"});
+
+  RuleClassifier c;
+  if (root["long_context_tokens"]) {
+    double tokens = top.child("long_context_tokens").as_double();
+    if (tokens < 1 || tokens > 10'000'000) top.child("long_context_tokens").fail("must be between 1 and 10000000");
+    c.long_context_tokens_ = static_cast<std::uint32_t>(tokens);
+  }
+  if (root["min_score"]) c.min_score_ = top.child("min_score").as_double();
+  if (root["fallback"]) {
+    At fallback = top.child("fallback");
+    c.fallback_ = parse_kind_at(fallback, fallback.as_string());
+  }
+
+  At signals = top.child("signals");
+  if (!signals.node) top.fail("missing key 'signals'");
+  signals.only_keys({"title_generation", "compaction", "side_request", "commit_instruction"});
+  for (const SignalName& s : kSignalNames) {
+    At list = signals.child(s.name);
+    if (!list.node) signals.fail("missing key '" + std::string(s.name) + "'");
+    for (std::uint32_t id : add_keywords(c.signal_phrases_, list)) {
+      (void)id;
+      c.signal_of_phrase_.push_back(s.signal);
+    }
+  }
+
+  At rules = top.child("rules");
+  if (!rules.node || !rules.node.IsMap()) top.fail("missing mapping 'rules' (task kind -> list of rules)");
+  for (const auto& entry : rules.node) {
+    std::string kind_name = entry.first.as<std::string>();
+    At kind_at{source_name, "rules." + kind_name, entry.second};
+    TaskKind kind = parse_kind_at(At{source_name, "rules." + kind_name, entry.first}, kind_name);
+    if (!entry.second.IsSequence()) kind_at.fail("expected a list of rules");
+    for (std::size_t i = 0; i < entry.second.size(); ++i) {
+      At rule_at = kind_at.item(i, entry.second[i]);
+      rule_at.only_keys({"name", "weight", "any", "none", "max_hits", "within", "feature", "min", "max", "features",
+                         "clients"});
+      Rule rule;
+      rule.kind = kind;
+      if (!rule_at.node["name"]) rule_at.fail("missing key 'name'");
+      rule.name = kind_name + "/" + rule_at.child("name").as_string();
+      if (!rule_at.node["weight"]) rule_at.fail("missing key 'weight'");
+      rule.weight = rule_at.child("weight").as_double();
+      if (rule_at.node["any"]) rule.any = add_keywords(c.keywords_, rule_at.child("any"));
+      if (rule_at.node["none"]) rule.none = add_keywords(c.keywords_, rule_at.child("none"));
+      if (rule_at.node["max_hits"]) {
+        double hits = rule_at.child("max_hits").as_double();
+        if (hits < 1) rule_at.child("max_hits").fail("must be at least 1");
+        rule.max_hits = static_cast<std::uint32_t>(hits);
+      }
+      if (rule_at.node["within"]) {
+        double within = rule_at.child("within").as_double();
+        if (within < 1) rule_at.child("within").fail("must be at least 1 (bytes from the start of the prompt)");
+        rule.within = static_cast<std::uint32_t>(within);
+      }
+      auto add_range = [&rule](const At& at) {
+        at.only_keys({"feature", "min", "max"});
+        std::string name = at.child("feature").as_string();
+        auto found = std::find_if(kFeatureNames.begin(), kFeatureNames.end(),
+                                  [&](const FeatureName& f) { return f.name == name; });
+        if (found == kFeatureNames.end()) at.child("feature").fail("unknown feature '" + name + "'");
+        Rule::Range range{found->feature};
+        if (at.node["min"]) range.min = at.child("min").as_double();
+        if (at.node["max"]) range.max = at.child("max").as_double();
+        rule.ranges.push_back(range);
+      };
+      if (rule_at.node["feature"]) {
+        YAML::Node single;
+        single["feature"] = rule_at.node["feature"];
+        if (rule_at.node["min"]) single["min"] = rule_at.node["min"];
+        if (rule_at.node["max"]) single["max"] = rule_at.node["max"];
+        add_range(At{source_name, rule_at.path, single});
+      } else if (rule_at.node["min"] || rule_at.node["max"]) {
+        rule_at.fail("'min'/'max' need a 'feature'");
+      }
+      if (rule_at.node["features"]) {
+        At list = rule_at.child("features");
+        if (!list.node.IsSequence()) list.fail("expected a list of {feature, min, max}");
+        for (std::size_t k = 0; k < list.node.size(); ++k) add_range(list.item(k, list.node[k]));
+      }
+      if (rule_at.node["clients"]) {
+        At clients = rule_at.child("clients");
+        for (const std::string& name : clients.as_strings()) {
+          auto found = std::find_if(kClientKinds.begin(), kClientKinds.end(),
+                                    [&](ClientKind k) { return to_string(k) == name; });
+          if (found == kClientKinds.end()) clients.fail("unknown client '" + name + "'");
+          rule.clients.push_back(*found);
+        }
+      }
+      if (rule.any.empty() && rule.ranges.empty()) rule_at.fail("a rule needs 'any' keywords or a 'feature' test");
+      c.rules_.push_back(std::move(rule));
+    }
+  }
+  c.keywords_.build();
+  c.signal_phrases_.build();
+  return c;
+}
+
+RuleClassifier RuleClassifier::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot read the rules file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return from_yaml(text.str(), path);
+}
+
+bool RuleClassifier::signal_in(Signal signal, const std::vector<std::uint32_t>& found) const {
+  for (std::size_t id = 0; id < found.size(); ++id) {
+    if (found[id] != KeywordMatcher::kNotFound && signal_of_phrase_[id] == signal) return true;
+  }
+  return false;
+}
+
+RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, const std::string& lowercase_prompt) const {
+  Scored scored;
+  std::vector<std::uint32_t> found;
+  keywords_.find(lowercase_prompt, found);
+  for (const Rule& rule : rules_) {
+    if (!rule.clients.empty() && std::find(rule.clients.begin(), rule.clients.end(), features.client) == rule.clients.end()) {
+      continue;
+    }
+    std::uint32_t hits = 1;
+    if (!rule.any.empty()) {
+      hits = 0;
+      for (std::uint32_t id : rule.any) {
+        if (found[id] != KeywordMatcher::kNotFound && (rule.within == 0 || found[id] < rule.within)) ++hits;
+      }
+      if (hits == 0) continue;
+    }
+    bool excluded = std::any_of(rule.none.begin(), rule.none.end(),
+                                [&](std::uint32_t id) { return found[id] != KeywordMatcher::kNotFound; });
+    if (excluded) continue;
+    bool in_range = std::all_of(rule.ranges.begin(), rule.ranges.end(), [&](const Rule::Range& r) {
+      double v = feature_value(features, r.feature);
+      return v >= r.min && v <= r.max;
+    });
+    if (!in_range) continue;
+    double add = rule.weight * std::min(hits, rule.max_hits);
+    std::size_t k = index_of(rule.kind);
+    scored.score[k] += add;
+    if (add > scored.best_rule_weight[k]) {
+      scored.best_rule_weight[k] = add;
+      scored.best_rule[k] = &rule;
+    }
+  }
+  return scored;
+}
+
+std::array<double, kAllTaskKinds.size()> RuleClassifier::scores(const RequestFeatures& features) const {
+  return score(features, ascii_lower(features.prompt)).score;
+}
+
+Classification RuleClassifier::classify(const RequestFeatures& f) const {
+  // 1. Requests the client makes on its own: they are background whatever they contain.
+  if (f.wire == WireFormat::count_tokens) return signalled(TaskKind::background, "signal/count-tokens-endpoint", 1.0);
+  if (f.wire == WireFormat::responses_compact) return signalled(TaskKind::background, "signal/codex-remote-compaction", 1.0);
+  if (f.subagent == "compact" || f.subagent == "memory_consolidation") {
+    return signalled(TaskKind::background, "signal/codex-subagent-" + f.subagent, 0.99);
+  }
+  if (f.codex_request_kind.find("compact") != std::string::npos ||
+      f.codex_request_kind.find("memor") != std::string::npos || f.codex_request_kind == "title") {
+    return signalled(TaskKind::background, "signal/codex-request-kind-" + f.codex_request_kind, 0.99);
+  }
+  if (f.max_tokens && *f.max_tokens <= 1) return signalled(TaskKind::background, "signal/probe-max-tokens-1", 0.99);
+  std::string lower_prompt = ascii_lower(f.prompt);
+  if (lower_prompt == "warmup" || lower_prompt == "quota") return signalled(TaskKind::background, "signal/warmup-or-quota-probe", 0.99);
+
+  std::vector<std::uint32_t> in_system;
+  std::vector<std::uint32_t> in_prompt;
+  signal_phrases_.find(ascii_lower(f.system_text), in_system);
+  signal_phrases_.find(lower_prompt, in_prompt);
+  if (signal_in(Signal::compaction, in_prompt) || signal_in(Signal::compaction, in_system)) {
+    return signalled(TaskKind::background, "signal/compaction-prompt");
+  }
+  if (f.tool_count == 0 && (signal_in(Signal::title_generation, in_system) || signal_in(Signal::title_generation, in_prompt))) {
+    return signalled(TaskKind::background, "signal/title-generation");
+  }
+  if (f.client == ClientKind::claude_code && f.json_schema_output && f.tool_count == 0) {
+    return signalled(TaskKind::background, "signal/claude-code-structured-side-request", 0.9);
+  }
+  if (signal_in(Signal::side_request, in_system) || (f.tool_count == 0 && signal_in(Signal::side_request, in_prompt))) {
+    return signalled(TaskKind::background, "signal/client-side-request", 0.9);
+  }
+
+  // 2. Too much content for a small local context window, whatever the task.
+  if (f.content_tokens >= long_context_tokens_) {
+    return signalled(TaskKind::long_context, "signal/content-tokens>=" + std::to_string(long_context_tokens_), 0.95);
+  }
+
+  // 3. Tasks a client names itself.
+  if (f.wire == WireFormat::completions || f.fill_in_middle) {
+    return signalled(TaskKind::autocomplete, f.fill_in_middle ? "signal/fill-in-the-middle" : "signal/completions-endpoint", 0.99);
+  }
+  if (signal_in(Signal::commit_instruction, in_system)) {
+    return signalled(TaskKind::commit_message, "signal/commit-message-system-prompt");
+  }
+  if (f.subagent == "review") return signalled(TaskKind::code_review, "signal/codex-subagent-review");
+
+  // 4. Weighted evidence from the prompt.
+  Scored scored = score(f, lower_prompt);
+  std::size_t best = 0;
+  for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) {
+    if (scored.score[k] > scored.score[best]) best = k;
+  }
+  std::size_t second = best == 0 ? 1 : 0;
+  for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) {
+    if (k != best && scored.score[k] > scored.score[second]) second = k;
+  }
+  double top = scored.score[best];
+  if (top < min_score_ || scored.best_rule[best] == nullptr) {
+    return Classification{fallback_, 0.3, "fallback/" + std::string(to_string(fallback_))};
+  }
+  double runner_up = std::max(0.0, scored.score[second]);
+  double confidence = std::clamp(top / (top + runner_up + 1.0), 0.3, 0.95);
+  return Classification{kAllTaskKinds[best], confidence, scored.best_rule[best]->name};
+}
+
+}  // namespace llmroute::router

@@ -1,0 +1,104 @@
+// Task classification: the Classifier interface and the rule-based implementation driven by rules.yaml.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "router/keyword_matcher.hpp"
+#include "router/request_features.hpp"
+#include "router/task_kind.hpp"
+
+namespace llmroute::router {
+
+/// The verdict on one request.
+struct Classification {
+  TaskKind kind = TaskKind::simple_coding;
+  double confidence = 0;  ///< 0..1; explicit client signals are near 1, weak keyword evidence near 0.3
+  std::string rule;       ///< which signal or rule decided, e.g. "signal/aider-commit" or "debugging/traceback"
+};
+
+/// Decides the task of a request from its features. Pure: no I/O, no state between calls.
+class Classifier {
+ public:
+  virtual ~Classifier() = default;
+  virtual Classification classify(const RequestFeatures& features) const = 0;
+};
+
+/// Classifies by explicit client signals first (title generation, compaction, probes, count_tokens,
+/// Codex subagent headers, commit-message prompts), then the long-context threshold, then weighted
+/// keyword and structure rules over the user's prompt. Immutable after loading; thread-safe.
+class RuleClassifier final : public Classifier {
+ public:
+  /// Compiles rules from YAML text. Throws std::runtime_error formatted
+  /// "source:line:col: key.path: what is wrong" on any error (startup only).
+  static RuleClassifier from_yaml(std::string_view yaml_text, std::string_view source_name);
+
+  /// Reads and compiles a rules file (startup only; same errors as from_yaml, or "path: cannot read").
+  static RuleClassifier from_file(const std::string& path);
+
+  Classification classify(const RequestFeatures& features) const override;
+
+  /// The weighted score of each kind for a request's prompt (indexed like kAllTaskKinds).
+  std::array<double, kAllTaskKinds.size()> scores(const RequestFeatures& features) const;
+
+  std::uint32_t long_context_tokens() const { return long_context_tokens_; }
+
+  /// Numeric request features a rule may test, by their YAML names.
+  enum class Feature {
+    tracebacks,
+    code_fences,
+    diff_markers,
+    file_paths,
+    code_lines,
+    prompt_chars,
+    prompt_lines,
+    tool_count,
+    messages,
+    user_messages,
+    tool_results,
+    content_tokens,
+    has_images,
+  };
+
+  /// One weighted rule: all its conditions must hold; it then adds weight × min(hits, max_hits).
+  struct Rule {
+    std::string name;
+    TaskKind kind = TaskKind::simple_coding;
+    double weight = 0;
+    std::vector<std::uint32_t> any;   ///< keyword ids; at least one must match (if not empty)
+    std::vector<std::uint32_t> none;  ///< keyword ids; none may match
+    std::uint32_t max_hits = 1;
+    std::uint32_t within = 0;  ///< if set, a keyword of `any` must start in the first `within` bytes
+    struct Range {
+      Feature feature;
+      double min = -std::numeric_limits<double>::infinity();
+      double max = std::numeric_limits<double>::infinity();
+    };
+    std::vector<Range> ranges;
+    std::vector<ClientKind> clients;  ///< if not empty, only for these clients
+  };
+
+  /// Phrase lists behind the explicit signals.
+  enum class Signal { title_generation, compaction, side_request, commit_instruction };
+
+ private:
+  RuleClassifier() = default;
+
+  struct Scored;
+  Scored score(const RequestFeatures& features, const std::string& lowercase_prompt) const;
+  bool signal_in(Signal signal, const std::vector<std::uint32_t>& found) const;
+
+  std::uint32_t long_context_tokens_ = 25000;
+  double min_score_ = 1.0;
+  TaskKind fallback_ = TaskKind::simple_coding;
+  KeywordMatcher keywords_;
+  std::vector<Rule> rules_;
+  KeywordMatcher signal_phrases_;
+  std::vector<Signal> signal_of_phrase_;
+};
+
+}  // namespace llmroute::router

@@ -1,0 +1,396 @@
+// `llmroute classify`: reads bodies, prints {"task","confidence","rule"}; evaluates a labelled set.
+#include "router/classify_command.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "router/classifier.hpp"
+#include "router/request_features.hpp"
+
+namespace llmroute::router {
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: llmroute classify [options] [FILE|-]
+Classifies one request body (a file, or standard input with '-' or no FILE) and prints
+{"task":...,"confidence":...,"rule":...}.
+
+options:
+  --rules FILE       classifier rules (default: $LLMROUTE_RULES, ./router/rules.yaml, or the shipped file)
+  --path P           the request path (default /v1/chat/completions); selects the wire format
+  --header 'k: v'    a request header (repeatable), e.g. --header 'user-agent: claude-cli/2.0.14'
+  --jsonl FILE       classify each line {"path","headers","body"} of FILE, one result per line
+  --eval DIR         evaluate every *.jsonl in DIR whose lines carry a "label": accuracy,
+                     per-kind precision/recall and the confusion matrix
+  --split all|even|odd  with --eval: only lines with an even/odd index in each file (tune on one
+                     half, report the other)
+  --min-accuracy X   with --eval: exit 1 when accuracy is below X (0..1)
+  --bench N          classify the input N times and print the mean time per request
+  --explain          also print the request features and per-kind scores
+  --help             this text
+)";
+
+std::string json_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string result_json(const Classification& c) {
+  char confidence[32];
+  std::snprintf(confidence, sizeof confidence, "%.3f", c.confidence);
+  return std::string("{\"task\":\"") + std::string(to_string(c.kind)) + "\",\"confidence\":" + confidence +
+         ",\"rule\":\"" + json_escape(c.rule) + "\"}";
+}
+
+std::string error_json(const ExtractError& e) {
+  return "{\"error\":\"" + json_escape(e.message) + "\",\"offset\":" + std::to_string(e.offset) + "}";
+}
+
+std::optional<std::string> read_all(const std::string& file) {
+  std::ostringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool parse_header(std::string_view spec, Headers& headers) {
+  std::size_t colon = spec.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view value = spec.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  headers.add(std::string(spec.substr(0, colon)), std::string(value));
+  return true;
+}
+
+void print_explain(const RequestFeatures& f, const RuleClassifier& classifier) {
+  std::cout << "  wire=" << to_string(f.wire) << " client=" << to_string(f.client) << " messages=" << f.message_count
+            << " tools=" << f.tool_count << " tool_results=" << f.tool_results
+            << " continuation=" << (f.tool_continuation ? "yes" : "no") << " content_tokens=" << f.content_tokens
+            << " boilerplate_chars=" << f.boilerplate_chars << " fences=" << f.prompt_stats.code_fences
+            << " diffs=" << f.prompt_stats.diff_markers << " tracebacks=" << f.prompt_stats.tracebacks
+            << " paths=" << f.prompt_stats.file_paths << " code_lines=" << f.prompt_stats.code_lines << "\n";
+  std::cout << "  prompt: " << json_escape(f.prompt.substr(0, 300)) << "\n  scores:";
+  auto scores = classifier.scores(f);
+  for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) {
+    if (scores[k] != 0) std::cout << ' ' << to_string(kAllTaskKinds[k]) << '=' << scores[k];
+  }
+  std::cout << "\n";
+}
+
+// One labelled or unlabelled line of a JSON Lines file, with its body re-serialized.
+struct LineRequest {
+  std::string label;
+  std::string path = "/v1/chat/completions";
+  Headers headers;
+  std::string body;
+};
+
+std::optional<LineRequest> parse_line(simdjson::dom::parser& parser, std::string_view line, std::string& why) {
+  simdjson::dom::element root;
+  if (auto err = parser.parse(line.data(), line.size()).get(root)) {
+    why = simdjson::error_message(err);
+    return std::nullopt;
+  }
+  LineRequest req;
+  std::string_view text;
+  if (!root["label"].get(text)) req.label = std::string(text);
+  if (!root["path"].get(text)) req.path = std::string(text);
+  simdjson::dom::object headers;
+  if (!root["headers"].get(headers)) {
+    for (auto [key, value] : headers) {
+      std::string_view v;
+      if (!value.get(v)) req.headers.add(std::string(key), std::string(v));
+    }
+  }
+  simdjson::dom::element body;
+  if (root["body"].get(body)) {
+    why = "no \"body\"";
+    return std::nullopt;
+  }
+  req.body = simdjson::minify(body);
+  return req;
+}
+
+int run_jsonl(const std::string& file, const RuleClassifier& classifier, bool explain) {
+  auto text = read_all(file);
+  if (!text) {
+    std::cerr << "llmroute classify: cannot read " << file << "\n";
+    return 2;
+  }
+  simdjson::dom::parser line_parser;
+  RequestParser parser;
+  std::istringstream lines(*text);
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::string why;
+    auto req = parse_line(line_parser, line, why);
+    if (!req) {
+      std::cout << "{\"error\":\"" << file << ":" << number << ": " << json_escape(why) << "\"}\n";
+      continue;
+    }
+    ExtractResult result = parser.extract(req->path, req->headers, req->body);
+    if (const auto* error = std::get_if<ExtractError>(&result)) {
+      std::cout << error_json(*error) << "\n";
+      continue;
+    }
+    const auto& features = std::get<RequestFeatures>(result);
+    std::cout << result_json(classifier.classify(features)) << "\n";
+    if (explain) print_explain(features, classifier);
+  }
+  return 0;
+}
+
+enum class Split { all, even, odd };
+
+int run_eval(const std::string& dir, const RuleClassifier& classifier, Split split, double min_accuracy,
+             bool explain) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  }
+  if (ec || files.empty()) {
+    std::cerr << "llmroute classify: no .jsonl files in " << dir << "\n";
+    return 2;
+  }
+  std::sort(files.begin(), files.end());
+  constexpr std::size_t n = kAllTaskKinds.size();
+  std::vector<std::vector<std::size_t>> confusion(n, std::vector<std::size_t>(n, 0));
+  std::size_t total = 0;
+  std::size_t correct = 0;
+  double seconds = 0;
+  simdjson::dom::parser line_parser;
+  RequestParser parser;
+  for (const auto& file : files) {
+    auto text = read_all(file.string());
+    if (!text) continue;
+    std::istringstream lines(*text);
+    std::string line;
+    std::size_t index = 0;
+    std::size_t number = 0;
+    while (std::getline(lines, line)) {
+      ++number;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::size_t this_index = index++;
+      if ((split == Split::even && this_index % 2 != 0) || (split == Split::odd && this_index % 2 == 0)) continue;
+      std::string why;
+      auto req = parse_line(line_parser, line, why);
+      if (!req) {
+        std::cerr << file.string() << ":" << number << ": " << why << "\n";
+        return 2;
+      }
+      auto expected = parse_task_kind(req->label);
+      if (!expected) {
+        std::cerr << file.string() << ":" << number << ": unknown label '" << req->label << "'\n";
+        return 2;
+      }
+      auto start = std::chrono::steady_clock::now();
+      ExtractResult result = parser.extract(req->path, req->headers, req->body);
+      if (const auto* error = std::get_if<ExtractError>(&result)) {
+        std::cerr << file.string() << ":" << number << ": " << error->message << " at byte " << error->offset << "\n";
+        return 2;
+      }
+      const auto& features = std::get<RequestFeatures>(result);
+      Classification got = classifier.classify(features);
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::size_t e = 0;
+      std::size_t g = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (kAllTaskKinds[k] == *expected) e = k;
+        if (kAllTaskKinds[k] == got.kind) g = k;
+      }
+      ++confusion[e][g];
+      ++total;
+      if (e == g) {
+        ++correct;
+      } else if (explain) {
+        std::cout << "MISS " << file.filename().string() << ":" << number << " expected " << req->label << " got "
+                  << to_string(got.kind) << " (" << got.rule << ")\n";
+        print_explain(features, classifier);
+      }
+    }
+  }
+  double accuracy = total == 0 ? 0 : static_cast<double>(correct) / static_cast<double>(total);
+  std::printf("requests: %zu  correct: %zu  accuracy: %.1f%%  mean extract+classify: %.1f us\n", total, correct,
+              accuracy * 100, total == 0 ? 0.0 : seconds * 1e6 / static_cast<double>(total));
+  std::printf("\n%-15s %9s %9s %8s\n", "kind", "precision", "recall", "support");
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t tp = confusion[k][k];
+    std::size_t predicted = 0;
+    std::size_t actual = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      predicted += confusion[j][k];
+      actual += confusion[k][j];
+    }
+    if (actual == 0 && predicted == 0) continue;
+    double precision = predicted == 0 ? 0 : static_cast<double>(tp) / static_cast<double>(predicted);
+    double recall = actual == 0 ? 0 : static_cast<double>(tp) / static_cast<double>(actual);
+    std::printf("%-15s %8.1f%% %8.1f%% %8zu\n", std::string(to_string(kAllTaskKinds[k])).c_str(), precision * 100,
+                recall * 100, actual);
+  }
+  std::printf("\nconfusion (rows: expected, columns: classified as)\n%-15s", "");
+  for (std::size_t k = 0; k < n; ++k) std::printf(" %4.4s", std::string(to_string(kAllTaskKinds[k])).c_str());
+  std::printf("\n");
+  for (std::size_t k = 0; k < n; ++k) {
+    std::printf("%-15s", std::string(to_string(kAllTaskKinds[k])).c_str());
+    for (std::size_t j = 0; j < n; ++j) std::printf(" %4zu", confusion[k][j]);
+    std::printf("\n");
+  }
+  return accuracy + 1e-9 < min_accuracy ? 1 : 0;
+}
+
+}  // namespace
+
+std::string default_rules_path() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("LLMROUTE_RULES"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  if (fs::exists("router/rules.yaml", ec)) return "router/rules.yaml";
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    fs::path candidate = dir / "router" / "rules.yaml";
+    if (fs::exists(candidate, ec)) return candidate.string();
+  }
+  return {};
+}
+
+int run_classify_command(int argc, char** argv) {
+  std::string rules_path;
+  std::string path = "/v1/chat/completions";
+  Headers headers;
+  std::string jsonl;
+  std::string eval_dir;
+  std::string input;
+  Split split = Split::all;
+  double min_accuracy = 0;
+  long bench = 0;
+  bool explain = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&](std::string_view name) -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        std::cerr << "llmroute classify: " << name << " needs a value\n";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    std::optional<std::string> v;
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (arg == "--explain") {
+      explain = true;
+    } else if (arg == "--rules" || arg == "--path" || arg == "--header" || arg == "--jsonl" || arg == "--eval" ||
+               arg == "--split" || arg == "--min-accuracy" || arg == "--bench") {
+      if (!(v = value(arg))) return 2;
+      if (arg == "--rules") rules_path = *v;
+      if (arg == "--path") path = *v;
+      if (arg == "--jsonl") jsonl = *v;
+      if (arg == "--eval") eval_dir = *v;
+      if (arg == "--header" && !parse_header(*v, headers)) {
+        std::cerr << "llmroute classify: --header wants 'name: value', got '" << *v << "'\n";
+        return 2;
+      }
+      if (arg == "--split") {
+        if (*v == "all") split = Split::all;
+        else if (*v == "even") split = Split::even;
+        else if (*v == "odd") split = Split::odd;
+        else {
+          std::cerr << "llmroute classify: --split is all, even or odd\n";
+          return 2;
+        }
+      }
+      if (arg == "--min-accuracy") min_accuracy = std::atof(v->c_str());
+      if (arg == "--bench") bench = std::atol(v->c_str());
+    } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
+      std::cerr << "llmroute classify: unknown option " << arg << "\n" << kUsage;
+      return 2;
+    } else {
+      input = std::string(arg);
+    }
+  }
+  if (rules_path.empty()) rules_path = default_rules_path();
+  if (rules_path.empty()) {
+    std::cerr << "llmroute classify: no rules file found; pass --rules FILE or set LLMROUTE_RULES\n";
+    return 2;
+  }
+  std::optional<RuleClassifier> classifier;
+  try {
+    classifier.emplace(RuleClassifier::from_file(rules_path));
+  } catch (const std::exception& e) {
+    std::cerr << "llmroute classify: " << e.what() << "\n";
+    return 2;
+  }
+  if (!eval_dir.empty()) return run_eval(eval_dir, *classifier, split, min_accuracy, explain);
+  if (!jsonl.empty()) return run_jsonl(jsonl, *classifier, explain);
+
+  auto body = read_all(input.empty() ? "-" : input);
+  if (!body) {
+    std::cerr << "llmroute classify: cannot read " << input << "\n";
+    return 2;
+  }
+  RequestParser parser;
+  ExtractResult result = parser.extract(path, headers, *body);
+  if (const auto* error = std::get_if<ExtractError>(&result)) {
+    std::cout << error_json(*error) << "\n";
+    return 2;
+  }
+  const auto& features = std::get<RequestFeatures>(result);
+  Classification verdict = classifier->classify(features);
+  std::cout << result_json(verdict) << "\n";
+  if (explain) print_explain(features, *classifier);
+  if (bench > 0) {
+    body->reserve(body->size() + simdjson::SIMDJSON_PADDING);
+    auto start = std::chrono::steady_clock::now();
+    std::size_t sink = 0;
+    for (long i = 0; i < bench; ++i) {
+      ExtractResult again = parser.extract(path, headers, *body);
+      if (const auto* f = std::get_if<RequestFeatures>(&again)) sink += static_cast<std::size_t>(classifier->classify(*f).kind);
+    }
+    double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    std::printf("bench: %ld runs, %zu bytes, %.1f us per extract+classify (checksum %zu)\n", bench, body->size(),
+                us / static_cast<double>(bench), sink);
+  }
+  return 0;
+}
+
+}  // namespace llmroute::router

@@ -1,0 +1,16 @@
+// `llmroute classify`: classify request bodies from files, JSON Lines or a labelled directory (evaluation).
+#pragma once
+
+#include <string>
+
+namespace llmroute::router {
+
+/// Runs `llmroute classify ...`; argv[0] is "classify" (the subcommand), options follow.
+/// Returns the process exit code (0 ok, 1 evaluation below --min-accuracy, 2 usage or input errors).
+int run_classify_command(int argc, char** argv);
+
+/// Where the shipped rules are when no --rules is given: $LLMROUTE_RULES, ./router/rules.yaml, or
+/// router/rules.yaml next to (or above) the running executable. Empty if none exists.
+std::string default_rules_path();
+
+}  // namespace llmroute::router

@@ -1,0 +1,160 @@
+// One pass over a text, line by line, counting the structures the classifier weighs.
+#include "router/text_stats.hpp"
+
+#include <array>
+#include <limits>
+
+namespace llmroute::router {
+
+namespace {
+
+void bump(std::uint32_t& counter) {
+  if (counter < std::numeric_limits<std::uint32_t>::max()) ++counter;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
+
+std::string_view trim_left(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return line.substr(i);
+}
+
+std::string_view trim_right(std::string_view line) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
+// Markers of stack traces and compiler or runtime errors, checked per line (case-sensitive on purpose:
+// "Error:" in a log differs from "error" in prose).
+constexpr std::array kTraceMarkers = {
+    std::string_view("Traceback (most recent call last)"), std::string_view("Exception in thread"),
+    std::string_view("panicked at"),       std::string_view("error[E"),
+    std::string_view(": error:"),          std::string_view("Error:"),
+    std::string_view("Exception:"),        std::string_view("error: "),
+    std::string_view("Segmentation fault"), std::string_view("undefined reference to"),
+    std::string_view("npm ERR!"),          std::string_view("Caused by:"),
+    std::string_view("core dumped"),       std::string_view("FAILED"),
+    std::string_view("Uncaught "),         std::string_view("fatal error"),
+    std::string_view("ERROR "),
+};
+
+bool is_trace_line(std::string_view line) {
+  std::string_view t = trim_left(line);
+  // A JavaScript, Java or C# stack frame: "at fn (file.js:10:5)" / "at com.x.Y.z(Y.java:42)".
+  if (starts_with(t, "at ") && contains(t, "(") && contains(t, ":")) return true;
+  if (starts_with(t, "File \"") && contains(t, "\", line ")) return true;
+  for (std::string_view marker : kTraceMarkers) {
+    if (contains(line, marker)) return true;
+  }
+  return false;
+}
+
+constexpr std::array kSourceExtensions = {
+    std::string_view("py"),   std::string_view("js"),   std::string_view("ts"),    std::string_view("tsx"),
+    std::string_view("jsx"),  std::string_view("cpp"),  std::string_view("cc"),    std::string_view("c"),
+    std::string_view("h"),    std::string_view("hpp"),  std::string_view("go"),    std::string_view("rs"),
+    std::string_view("java"), std::string_view("kt"),   std::string_view("rb"),    std::string_view("php"),
+    std::string_view("cs"),   std::string_view("swift"), std::string_view("md"),   std::string_view("yaml"),
+    std::string_view("yml"),  std::string_view("json"), std::string_view("toml"),  std::string_view("sql"),
+    std::string_view("sh"),   std::string_view("html"), std::string_view("css"),   std::string_view("scss"),
+    std::string_view("vue"),  std::string_view("svelte"), std::string_view("lua"), std::string_view("ex"),
+    std::string_view("scala"), std::string_view("dart"), std::string_view("xml"),  std::string_view("ini"),
+    std::string_view("cfg"),  std::string_view("mjs"),  std::string_view("cjs"),   std::string_view("proto"),
+    std::string_view("tf"),   std::string_view("gradle"), std::string_view("cmake"), std::string_view("txt"),
+};
+
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '.' || c == '/' || c == '\\' || c == '@' || c == '~';
+}
+
+bool looks_like_path(std::string_view token) {
+  while (!token.empty() && (token.back() == '.' || token.back() == '/')) token.remove_suffix(1);
+  std::size_t dot = token.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= token.size()) return false;
+  if (starts_with(token, "www.") || contains(token, "..")) return false;
+  std::string_view ext = token.substr(dot + 1);
+  for (std::string_view known : kSourceExtensions) {
+    if (ext == known) return true;
+  }
+  return false;
+}
+
+std::uint32_t count_paths(std::string_view line) {
+  std::uint32_t n = 0;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && !is_token_char(line[i])) ++i;
+    std::size_t start = i;
+    while (i < line.size() && is_token_char(line[i])) ++i;
+    if (i > start && looks_like_path(line.substr(start, i - start))) ++n;
+  }
+  return n;
+}
+
+constexpr std::array kCodeStarts = {
+    std::string_view("def "),     std::string_view("class "),  std::string_view("import "),
+    std::string_view("from "),    std::string_view("#include"), std::string_view("function "),
+    std::string_view("const "),   std::string_view("let "),    std::string_view("return "),
+    std::string_view("public "),  std::string_view("private "), std::string_view("func "),
+    std::string_view("fn "),      std::string_view("if ("),    std::string_view("for ("),
+    std::string_view("while ("),  std::string_view("var "),    std::string_view("async "),
+    std::string_view("export "),  std::string_view("struct "), std::string_view("SELECT "),
+};
+
+bool is_code_line(std::string_view line) {
+  std::string_view t = trim_right(trim_left(line));
+  if (t.empty()) return false;
+  char last = t.back();
+  if (last == ';' || last == '{' || last == '}' || (last == ':' && (starts_with(t, "def ") || starts_with(t, "class ")))) {
+    return true;
+  }
+  for (std::string_view start : kCodeStarts) {
+    if (starts_with(t, start)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TextStats scan_text(std::string_view text) {
+  TextStats stats;
+  std::uint32_t fence_lines = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    bump(stats.lines);
+    std::string_view t = trim_left(line);
+    if (starts_with(t, "```")) {
+      bump(fence_lines);
+      continue;
+    }
+    if (starts_with(line, "diff --git") || starts_with(line, "@@ -") || starts_with(line, "--- a/") ||
+        starts_with(line, "+++ b/")) {
+      bump(stats.diff_markers);
+    }
+    if (is_trace_line(line)) bump(stats.tracebacks);
+    if (is_code_line(line)) bump(stats.code_lines);
+    std::uint32_t paths = count_paths(line);
+    stats.file_paths = (stats.file_paths > std::numeric_limits<std::uint32_t>::max() - paths)
+                           ? std::numeric_limits<std::uint32_t>::max()
+                           : stats.file_paths + paths;
+  }
+  stats.code_fences = (fence_lines + 1) / 2;
+  return stats;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace llmroute::router

@@ -1,0 +1,33 @@
+// Per-event JSON parsing for stream decoders: one reusable simdjson parser and padded buffer.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace llmroute::wire {
+
+/// Parses one event's JSON at a time without allocating once warmed up.
+class EventJson {
+ public:
+  /// The parsed document, or the parse error's message in `error`.
+  std::optional<simdjson::dom::element> parse(std::string_view json, std::string& error);
+
+ private:
+  simdjson::dom::parser parser_;
+  std::string padded_;
+};
+
+/// Field accessors that treat absent, null and mistyped fields alike as "not there".
+std::optional<simdjson::dom::element> field(simdjson::dom::element object, std::string_view key);
+std::string_view string_field(simdjson::dom::element object, std::string_view key);
+std::optional<std::int64_t> integer_field(simdjson::dom::element object, std::string_view key);
+bool is_object(simdjson::dom::element element);
+
+/// The first 200 bytes of an event, for error messages.
+std::string excerpt(std::string_view data);
+
+}  // namespace llmroute::wire

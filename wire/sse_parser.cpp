@@ -1,0 +1,119 @@
+// Incremental Server-Sent Events parsing and writing.
+#include "wire/sse_parser.hpp"
+
+#include <algorithm>
+
+namespace llmroute::wire {
+
+void SseParser::append(std::string_view bytes) {
+  if (failed_ || finished_) return;
+  // Compact only when the consumed prefix dominates, so appends stay amortised linear.
+  if (position_ > 0 && position_ * 2 >= buffer_.size()) {
+    buffer_.erase(0, position_);
+    position_ = 0;
+  }
+  buffer_.append(bytes);
+}
+
+std::optional<SseEvent> SseParser::next() {
+  if (failed_) return std::nullopt;
+  while (position_ < buffer_.size()) {
+    if (skip_line_feed_) {
+      skip_line_feed_ = false;
+      if (buffer_[position_] == '\n') {
+        ++position_;
+        continue;
+      }
+    }
+    if (at_stream_start_) {
+      if (buffer_.size() - position_ < 3 &&
+          std::string_view(buffer_).substr(position_) ==
+              std::string_view("\xEF\xBB\xBF").substr(0, buffer_.size() - position_)) {
+        return std::nullopt;  // might still be a BOM; wait for more bytes
+      }
+      if (std::string_view(buffer_).substr(position_, 3) == "\xEF\xBB\xBF") position_ += 3;
+      at_stream_start_ = false;
+      continue;
+    }
+    const auto end = buffer_.find_first_of("\r\n", position_);
+    if (end == std::string::npos) {
+      if (buffer_.size() - position_ > max_event_bytes_) failed_ = true;
+      return std::nullopt;
+    }
+    const std::string_view line(buffer_.data() + position_, end - position_);
+    position_ = end + 1;
+    if (buffer_[end] == '\r') skip_line_feed_ = true;
+    if (process_line(line)) return dispatch();
+    if (failed_) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<SseEvent> SseParser::finish() {
+  if (failed_ || finished_) return std::nullopt;
+  finished_ = true;
+  if (position_ < buffer_.size()) {
+    const std::string_view line(buffer_.data() + position_, buffer_.size() - position_);
+    position_ = buffer_.size();
+    if (!(at_stream_start_ && line == "\xEF\xBB\xBF") && process_line(line)) return dispatch();
+  }
+  if (has_data_) return dispatch();
+  return std::nullopt;
+}
+
+bool SseParser::process_line(std::string_view line) {
+  if (line.empty()) {
+    if (has_data_) return true;
+    event_.clear();
+    return false;
+  }
+  if (line.front() == ':') return false;
+  const auto colon = line.find(':');
+  std::string_view field = line.substr(0, colon);
+  std::string_view value;
+  if (colon != std::string_view::npos) {
+    value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  }
+  if (field == "data") {
+    if (has_data_) data_.push_back('\n');
+    data_.append(value);
+    has_data_ = true;
+    if (data_.size() > max_event_bytes_) failed_ = true;
+  } else if (field == "event") {
+    event_.assign(value);
+  } else if (field == "id") {
+    if (value.find('\0') == std::string_view::npos) id_.assign(value);
+  }
+  return false;
+}
+
+std::optional<SseEvent> SseParser::dispatch() {
+  // Swapping keeps the dispatched views stable while the working buffers are reused.
+  dispatched_data_.swap(data_);
+  dispatched_event_.swap(event_);
+  data_.clear();
+  event_.clear();
+  has_data_ = false;
+  return SseEvent{dispatched_event_, dispatched_data_, id_};
+}
+
+void append_sse_event(std::string& out, std::string_view name, std::string_view data) {
+  if (!name.empty()) {
+    out.append("event: ");
+    out.append(name);
+    out.push_back('\n');
+  }
+  std::size_t start = 0;
+  while (true) {
+    const auto end = data.find('\n', start);
+    out.append("data: ");
+    out.append(data.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    out.push_back('\n');
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  out.push_back('\n');
+}
+
+}  // namespace llmroute::wire

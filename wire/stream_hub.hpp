@@ -1,0 +1,86 @@
+// Internal seams of stream translation: backend decoders feed neutral events to the hub, which
+// keeps the summary and drives one client encoder.
+#pragma once
+
+#include "wire/completion.hpp"
+#include "wire/sse_parser.hpp"
+#include "wire/stream_translator.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace llmroute::wire {
+
+class StreamHub;
+
+/// Reads one backend format's events.
+class StreamDecoder {
+ public:
+  virtual ~StreamDecoder() = default;
+  virtual void decode(const SseEvent& event, StreamHub& hub) = 0;
+  /// The upstream ended: release anything held back (before the hub ends the stream).
+  virtual void flush(StreamHub& hub) = 0;
+};
+
+/// Writes one client format's events. `slot` numbers tool calls 0, 1, … in order of appearance.
+class StreamEncoder {
+ public:
+  virtual ~StreamEncoder() = default;
+  virtual void start(const StreamSummary& summary, std::string& out) = 0;
+  virtual void text(std::string_view delta, std::string& out) = 0;
+  virtual void reasoning(std::string_view delta, std::string& out) = 0;
+  virtual void tool_begin(std::size_t slot, std::string_view id, std::string_view name, std::string& out) = 0;
+  virtual void tool_arguments(std::size_t slot, std::string_view delta, std::string& out) = 0;
+  /// A complete answer: `usage` is the reported usage or the best estimate.
+  virtual void end(const StreamSummary& summary, const Usage& usage, std::string& out) = 0;
+  virtual void error(std::string_view message, std::string& out) = 0;
+};
+
+/// The middle of a stream translation. Content events before start() start the stream implicitly;
+/// everything after the stream ended is ignored.
+class StreamHub {
+ public:
+  StreamHub(TranslationContext context, std::unique_ptr<StreamEncoder> encoder);
+
+  /// Where events go during the current call; nullptr discards them (passthrough).
+  void set_output(std::string* out) { out_ = out != nullptr ? out : &scratch_; }
+
+  void start(std::string_view id, std::string_view model);
+  void text(std::string_view delta);
+  void reasoning(std::string_view delta);
+  void tool_begin(std::size_t slot, std::string_view id, std::string_view name);
+  void tool_arguments(std::size_t slot, std::string_view delta);
+  void finish_reason(FinishReason reason, std::string_view stop_sequence = {});
+  /// Usage counters to update in place; call usage_reported() once they hold real numbers.
+  Usage& usage() { return summary_.usage; }
+  void usage_reported() { summary_.usage_reported = true; }
+  /// The backend finished the answer (its terminal event, or a clean close).
+  void done();
+  /// The backend reported an error or sent something unreadable: the client gets an error event.
+  void fail(std::string_view message);
+
+  bool ended() const { return summary_.ended; }
+  const TranslationContext& context() const { return context_; }
+  const StreamSummary& summary() const { return summary_; }
+
+ private:
+  void ensure_started();
+
+  TranslationContext context_;
+  std::unique_ptr<StreamEncoder> encoder_;
+  StreamSummary summary_;
+  std::string scratch_;  // output of a passthrough hub (no encoder) is discarded
+  std::string* out_ = &scratch_;
+  bool started_ = false;
+};
+
+std::unique_ptr<StreamDecoder> make_chat_decoder(const TranslationContext& context);
+std::unique_ptr<StreamDecoder> make_messages_decoder();
+std::unique_ptr<StreamDecoder> make_responses_decoder();
+
+std::unique_ptr<StreamEncoder> make_chat_encoder(const TranslationContext& context);
+std::unique_ptr<StreamEncoder> make_messages_encoder(const TranslationContext& context);
+std::unique_ptr<StreamEncoder> make_responses_encoder(const TranslationContext& context);
+
+}  // namespace llmroute::wire

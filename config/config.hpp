@@ -80,6 +80,25 @@ struct ModelRef {
   bool operator==(const ModelRef&) const = default;
 };
 
+/// The local cost model: the co-op's box costs its amortised purchase price plus its power, per busy second.
+struct CostConfig {
+  double hardware_price = 0;             ///< purchase price of the local box, in `currency`
+  double amortisation_months = 36;       ///< months over which the purchase price is spread
+  double power_watts = 0;                ///< the box's draw while it generates
+  double electricity_price_per_kwh = 0;  ///< in `currency`
+  double busy_hours_per_day = 8;         ///< expected busy hours a day: the hardware price is spread over these only
+  /// The cloud model whose price gives every request's cloud-equivalent cost; unset: none is computed.
+  std::optional<ModelRef> baseline;
+};
+
+/// Where and how long per-request records are kept.
+struct RecordsConfig {
+  bool enabled = true;
+  std::string path = "llmroute.db";                ///< SQLite database, created on first use
+  Millis retention{90ll * 24 * 3600 * 1000};       ///< older records are deleted; 0 keeps them forever
+  std::size_t queue_capacity = 10'000;             ///< records waiting for the writer; beyond this they are dropped
+};
+
 struct Config {
   std::string source_path;
   ServerConfig server;
@@ -87,6 +106,8 @@ struct Config {
   std::string currency = "USD";
   /// Where a request goes when its model is not a configured model name (until a router decides).
   ModelRef default_model;
+  CostConfig cost;
+  RecordsConfig records;
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;

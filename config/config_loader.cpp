@@ -123,6 +123,41 @@ void load_routing(Config& config, Section s) {
   s.finish();
 }
 
+CostConfig load_cost(const Config& config, Section s) {
+  CostConfig c;
+  if (auto v = s.optional("hardware_price")) c.hardware_price = v->as_double(0);
+  if (auto v = s.optional("amortisation_months")) {
+    c.amortisation_months = v->as_double(0);
+    if (c.amortisation_months == 0) v->fail("must be more than 0");
+  }
+  if (auto v = s.optional("power_watts")) c.power_watts = v->as_double(0);
+  if (auto v = s.optional("electricity_price_per_kwh")) c.electricity_price_per_kwh = v->as_double(0);
+  if (auto v = s.optional("busy_hours_per_day")) {
+    c.busy_hours_per_day = v->as_double(0);
+    if (c.busy_hours_per_day == 0 || c.busy_hours_per_day > 24) v->fail("must be more than 0 and at most 24");
+  }
+  if (auto v = s.optional("baseline")) {
+    c.baseline = resolve_model_ref(config, *v);
+    // A baseline without a price would make every cloud-equivalent cost a silent 0.
+    if (!config.model(*c.baseline).price) v->fail("the baseline model has no price");
+  }
+  s.finish();
+  return c;
+}
+
+RecordsConfig load_records(Section s) {
+  RecordsConfig r;
+  if (auto v = s.optional("enabled")) r.enabled = v->as_bool();
+  if (auto v = s.optional("path")) {
+    r.path = v->as_string();
+    if (r.path.empty()) v->fail("must not be empty");
+  }
+  if (auto v = s.optional("retention")) r.retention = v->as_duration();
+  if (auto v = s.optional("queue_capacity")) r.queue_capacity = static_cast<std::size_t>(v->as_int(1, 10'000'000));
+  s.finish();
+  return r;
+}
+
 ConfigPtr load(const YAML::Node& root, const std::string& name) {
   auto config = std::make_shared<Config>();
   config->source_path = name;
@@ -142,6 +177,8 @@ ConfigPtr load(const YAML::Node& root, const std::string& name) {
   }
   if (config->backends.empty()) backends.fail("at least one backend is needed");
   if (auto v = s.optional("routing")) load_routing(*config, Section(*v));
+  if (auto v = s.optional("cost")) config->cost = load_cost(*config, Section(*v));
+  if (auto v = s.optional("records")) config->records = load_records(Section(*v));
   s.finish();
   return config;
 }

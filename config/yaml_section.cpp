@@ -85,6 +85,7 @@ std::chrono::milliseconds NodeAt::as_duration() const {
   else if (unit == "s") scale = 1e3;
   else if (unit == "m" || unit == "min") scale = 60e3;
   else if (unit == "h") scale = 3600e3;
+  else if (unit == "d") scale = 86400e3;
   if (ec != std::errc{} || scale == 0 || number < 0 || !std::isfinite(number))
     fail("expected a duration such as 500ms, 30s, 10m or 2h, found '" + s + "'");
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(number * scale)));

@@ -34,7 +34,7 @@ struct NodeAt {
   bool as_bool() const;
   std::int64_t as_int(std::int64_t min, std::int64_t max) const;
   double as_double(double min) const;
-  /// "250ms", "30s", "10m", "2h" or a bare number of milliseconds.
+  /// "250ms", "30s", "10m", "2h", "90d" or a bare number of milliseconds.
   std::chrono::milliseconds as_duration() const;
   /// "512", "64KiB", "32MiB", "1GiB".
   std::uint64_t as_size() const;

@@ -1,0 +1,195 @@
+// Updating and rendering the Prometheus metrics.
+#include "records/metrics.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <span>
+
+namespace llmroute::records {
+
+namespace {
+
+using Names = std::span<const std::string_view>;
+
+constexpr std::array<std::string_view, 5> kRequestLabels = {"task", "route", "backend", "model", "traffic"};
+constexpr std::array<std::string_view, 6> kStatusLabels = {"task", "route", "backend", "model", "traffic", "status"};
+constexpr std::array<std::string_view, 6> kTokenLabels = {"direction", "task", "route", "backend", "model", "traffic"};
+constexpr std::array<std::string_view, 6> kCostLabels = {"currency", "task", "route", "backend", "model", "traffic"};
+constexpr std::array<std::string_view, 1> kBackendLabels = {"backend"};
+constexpr std::array<std::string_view, 1> kDropLabels = {"reason"};
+
+// Seconds. TTFT spans cached cloud answers (tens of ms) to a local model loading cold (5-10 s) behind a queue.
+const std::vector<double> kTtftBounds = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300};
+const std::vector<double> kDurationBounds = {0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800};
+// The proxy's own share should be tens of microseconds; the top buckets exist to show when it is not.
+const std::vector<double> kOverheadBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
+const std::vector<double> kQueueWaitBounds = {0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300};
+
+std::string label_or_none(const std::string& value) { return value.empty() ? "none" : value; }
+
+void append_number(std::string& out, double value) {
+  if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  // Plain decimals where they stay short ("0.0001", not "1e-04"), so bucket bounds read as configured.
+  const double magnitude = std::abs(value);
+  const auto format =
+      magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e15) ? std::chars_format::fixed : std::chars_format::general;
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, format);
+  out.append(buffer, result.ptr);
+}
+
+void append_escaped(std::string& out, std::string_view value) {
+  for (const char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+}
+
+void append_header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+/// `{a="1",b="2"}`, with `le` appended for histogram buckets; nothing for a series without labels.
+void append_labels(std::string& out, Names names, const std::vector<std::string>& values, const double* le = nullptr) {
+  if (values.empty() && !le) return;
+  out += '{';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out.append(names[i]).append("=\"");
+    append_escaped(out, values[i]);
+    out += '"';
+  }
+  if (le) {
+    if (!values.empty()) out += ',';
+    out += "le=\"";
+    append_number(out, *le);
+    out += '"';
+  }
+  out += '}';
+}
+
+void append_sample(std::string& out, std::string_view name, Names names, const std::vector<std::string>& values,
+                   double value, const double* le = nullptr) {
+  out.append(name);
+  append_labels(out, names, values, le);
+  out += ' ';
+  append_number(out, value);
+  out += '\n';
+}
+
+void append_family(std::string& out, std::string_view name, std::string_view help, std::string_view type,
+                   Names names, const std::map<std::vector<std::string>, double>& series) {
+  append_header(out, name, help, type);
+  for (const auto& [values, value] : series) append_sample(out, name, names, values, value);
+}
+
+}  // namespace
+
+void Metrics::Histogram::observe(const LabelValues& labels, double value) {
+  HistogramSeries& s = series[labels];
+  if (s.buckets.empty()) s.buckets.assign(bounds.size() + 1, 0);
+  // Bucket i counts values <= bounds[i]; the last one is +Inf.
+  const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
+  ++s.buckets[static_cast<std::size_t>(bucket)];
+  s.sum += value;
+  ++s.count;
+}
+
+Metrics::Metrics(std::string currency, const RecordSink* records)
+    : currency_(std::move(currency)),
+      records_(records),
+      ttft_{kTtftBounds, {}},
+      duration_{kDurationBounds, {}},
+      proxy_overhead_{kOverheadBounds, {}},
+      queue_wait_{kQueueWaitBounds, {}} {}
+
+void Metrics::observe(const RequestRecord& r) {
+  const std::string model = label_or_none(r.model_served.empty() ? r.model_requested : r.model_served);
+  const std::string route = r.route ? std::string(config::to_string(*r.route)) : "none";
+  const std::string traffic = r.shadow ? "shadow" : "primary";
+  const LabelValues labels = {r.task, route, label_or_none(r.backend), model, traffic};
+
+  LabelValues with_status = labels;
+  with_status.push_back(std::to_string(r.http_status));
+  requests_[with_status] += 1;
+
+  if (r.ttft_ms) ttft_.observe(labels, *r.ttft_ms / 1e3);
+  duration_.observe(labels, r.total_ms / 1e3);
+  proxy_overhead_.observe(labels, static_cast<double>(r.proxy_time_us) / 1e6);
+  queue_wait_.observe(labels, r.queue_wait_ms / 1e3);
+
+  const std::pair<const char*, std::uint64_t> directions[] = {
+      {"input", r.usage.input},           {"output", r.usage.output},           {"reasoning", r.usage.reasoning},
+      {"cache_read", r.usage.cache_read}, {"cache_write", r.usage.cache_write},
+  };
+  for (const auto& [direction, tokens] : directions) {
+    LabelValues key = {direction};
+    key.insert(key.end(), labels.begin(), labels.end());
+    tokens_[key] += static_cast<double>(tokens);
+  }
+
+  LabelValues with_currency = {currency_};
+  with_currency.insert(with_currency.end(), labels.begin(), labels.end());
+  cost_[with_currency] += r.cost;
+  if (r.cloud_equivalent_cost) cloud_equivalent_cost_[with_currency] += *r.cloud_equivalent_cost;
+}
+
+void Metrics::in_flight_add(std::string_view backend, int delta) {
+  in_flight_[LabelValues{std::string(backend)}] += delta;
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  out.reserve(16 * 1024);
+  append_family(out, "llmroute_requests_total", "Finished requests, failures included, by HTTP status sent to the client.",
+                "counter", kStatusLabels, requests_);
+
+  const auto histogram = [&out](std::string_view name, std::string_view help, const Histogram& h) {
+    append_header(out, name, help, "histogram");
+    const std::string bucket = std::string(name) + "_bucket";
+    for (const auto& [values, s] : h.series) {
+      std::uint64_t cumulative = 0;
+      for (std::size_t i = 0; i < s.buckets.size(); ++i) {
+        cumulative += s.buckets[i];
+        const double le = i < h.bounds.size() ? h.bounds[i] : std::numeric_limits<double>::infinity();
+        append_sample(out, bucket, kRequestLabels, values, static_cast<double>(cumulative), &le);
+      }
+      append_sample(out, std::string(name) + "_sum", kRequestLabels, values, s.sum);
+      append_sample(out, std::string(name) + "_count", kRequestLabels, values, static_cast<double>(s.count));
+    }
+  };
+  histogram("llmroute_ttft_seconds", "Time to the first content or tool-call token sent to the client.", ttft_);
+  histogram("llmroute_request_duration_seconds", "Time from the request's first byte to the end of the answer.",
+            duration_);
+  histogram("llmroute_proxy_overhead_seconds", "Time spent inside the proxy itself, not waiting on a client or backend.",
+            proxy_overhead_);
+  histogram("llmroute_queue_wait_seconds", "Time waiting for admission (quota or a local slot).", queue_wait_);
+
+  append_family(out, "llmroute_tokens_total", "Tokens by direction; cache and reasoning tokens are part of input and output.",
+                "counter", kTokenLabels, tokens_);
+  append_family(out, "llmroute_cost_total", "What requests cost: priced tokens, or the local box's busy time.", "counter",
+                kCostLabels, cost_);
+  append_family(out, "llmroute_cloud_equivalent_cost_total",
+                "What the same tokens would have cost at the baseline cloud model's price.", "counter", kCostLabels,
+                cloud_equivalent_cost_);
+
+  std::map<LabelValues, double> drops;
+  drops[{"queue_full"}] = records_ ? static_cast<double>(records_->dropped()) : 0;
+  drops[{"write_error"}] = records_ ? static_cast<double>(records_->lost()) : 0;
+  append_family(out, "llmroute_records_dropped_total", "Request records never stored: queue full or storage errors.",
+                "counter", kDropLabels, drops);
+  append_family(out, "llmroute_requests_in_flight", "Requests currently being answered, by backend.", "gauge",
+                kBackendLabels, in_flight_);
+  return out;
+}
+
+}  // namespace llmroute::records

@@ -21,6 +21,9 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
+  /// Forgets the comma state, to start a new top-level value in the same string.
+  void restart() { need_comma_ = false; }
+
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();

@@ -222,6 +222,7 @@ class ResponsesEncoder final : public StreamEncoder {
 
   void event_begin(std::string_view type) {
     scratch_.clear();
+    w_.restart();
     type_ = type;
     w_.begin_object().member("type", type).member("sequence_number", static_cast<std::int64_t>(sequence_++));
   }

@@ -136,7 +136,9 @@ class StreamTranslator::Impl {
     finished_ = true;
     hub_.set_output(passthrough_ ? nullptr : &out);
     const bool partial_event = parser_.buffered() > 0;
-    if (!hub_.ended()) {
+    // A clean close may omit the blank line after the last event; after a failure the
+    // unterminated tail is a fragment and must not be read as an event.
+    if (!hub_.ended() && end == StreamEnd::clean) {
       if (auto event = parser_.finish()) decoder_->decode(*event, hub_);
     }
     if (hub_.ended()) return;

@@ -1,0 +1,381 @@
+// Tests of streamed answer translation: golden streams, split invariance, truncated and broken upstreams.
+#include "wire/stream_translator.hpp"
+
+#include "wire_test_helpers.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+using namespace llmroute::wire;
+using namespace llmroute::wire::testing;
+
+TranslationContext test_context(bool include_usage = true) {
+  TranslationContext context;
+  context.request_id = "req7";
+  context.created = 1735689600;
+  context.include_usage = include_usage;
+  context.input_tokens_hint = 1000;
+  context.tool_names.add("mcp__github", "read_issue", ToolShape::function);
+  context.tool_names.add("", "apply_patch", ToolShape::custom);
+  return context;
+}
+
+std::string run(WireFormat backend, WireFormat client, const std::vector<std::string_view>& pieces,
+                StreamEnd end = StreamEnd::clean, const TranslationContext& context = test_context()) {
+  StreamTranslator translator(backend, client, context);
+  std::string out;
+  for (const auto piece : pieces) translator.feed(piece, out);
+  translator.finish(out, end);
+  return out;
+}
+
+std::string run_whole(WireFormat backend, WireFormat client, std::string_view upstream,
+                      const TranslationContext& context = test_context()) {
+  return run(backend, client, {upstream}, StreamEnd::clean, context);
+}
+
+struct GoldenCase {
+  const char* upstream;
+  WireFormat backend;
+  WireFormat client;
+  const char* golden;
+};
+
+const GoldenCase kCases[] = {
+    {"chat_tools.upstream.sse", WireFormat::chat, WireFormat::messages, "chat_tools.messages.sse"},
+    {"chat_tools.upstream.sse", WireFormat::chat, WireFormat::responses, "chat_tools.responses.sse"},
+    {"chat_think.upstream.sse", WireFormat::chat, WireFormat::messages, "chat_think.messages.sse"},
+    {"messages_tools.upstream.sse", WireFormat::messages, WireFormat::chat, "messages_tools.chat.sse"},
+    {"messages_tools.upstream.sse", WireFormat::messages, WireFormat::responses, "messages_tools.responses.sse"},
+    {"responses_tools.upstream.sse", WireFormat::responses, WireFormat::chat, "responses_tools.chat.sse"},
+    {"responses_tools.upstream.sse", WireFormat::responses, WireFormat::messages, "responses_tools.messages.sse"},
+};
+
+Assembled check_stream(WireFormat client, std::string_view out, bool include_usage = true) {
+  switch (client) {
+    case WireFormat::chat: return check_chat_stream(out, include_usage);
+    case WireFormat::messages: return check_messages_stream(out);
+    case WireFormat::responses: return check_responses_stream(out);
+  }
+  return {};
+}
+
+/// The chat_tools upstream without its finish chunk, usage chunk and [DONE].
+std::string chat_tools_without_end() {
+  const auto upstream = read_golden("chat_tools.upstream.sse");
+  return upstream.substr(0, upstream.rfind("data: ", upstream.find(R"("finish_reason":"tool_calls")")));
+}
+
+std::string chat_chunk(std::string_view delta, std::string_view finish = "null") {
+  return R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":)" +
+         std::string(delta) + R"(,"finish_reason":)" + std::string(finish) + "}]}\n\n";
+}
+
+}  // namespace
+
+TEST_CASE("recorded upstream streams translate to the golden client streams") {
+  for (const auto& c : kCases) {
+    CAPTURE(c.golden);
+    const auto out = run_whole(c.backend, c.client, read_golden(c.upstream));
+    check_golden_text(c.golden, out);
+    const auto assembled = check_stream(c.client, out);
+    CHECK(assembled.error.empty());
+  }
+}
+
+TEST_CASE("a chat stream with reasoning and three tool calls reaches Claude Code intact") {
+  const auto out = run_whole(WireFormat::chat, WireFormat::messages, read_golden("chat_tools.upstream.sse"));
+  const auto assembled = check_messages_stream(out);
+  CHECK(assembled.reasoning == "The test fails on trailing commas.");
+  CHECK(assembled.text == "Let me run the test — \"quoted\" \u00e9\n");
+  REQUIRE(assembled.tool_calls.size() == 3);
+  CHECK(assembled.tool_calls[0].first == "shell");
+  CHECK(assembled.tool_calls[0].second == R"({"command": ["pytest", "-q"]})");
+  CHECK(assembled.tool_ids[0] == "call_s1");
+  CHECK(assembled.finish == "tool_use");
+  // Anthropic's input_tokens excludes cache reads; the total stays 1850
+  CHECK(assembled.usage.at("input_tokens") == 314);
+  CHECK(assembled.usage.at("cache_read_input_tokens") == 1536);
+  CHECK(assembled.usage.at("output_tokens") == 96);
+}
+
+TEST_CASE("a chat stream reaches Codex with namespaces and custom tools restored") {
+  const auto out = run_whole(WireFormat::chat, WireFormat::responses, read_golden("chat_tools.upstream.sse"));
+  const auto assembled = check_responses_stream(out);
+  REQUIRE(assembled.tool_calls.size() == 3);
+  CHECK(assembled.tool_calls[1].first == "mcp__github.read_issue");
+  CHECK(assembled.tool_calls[2].first == "apply_patch");
+  CHECK(assembled.tool_calls[2].second == "*** Begin Patch\n*** End Patch");
+  CHECK(assembled.finish == "completed");
+  CHECK(assembled.usage.at("input_tokens") == 1850);
+  CHECK(assembled.usage.at("input_tokens_details").at("cached_tokens") == 1536);
+  CHECK(assembled.usage.at("output_tokens_details").at("reasoning_tokens") == 12);
+  CHECK(assembled.usage.at("total_tokens") == 1946);
+}
+
+TEST_CASE("an Anthropic stream reaches a chat client with usage, ids and finish reason") {
+  const auto out = run_whole(WireFormat::messages, WireFormat::chat, read_golden("messages_tools.upstream.sse"));
+  const auto assembled = check_chat_stream(out, true);
+  CHECK(assembled.text == "I'll list the files.");
+  CHECK(assembled.reasoning == "Need the file list.");
+  REQUIRE(assembled.tool_calls.size() == 1);
+  CHECK(assembled.tool_ids[0] == "toolu_01T1x1fJ34qAmk2tNTrN7Up6");
+  CHECK(assembled.tool_calls[0].second == R"({"command": "ls -la"})");
+  CHECK(assembled.finish == "tool_calls");
+  CHECK(assembled.usage.at("prompt_tokens") == 27 + 210 + 4096);
+  CHECK(assembled.usage.at("prompt_tokens_details").at("cached_tokens") == 4096);
+  CHECK(assembled.usage.at("completion_tokens") == 89);
+}
+
+TEST_CASE("every split point of a recorded stream gives byte-identical output") {
+  for (const auto& c : kCases) {
+    CAPTURE(c.golden);
+    const auto upstream = read_golden(c.upstream);
+    const auto whole = run_whole(c.backend, c.client, upstream);
+    for (std::size_t split = 0; split <= upstream.size(); ++split) {
+      CAPTURE(split);
+      REQUIRE(run(c.backend, c.client, split_at(upstream, {split})) == whole);
+    }
+  }
+}
+
+TEST_CASE("a stream cut in three pieces anywhere, or fed a byte at a time, gives byte-identical output") {
+  for (const auto& c : kCases) {
+    CAPTURE(c.golden);
+    const auto upstream = read_golden(c.upstream);
+    const auto whole = run_whole(c.backend, c.client, upstream);
+    for (std::size_t first = 0; first <= upstream.size(); first += 41) {
+      for (std::size_t second = first; second <= upstream.size(); second += 43) {
+        CAPTURE(first);
+        CAPTURE(second);
+        REQUIRE(run(c.backend, c.client, split_at(upstream, {first, second})) == whole);
+      }
+    }
+    std::vector<std::string_view> bytes;
+    for (std::size_t i = 0; i < upstream.size(); ++i) bytes.push_back(std::string_view(upstream).substr(i, 1));
+    CHECK(run(c.backend, c.client, bytes) == whole);
+  }
+}
+
+TEST_CASE("an upstream without finish_reason or [DONE] still yields a compliant client stream") {
+  const auto truncated = chat_tools_without_end();
+  const auto messages = check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, truncated));
+  CHECK(messages.finish == "tool_use");
+  CHECK(messages.tool_calls.size() == 3);
+  // usage was never reported: the hint and an estimate stand in, so clients never see zero
+  CHECK(messages.usage.at("input_tokens") == 1000);
+  CHECK(messages.usage.at("output_tokens").as_int64() > 0);
+  const auto responses = check_responses_stream(run_whole(WireFormat::chat, WireFormat::responses, truncated));
+  CHECK(responses.finish == "completed");
+  CHECK(responses.tool_calls.size() == 3);
+
+  const auto text_only = chat_chunk(R"({"role":"assistant","content":""})") + chat_chunk(R"({"content":"Hello"})");
+  CHECK(check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, text_only)).finish == "end_turn");
+  CHECK(check_responses_stream(run_whole(WireFormat::chat, WireFormat::responses, text_only)).text == "Hello");
+
+  auto messages_upstream = read_golden("messages_tools.upstream.sse");
+  messages_upstream = messages_upstream.substr(0, messages_upstream.find("event: message_delta"));
+  const auto chat = check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, messages_upstream), true);
+  CHECK(chat.finish == "tool_calls");
+}
+
+TEST_CASE("an empty upstream that closes cleanly still gives a complete, empty answer") {
+  CHECK(check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, "")).finish == "end_turn");
+  CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, ""), true).finish == "stop");
+  CHECK(check_responses_stream(run_whole(WireFormat::chat, WireFormat::responses, "")).finish == "completed");
+}
+
+TEST_CASE("an upstream that dies mid-answer ends the client stream with an error event") {
+  const auto upstream = read_golden("chat_tools.upstream.sse");
+  const std::string_view half = std::string_view(upstream).substr(0, upstream.size() / 2);
+  for (const auto client : {WireFormat::messages, WireFormat::responses}) {
+    StreamTranslator translator(WireFormat::chat, client, test_context());
+    std::string out;
+    translator.feed(half, out);
+    translator.finish(out, StreamEnd::upstream_failed, "upstream read timed out after 120 s");
+    const auto assembled = check_stream(client, out);
+    CHECK(assembled.error == "upstream read timed out after 120 s");
+    CHECK(translator.summary().error == "upstream read timed out after 120 s");
+    CHECK(translator.summary().ended);
+  }
+  const auto messages_upstream = read_golden("messages_tools.upstream.sse");
+  const auto chat = run(WireFormat::messages, WireFormat::chat,
+                        {std::string_view(messages_upstream).substr(0, 900)}, StreamEnd::upstream_failed);
+  CHECK(check_chat_stream(chat, true).error.find("ended before the answer was complete") != std::string::npos);
+}
+
+TEST_CASE("a malformed upstream JSON chunk yields a clear error event and no crash") {
+  const std::string upstream = chat_chunk(R"({"role":"assistant","content":""})") + chat_chunk(R"({"content":"Hi"})") +
+                               "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n" + chat_chunk(R"({"content":"more"})") +
+                               "data: [DONE]\n\n";
+  for (const auto client : {WireFormat::messages, WireFormat::responses}) {
+    StreamTranslator translator(WireFormat::chat, client, test_context());
+    std::string out;
+    translator.feed(upstream, out);
+    translator.finish(out);
+    const auto assembled = check_stream(client, out);
+    CHECK(assembled.error.find("malformed chunk") != std::string::npos);
+    CHECK(translator.summary().error.find("malformed chunk") != std::string::npos);
+    CHECK(out.find("more") == std::string::npos);  // nothing after the broken chunk is relayed
+  }
+  for (const auto backend : {WireFormat::messages, WireFormat::responses}) {
+    const auto out = run_whole(backend, WireFormat::chat, "event: x\ndata: {oops}\n\n");
+    CHECK(check_chat_stream(out, true).error.find("malformed event") != std::string::npos);
+  }
+}
+
+TEST_CASE("an error the backend reports mid-stream becomes the client's error event") {
+  const auto recorded = read_golden("messages_tools.upstream.sse");
+  const std::string overloaded =
+      recorded.substr(0, recorded.find("\n\n", 600) + 2) +
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+  const auto responses = check_responses_stream(run_whole(WireFormat::messages, WireFormat::responses, overloaded));
+  CHECK(responses.error == "the backend reported an error: Overloaded");
+  const auto chat = chat_chunk(R"({"content":"a"})") + "data: {\"error\":{\"message\":\"CUDA out of memory\"}}\n\n";
+  CHECK(check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, chat)).error ==
+        "the backend reported an error: CUDA out of memory");
+}
+
+TEST_CASE("the summary reports usage, finish reason, tool calls and when the first content was relayed") {
+  const auto upstream = read_golden("chat_tools.upstream.sse");
+  StreamTranslator translator(WireFormat::chat, WireFormat::messages, test_context());
+  std::string out;
+  const auto first_event_end = upstream.find("\n\n") + 2;
+  translator.feed(std::string_view(upstream).substr(0, first_event_end), out);
+  CHECK_FALSE(translator.first_content_seen());  // the role chunk is not content
+  CHECK(out.find("message_start") != std::string::npos);
+  translator.feed(std::string_view(upstream).substr(first_event_end), out);
+  CHECK(translator.first_content_seen());
+  translator.finish(out);
+  const auto& summary = translator.summary();
+  CHECK(summary.upstream_id == "chatcmpl-7f3a");
+  CHECK(summary.model == "qwen3-coder-30b");
+  CHECK(summary.tool_calls == 3);
+  CHECK(summary.finish_reason == FinishReason::tool_calls);
+  CHECK_FALSE(summary.truncated);
+  CHECK(summary.usage_reported);
+  CHECK(summary.usage.input == 1850);
+  CHECK(summary.usage.cache_read == 1536);
+  CHECK(summary.usage.output == 96);
+  CHECK(summary.usage.reasoning == 12);
+  CHECK(summary.output_tokens() == 96);
+  CHECK(summary.text_bytes == std::string("Let me run the test — \"quoted\" \u00e9\n").size());
+  CHECK(summary.ended);
+  CHECK(summary.error.empty());
+}
+
+TEST_CASE("tool calls whose argument deltas interleave still give whole tool_use blocks") {
+  const std::string upstream =
+      chat_chunk(R"({"role":"assistant","content":""})") +
+      chat_chunk(R"({"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"f","arguments":"{\"x\":"}}]})") +
+      chat_chunk(R"({"tool_calls":[{"index":1,"id":"b","type":"function","function":{"name":"g","arguments":"{\"y\":"}}]})") +
+      chat_chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]})") +
+      chat_chunk(R"({"tool_calls":[{"index":1,"function":{"arguments":"2}"}}]})") + chat_chunk("{}", R"("tool_calls")") +
+      "data: [DONE]\n\n";
+  const auto assembled = check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, upstream));
+  REQUIRE(assembled.tool_calls.size() == 2);
+  CHECK(assembled.tool_calls[0] == std::pair<std::string, std::string>{"f", R"({"x":1})"});
+  CHECK(assembled.tool_calls[1] == std::pair<std::string, std::string>{"g", R"({"y":2})"});
+  const auto responses = check_responses_stream(run_whole(WireFormat::chat, WireFormat::responses, upstream));
+  REQUIRE(responses.tool_calls.size() == 2);
+  CHECK(responses.tool_calls[1].second == R"({"y":2})");
+}
+
+TEST_CASE("loose tool call deltas from local servers are assembled: shared index, no id, late name, object arguments") {
+  const std::string upstream =
+      chat_chunk(R"({"role":"assistant"})") +
+      // two calls on index 0 told apart by their ids (Gemini-style)
+      chat_chunk(R"({"tool_calls":[{"index":0,"id":"one","function":{"name":"f","arguments":"{}"}}]})") +
+      chat_chunk(R"({"tool_calls":[{"index":0,"id":"two","function":{"name":"g","arguments":"{\"a\":1}"}}]})") +
+      // no id at all, the name in a later chunk, arguments as an object
+      chat_chunk(R"({"tool_calls":[{"index":2,"function":{"arguments":""}}]})") +
+      chat_chunk(R"({"tool_calls":[{"index":2,"function":{"name":"h","arguments":{"b":true}}}]})") +
+      chat_chunk("{}", R"("stop")") + "data: [DONE]\n\n";
+  const auto assembled = check_chat_stream(run_whole(WireFormat::chat, WireFormat::responses, upstream).empty()
+                                               ? std::string()
+                                               : run(WireFormat::messages, WireFormat::chat,
+                                                     {run_whole(WireFormat::chat, WireFormat::messages, upstream)}),
+                                           true);
+  REQUIRE(assembled.tool_calls.size() == 3);
+  CHECK(assembled.tool_calls[0].first == "f");
+  CHECK(assembled.tool_calls[1].second == R"({"a":1})");
+  CHECK(assembled.tool_calls[2].first == "h");
+  CHECK(assembled.tool_calls[2].second == R"({"b":true})");
+  CHECK(assembled.tool_ids[2] == "call_req7_2");  // generated: the client must be able to answer it
+  CHECK(assembled.finish == "tool_calls");        // Ollama says "stop" after tool calls
+}
+
+TEST_CASE("think tags split across chunks become reasoning, and the blank line after them is dropped") {
+  const auto out = run_whole(WireFormat::chat, WireFormat::messages, read_golden("chat_think.upstream.sse"));
+  const auto assembled = check_messages_stream(out);
+  CHECK(assembled.reasoning == "\nUser wants a commit message. Keep it short.");
+  CHECK(assembled.text == "Fix parser: keep trailing commas");
+  auto keep = test_context();
+  keep.think_tags = ThinkTags::keep;
+  const auto kept = check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, read_golden("chat_think.upstream.sse"), keep));
+  CHECK(kept.reasoning.empty());
+  CHECK(kept.text.starts_with("<think>"));
+}
+
+TEST_CASE("a token-limit stop is reported as truncation in every client format") {
+  const std::string upstream = chat_chunk(R"({"content":"partial"})") + chat_chunk("{}", R"("length")") + "data: [DONE]\n\n";
+  CHECK(check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, upstream)).finish == "max_tokens");
+  const auto responses = run_whole(WireFormat::chat, WireFormat::responses, upstream);
+  CHECK(check_responses_stream(responses).finish == "incomplete");
+  CHECK(responses.find(R"("incomplete_details":{"reason":"max_output_tokens"})") != std::string::npos);
+  StreamTranslator translator(WireFormat::chat, WireFormat::messages, test_context());
+  std::string out;
+  translator.feed(upstream, out);
+  CHECK(translator.summary().truncated);
+  const auto anthropic = std::string(
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"c\",\"usage\":{\"input_tokens\":5}}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"cut\"}}\n\n"
+      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":3}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+  CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, anthropic), true).finish == "length");
+}
+
+TEST_CASE("a chat client that did not ask for usage gets no usage chunk, one that did gets it last") {
+  auto context = test_context(false);
+  const auto without = run_whole(WireFormat::messages, WireFormat::chat, read_golden("messages_tools.upstream.sse"), context);
+  check_chat_stream(without, false);
+  const auto with = run_whole(WireFormat::messages, WireFormat::chat, read_golden("messages_tools.upstream.sse"));
+  const auto events = parse_events(with);
+  REQUIRE(events.size() >= 2);
+  CHECK(events[events.size() - 2].data.find(R"("choices":[],"usage")") != std::string::npos);
+}
+
+TEST_CASE("the same format on both sides passes bytes through and still fills the summary") {
+  const auto upstream = read_golden("messages_tools.upstream.sse");
+  StreamTranslator translator(WireFormat::messages, WireFormat::messages, test_context());
+  std::string out;
+  for (std::size_t i = 0; i < upstream.size(); i += 100) translator.feed(std::string_view(upstream).substr(i, 100), out);
+  translator.finish(out);
+  CHECK(out == upstream);
+  CHECK(translator.summary().usage.output == 89);
+  CHECK(translator.summary().usage.cache_read == 4096);
+  CHECK(translator.summary().tool_calls == 1);
+  CHECK(translator.summary().finish_reason == FinishReason::tool_calls);
+
+  StreamTranslator dying(WireFormat::chat, WireFormat::chat, test_context());
+  std::string relayed;
+  const auto chat = read_golden("chat_tools.upstream.sse");
+  dying.feed(std::string_view(chat).substr(0, 501), relayed);
+  dying.finish(relayed, StreamEnd::upstream_failed);
+  CHECK(relayed.starts_with(chat.substr(0, 501)));
+  CHECK(relayed.ends_with("data: [DONE]\n\n"));
+  CHECK(relayed.find("ended before the answer was complete") != std::string::npos);
+}
+
+TEST_CASE("finishing twice or feeding after the end adds nothing") {
+  StreamTranslator translator(WireFormat::chat, WireFormat::messages, test_context());
+  std::string out;
+  translator.feed(read_golden("chat_tools.upstream.sse"), out);
+  translator.finish(out);
+  const auto size = out.size();
+  translator.finish(out, StreamEnd::upstream_failed);
+  translator.feed(chat_chunk(R"({"content":"late"})"), out);
+  CHECK(out.size() == size);
+}

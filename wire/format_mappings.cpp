@@ -36,6 +36,8 @@ FinishReason finish_from_responses(std::string_view status, std::string_view inc
 
 FinishReason effective_finish(FinishReason reason, bool has_tool_calls) {
   if (has_tool_calls && (reason == FinishReason::stop || reason == FinishReason::none)) return FinishReason::tool_calls;
+  // A client told "tool_use" with no tool call to run would wait for one forever.
+  if (!has_tool_calls && reason == FinishReason::tool_calls) return FinishReason::stop;
   if (reason == FinishReason::none) return FinishReason::stop;
   return reason;
 }

@@ -15,7 +15,8 @@ FinishReason finish_from_messages(std::string_view stop_reason);
 /// A Responses status plus incomplete_details.reason.
 FinishReason finish_from_responses(std::string_view status, std::string_view incomplete_reason, bool has_tool_calls);
 
-/// A model that called tools but said "stop" (Ollama does) still stopped to call them.
+/// A model that called tools but said "stop" (Ollama does) still stopped to call them; one that
+/// said "tool_calls" without calling any just stopped.
 FinishReason effective_finish(FinishReason reason, bool has_tool_calls);
 
 std::string_view chat_finish_reason(FinishReason reason);

@@ -34,6 +34,15 @@ Translated<std::string> render(WireFormat format, Conversation& conversation, co
 
 }  // namespace
 
+TranslationContext answer_context(const RequestTranslation& request, std::string request_id, std::int64_t created) {
+  TranslationContext context;
+  context.request_id = std::move(request_id);
+  context.created = created;
+  context.include_usage = request.include_usage;
+  context.tool_names = request.tool_names;
+  return context;
+}
+
 Translated<RequestTranslation> translate_request(WireFormat from, WireFormat to, std::string_view body,
                                                  const TranslateOptions& options) {
   auto parsed = parse_json_object(body);
@@ -69,6 +78,36 @@ Translated<RequestTranslation> translate_request(WireFormat from, WireFormat to,
   result.tool_names = std::move(conversation->tool_names);
   result.notes = std::move(conversation->notes);
   return result;
+}
+
+std::optional<std::string> strip_unsigned_thinking(std::string_view body) {
+  if (body.find(R"("signature":"")") == std::string_view::npos &&
+      body.find(R"("signature": "")") == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto parsed = parse_json_object(body);
+  if (!parsed) return std::nullopt;
+  auto* messages = parsed->if_contains("messages");
+  if (messages == nullptr || !messages->is_array()) return std::nullopt;
+  bool changed = false;
+  for (auto& message : messages->get_array()) {
+    if (!message.is_object()) continue;
+    auto* content = message.get_object().if_contains("content");
+    if (content == nullptr || !content->is_array()) continue;
+    auto& blocks = content->get_array();
+    for (auto it = blocks.begin(); it != blocks.end();) {
+      const bool unsigned_thinking = it->is_object() && string_member(it->get_object(), "type") == "thinking" &&
+                                     string_member(it->get_object(), "signature").empty();
+      if (unsigned_thinking) {
+        it = blocks.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (!changed) return std::nullopt;
+  return to_json(*parsed);
 }
 
 }  // namespace llmroute::wire

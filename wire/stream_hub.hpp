@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmroute::wire {
 
@@ -72,6 +73,7 @@ class StreamHub {
   StreamSummary summary_;
   std::string scratch_;  // output of a passthrough hub (no encoder) is discarded
   std::string* out_ = &scratch_;
+  std::vector<bool> begun_;  // tool slots announced to the encoder; others get no arguments
   bool started_ = false;
 };
 

@@ -45,6 +45,9 @@ void StreamHub::reasoning(std::string_view delta) {
 void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_view name) {
   if (summary_.ended) return;
   ensure_started();
+  if (slot >= begun_.size()) begun_.resize(slot + 1, false);
+  if (begun_[slot]) return;
+  begun_[slot] = true;
   ++summary_.tool_calls;
   summary_.first_content_seen = true;
   if (!encoder_) return;
@@ -59,7 +62,7 @@ void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_vi
 }
 
 void StreamHub::tool_arguments(std::size_t slot, std::string_view delta) {
-  if (summary_.ended || delta.empty()) return;
+  if (summary_.ended || delta.empty() || slot >= begun_.size() || !begun_[slot]) return;
   summary_.argument_bytes += delta.size();
   if (encoder_) encoder_->tool_arguments(slot, delta, *out_);
 }
@@ -124,8 +127,9 @@ class StreamTranslator::Impl {
         context_(std::move(context)) {}
 
   void feed(std::string_view bytes, std::string& out) {
+    if (finished_) return;
     if (passthrough_) out.append(bytes);
-    if (finished_ || (hub_.ended() && !passthrough_)) return;
+    if (hub_.ended() && !passthrough_) return;
     parser_.append(bytes);
     hub_.set_output(passthrough_ ? nullptr : &out);
     drain();

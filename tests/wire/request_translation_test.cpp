@@ -254,3 +254,25 @@ TEST_CASE("numbers keep their short form and deep schemas survive translation") 
   CHECK(t.body.find(R"("temperature":0.7)") != std::string::npos);
   CHECK(t.body.find(R"("top_p":0.95)") != std::string::npos);
 }
+
+TEST_CASE("the answer context carries the tool names and the usage request of the translated request") {
+  const auto t = translate(WireFormat::responses, WireFormat::chat, read_golden("codex_request.json"));
+  const auto context = answer_context(t, "abc", 1735689600);
+  CHECK(context.request_id == "abc");
+  CHECK(context.created == 1735689600);
+  CHECK(context.tool_names.find_wire_name("mcp__github__read_issue") != nullptr);
+  CHECK_FALSE(context.include_usage);
+  CHECK(answer_context(translate(WireFormat::chat, WireFormat::messages, read_golden("aider_request.json")), "x", 0)
+            .include_usage);
+}
+
+TEST_CASE("unsigned thinking blocks are stripped from a body bound for Anthropic, signed ones kept") {
+  CHECK_FALSE(strip_unsigned_thinking(read_golden("claude_code_request.json")).has_value());
+  const auto stripped = strip_unsigned_thinking(R"({"model":"m","messages":[{"role":"assistant","content":[
+      {"type":"thinking","thinking":"local","signature":""},{"type":"thinking","thinking":"cloud","signature":"Eq"},
+      {"type":"text","text":"hi"}]}]})");
+  REQUIRE(stripped.has_value());
+  const auto content = parsed(*stripped).at("messages").at(0).at("content").as_array();
+  REQUIRE(content.size() == 2);
+  CHECK(content[0].at("thinking") == "cloud");
+}

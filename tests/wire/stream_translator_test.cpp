@@ -292,11 +292,9 @@ TEST_CASE("loose tool call deltas from local servers are assembled: shared index
       chat_chunk(R"({"tool_calls":[{"index":2,"function":{"arguments":""}}]})") +
       chat_chunk(R"({"tool_calls":[{"index":2,"function":{"name":"h","arguments":{"b":true}}}]})") +
       chat_chunk("{}", R"("stop")") + "data: [DONE]\n\n";
-  const auto assembled = check_chat_stream(run_whole(WireFormat::chat, WireFormat::responses, upstream).empty()
-                                               ? std::string()
-                                               : run(WireFormat::messages, WireFormat::chat,
-                                                     {run_whole(WireFormat::chat, WireFormat::messages, upstream)}),
-                                           true);
+  // through Messages and back to Chat: both encoders and both decoders see the loose shapes' result
+  const auto via_messages = run_whole(WireFormat::chat, WireFormat::messages, upstream);
+  const auto assembled = check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, via_messages), true);
   REQUIRE(assembled.tool_calls.size() == 3);
   CHECK(assembled.tool_calls[0].first == "f");
   CHECK(assembled.tool_calls[1].second == R"({"a":1})");
@@ -378,4 +376,12 @@ TEST_CASE("finishing twice or feeding after the end adds nothing") {
   translator.finish(out, StreamEnd::upstream_failed);
   translator.feed(chat_chunk(R"({"content":"late"})"), out);
   CHECK(out.size() == size);
+}
+
+TEST_CASE("a backend that says tool_calls without calling a tool ends the turn normally") {
+  const std::string upstream = chat_chunk(R"({"content":"nothing to run"})") + chat_chunk("{}", R"("tool_calls")") +
+                               "data: [DONE]\n\n";
+  const auto via_messages = run_whole(WireFormat::chat, WireFormat::messages, upstream);
+  CHECK(check_messages_stream(via_messages).finish == "end_turn");
+  CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, via_messages), true).finish == "stop");
 }

@@ -1,11 +1,11 @@
 // Chat Completions streams: decoding backend chunks and encoding client chunks.
+#include <vector>
+
 #include "wire/format_mappings.hpp"
 #include "wire/json_dom.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/stream_hub.hpp"
 #include "wire/think_splitter.hpp"
-
-#include <vector>
 
 namespace llmroute::wire {
 
@@ -194,9 +194,7 @@ class ChatEncoder final : public StreamEncoder {
 
   void text(std::string_view delta, std::string& out) override { delta_chunk(out, "content", delta); }
 
-  void reasoning(std::string_view delta, std::string& out) override {
-    delta_chunk(out, "reasoning_content", delta);
-  }
+  void reasoning(std::string_view delta, std::string& out) override { delta_chunk(out, "reasoning_content", delta); }
 
   void tool_begin(std::size_t slot, std::string_view id, std::string_view name, std::string& out) override {
     if (slot >= index_of_slot_.size()) index_of_slot_.resize(slot + 1, 0);

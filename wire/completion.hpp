@@ -1,12 +1,12 @@
 // The format-neutral form of a model's answer: output items, finish reason and token usage.
 #pragma once
 
-#include "wire/tool_name_map.hpp"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "wire/tool_name_map.hpp"
 
 namespace llmroute::wire {
 
@@ -60,11 +60,11 @@ enum class ThinkTags { split, keep };
 
 /// What the answer's translation needs to know about the request and the proxy.
 struct TranslationContext {
-  std::string request_id;      ///< base of the ids the client sees; empty: derived from the backend's id
-  std::string model;           ///< model name reported to the client; empty: the backend's
-  std::int64_t created = 0;    ///< unix seconds for Chat/Responses objects; 0: the backend's
-  bool include_usage = false;  ///< Chat clients: send the usage chunk (they asked for it)
-  ToolNameMap tool_names;      ///< from RequestTranslation, to restore namespaced/custom tools
+  std::string request_id;              ///< base of the ids the client sees; empty: derived from the backend's id
+  std::string model;                   ///< model name reported to the client; empty: the backend's
+  std::int64_t created = 0;            ///< unix seconds for Chat/Responses objects; 0: the backend's
+  bool include_usage = false;          ///< Chat clients: send the usage chunk (they asked for it)
+  ToolNameMap tool_names;              ///< from RequestTranslation, to restore namespaced/custom tools
   std::int64_t input_tokens_hint = 0;  ///< reported to clients until the backend reports usage
   ThinkTags think_tags = ThinkTags::split;
 };

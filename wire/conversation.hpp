@@ -107,6 +107,9 @@ struct RequestOptions {
   ReasoningHistory reasoning_history = ReasoningHistory::keep;
   CacheBreakpoints cache_breakpoints = CacheBreakpoints::automatic;
   std::int64_t default_max_tokens = 4096;  ///< Anthropic requires max_tokens; used when absent
+  /// Upper bound for the output-token limit (0: none). Claude Code asks for 32000+ tokens, which
+  /// vLLM rejects outright when prompt + max_tokens exceed the model's context window.
+  std::int64_t max_tokens_limit = 0;
 };
 
 /// A request between parsing and rendering.

@@ -1,9 +1,9 @@
 // Finish reasons, usage objects, error bodies and Responses items in each format's spelling.
 #include "wire/format_mappings.hpp"
 
-#include "wire/json_access.hpp"
-
 #include <boost/json/parse.hpp>
+
+#include "wire/json_access.hpp"
 
 namespace llmroute::wire {
 
@@ -46,10 +46,14 @@ std::string_view chat_finish_reason(FinishReason reason) {
   switch (reason) {
     case FinishReason::none:
     case FinishReason::stop:
-    case FinishReason::stop_sequence: return "stop";
-    case FinishReason::length: return "length";
-    case FinishReason::tool_calls: return "tool_calls";
-    case FinishReason::content_filter: return "content_filter";
+    case FinishReason::stop_sequence:
+      return "stop";
+    case FinishReason::length:
+      return "length";
+    case FinishReason::tool_calls:
+      return "tool_calls";
+    case FinishReason::content_filter:
+      return "content_filter";
   }
   return "stop";
 }
@@ -57,11 +61,16 @@ std::string_view chat_finish_reason(FinishReason reason) {
 std::string_view messages_stop_reason(FinishReason reason) {
   switch (reason) {
     case FinishReason::none:
-    case FinishReason::stop: return "end_turn";
-    case FinishReason::stop_sequence: return "stop_sequence";
-    case FinishReason::length: return "max_tokens";
-    case FinishReason::tool_calls: return "tool_use";
-    case FinishReason::content_filter: return "refusal";
+    case FinishReason::stop:
+      return "end_turn";
+    case FinishReason::stop_sequence:
+      return "stop_sequence";
+    case FinishReason::length:
+      return "max_tokens";
+    case FinishReason::tool_calls:
+      return "tool_use";
+    case FinishReason::content_filter:
+      return "refusal";
   }
   return "end_turn";
 }
@@ -153,25 +162,38 @@ namespace {
 
 std::string_view anthropic_error_type(int status) {
   switch (status) {
-    case 400: return "invalid_request_error";
-    case 401: return "authentication_error";
-    case 403: return "permission_error";
-    case 404: return "not_found_error";
-    case 413: return "request_too_large";
-    case 429: return "rate_limit_error";
+    case 400:
+      return "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 413:
+      return "request_too_large";
+    case 429:
+      return "rate_limit_error";
     case 503:
-    case 529: return "overloaded_error";
-    default: return status >= 500 ? "api_error" : "invalid_request_error";
+    case 529:
+      return "overloaded_error";
+    default:
+      return status >= 500 ? "api_error" : "invalid_request_error";
   }
 }
 
 std::string_view openai_error_type(int status) {
   switch (status) {
-    case 401: return "authentication_error";
-    case 403: return "permission_error";
-    case 404: return "not_found_error";
-    case 429: return "rate_limit_error";
-    default: return status >= 500 ? "server_error" : "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 429:
+      return "rate_limit_error";
+    default:
+      return status >= 500 ? "server_error" : "invalid_request_error";
   }
 }
 

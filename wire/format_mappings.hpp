@@ -1,12 +1,12 @@
 // Per-format spellings of finish reasons, usage objects, error bodies and Responses output items.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "wire/completion.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/wire_format.hpp"
-
-#include <string>
-#include <string_view>
 
 namespace llmroute::wire {
 

@@ -1,11 +1,11 @@
 // Anthropic Messages streams: decoding backend events and encoding client events.
+#include <map>
+#include <vector>
+
 #include "wire/format_mappings.hpp"
 #include "wire/json_dom.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/stream_hub.hpp"
-
-#include <map>
-#include <vector>
 
 namespace llmroute::wire {
 
@@ -133,7 +133,8 @@ class MessagesEncoder final : public StreamEncoder {
   }
 
   void reasoning(std::string_view delta, std::string& out) override {
-    if (open_ != Block::thinking) open_block(Block::thinking, R"({"type":"thinking","thinking":"","signature":""})", out);
+    if (open_ != Block::thinking)
+      open_block(Block::thinking, R"({"type":"thinking","thinking":"","signature":""})", out);
     delta_event(out, "thinking_delta", "thinking", delta);
   }
 

@@ -68,6 +68,11 @@ Translated<RequestTranslation> translate_request(WireFormat from, WireFormat to,
   auto conversation = parse(from, object);
   if (!conversation) return conversation.error();
   if (!options.model.empty()) conversation->model = options.model;
+  const auto limit = options.request.max_tokens_limit;
+  if (limit > 0 && conversation->max_tokens.value_or(limit + 1) > limit) {
+    if (conversation->max_tokens) conversation->notes.push_back("max_tokens capped to " + std::to_string(limit));
+    conversation->max_tokens = limit;
+  }
   auto rendered = render(to, *conversation, options.request);
   if (!rendered) return rendered.error();
   RequestTranslation result;

@@ -1,12 +1,12 @@
 // Non-streamed answers: parsing each format's response object and rendering each format's.
 #include "wire/response_translation.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "wire/format_mappings.hpp"
 #include "wire/json_access.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/think_splitter.hpp"
-
-#include <boost/json/parse.hpp>
 
 namespace llmroute::wire {
 
@@ -73,14 +73,16 @@ Translated<Completion> parse_chat(const json::object& body, ThinkTags think_tags
       item.call_id = string_member(call, "id");
       item.name = string_member(function->get_object(), "name");
       const auto* arguments = member(function->get_object(), "arguments");
-      item.arguments = arguments == nullptr ? "{}" : arguments->is_string() ? std::string(arguments->get_string())
-                                                                              : to_json(*arguments);
+      item.arguments = arguments == nullptr     ? "{}"
+                       : arguments->is_string() ? std::string(arguments->get_string())
+                                                : to_json(*arguments);
       completion.items.push_back(std::move(item));
       has_calls = true;
     }
   }
   completion.finish = finish_from_chat(string_member(choice, "finish_reason"));
-  if (const auto stop = string_member(choice, "stop_reason"); !stop.empty() && completion.finish == FinishReason::stop) {
+  if (const auto stop = string_member(choice, "stop_reason");
+      !stop.empty() && completion.finish == FinishReason::stop) {
     completion.finish = FinishReason::stop_sequence;  // vLLM names the stop string that matched
     completion.stop_sequence = stop;
   }
@@ -270,7 +272,10 @@ void render_messages(JsonWriter& w, const Completion& completion, const Translat
         w.member("signature", item.signature).end_object();
         break;
       case ItemKind::tool_call: {
-        w.begin_object().member("type", "tool_use").member("id", anthropic_tool_id(item.call_id)).member("name", item.name);
+        w.begin_object()
+            .member("type", "tool_use")
+            .member("id", anthropic_tool_id(item.call_id))
+            .member("name", item.name);
         w.key("input");
         json::error_code ec;
         const auto input = json::parse(item.arguments, ec);
@@ -314,7 +319,9 @@ void render_responses(JsonWriter& w, const Completion& completion, const Transla
   std::size_t index = 0;
   for (const auto& item : completion.items) {
     if (item.kind == ItemKind::text && item.text.empty()) continue;
-    const std::string_view prefix = item.kind == ItemKind::text ? "msg_" : item.kind == ItemKind::reasoning ? "rs_" : "fc_";
+    const std::string_view prefix = item.kind == ItemKind::text        ? "msg_"
+                                    : item.kind == ItemKind::reasoning ? "rs_"
+                                                                       : "fc_";
     write_responses_item(w, item, std::string(prefix) + id.substr(5) + "_" + std::to_string(index++),
                          context.tool_names);
   }
@@ -331,9 +338,12 @@ Translated<Completion> parse_completion(WireFormat backend, std::string_view bod
   auto parsed = parse_json_object(body);
   if (!parsed) return parsed.error();
   switch (backend) {
-    case WireFormat::chat: return parse_chat(*parsed, think_tags);
-    case WireFormat::messages: return parse_messages(*parsed);
-    case WireFormat::responses: return parse_responses(*parsed);
+    case WireFormat::chat:
+      return parse_chat(*parsed, think_tags);
+    case WireFormat::messages:
+      return parse_messages(*parsed);
+    case WireFormat::responses:
+      return parse_responses(*parsed);
   }
   return TranslationError{"unknown wire format"};
 }
@@ -343,9 +353,15 @@ std::string render_completion(WireFormat client, const Completion& completion, c
   out.reserve(1024);
   JsonWriter w(out);
   switch (client) {
-    case WireFormat::chat: render_chat(w, completion, context); break;
-    case WireFormat::messages: render_messages(w, completion, context); break;
-    case WireFormat::responses: render_responses(w, completion, context); break;
+    case WireFormat::chat:
+      render_chat(w, completion, context);
+      break;
+    case WireFormat::messages:
+      render_messages(w, completion, context);
+      break;
+    case WireFormat::responses:
+      render_responses(w, completion, context);
+      break;
   }
   return out;
 }

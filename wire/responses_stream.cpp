@@ -1,12 +1,12 @@
 // OpenAI Responses streams: decoding backend events and encoding client events.
+#include <map>
+#include <optional>
+#include <vector>
+
 #include "wire/format_mappings.hpp"
 #include "wire/json_dom.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/stream_hub.hpp"
-
-#include <map>
-#include <optional>
-#include <vector>
 
 namespace llmroute::wire {
 
@@ -112,7 +112,8 @@ class ResponsesDecoder final : public StreamDecoder {
 
   void complete(simdjson::dom::element response, StreamHub& hub) {
     std::string_view incomplete_reason;
-    if (const auto details = field(response, "incomplete_details")) incomplete_reason = string_field(*details, "reason");
+    if (const auto details = field(response, "incomplete_details"))
+      incomplete_reason = string_field(*details, "reason");
     hub.finish_reason(finish_from_responses(string_field(response, "status"), incomplete_reason, !calls_.empty()));
     if (const auto usage = field(response, "usage"); usage && is_object(*usage)) {
       auto& counts = hub.usage();
@@ -238,7 +239,8 @@ class ResponsesEncoder final : public StreamEncoder {
     Item item;
     item.data = make_item(kind);
     item.output_index = items_.size();
-    item.id = std::string(kind == ItemKind::text ? "msg_" : "rs_") + id_.substr(5) + "_" + std::to_string(item.output_index);
+    item.id =
+        std::string(kind == ItemKind::text ? "msg_" : "rs_") + id_.substr(5) + "_" + std::to_string(item.output_index);
     items_.push_back(std::move(item));
     open_ = items_.size() - 1;
     const auto& opened = items_.back();

@@ -2,14 +2,14 @@
 // keeps the summary and drives one client encoder.
 #pragma once
 
-#include "wire/completion.hpp"
-#include "wire/sse_parser.hpp"
-#include "wire/stream_translator.hpp"
-
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "wire/completion.hpp"
+#include "wire/sse_parser.hpp"
+#include "wire/stream_translator.hpp"
 
 namespace llmroute::wire {
 

@@ -53,8 +53,8 @@ void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_vi
   if (!encoder_) return;
   if (id.empty()) {
     // Some local servers omit tool call ids; clients need one to send the result back.
-    const std::string synthesized = "call_" + (context_.request_id.empty() ? std::string("0") : context_.request_id) +
-                                    "_" + std::to_string(slot);
+    const std::string synthesized =
+        "call_" + (context_.request_id.empty() ? std::string("0") : context_.request_id) + "_" + std::to_string(slot);
     encoder_->tool_begin(slot, synthesized, name, *out_);
   } else {
     encoder_->tool_begin(slot, id, name, *out_);
@@ -97,18 +97,24 @@ namespace {
 
 std::unique_ptr<StreamDecoder> make_decoder(WireFormat backend, const TranslationContext& context) {
   switch (backend) {
-    case WireFormat::chat: return make_chat_decoder(context);
-    case WireFormat::messages: return make_messages_decoder();
-    case WireFormat::responses: return make_responses_decoder();
+    case WireFormat::chat:
+      return make_chat_decoder(context);
+    case WireFormat::messages:
+      return make_messages_decoder();
+    case WireFormat::responses:
+      return make_responses_decoder();
   }
   return make_chat_decoder(context);
 }
 
 std::unique_ptr<StreamEncoder> make_encoder(WireFormat client, const TranslationContext& context) {
   switch (client) {
-    case WireFormat::chat: return make_chat_encoder(context);
-    case WireFormat::messages: return make_messages_encoder(context);
-    case WireFormat::responses: return make_responses_encoder(context);
+    case WireFormat::chat:
+      return make_chat_encoder(context);
+    case WireFormat::messages:
+      return make_messages_encoder(context);
+    case WireFormat::responses:
+      return make_responses_encoder(context);
   }
   return make_chat_encoder(context);
 }

@@ -1,14 +1,14 @@
 // Event-by-event translation of a streamed answer from the backend's SSE format to the client's.
 #pragma once
 
-#include "wire/completion.hpp"
-#include "wire/wire_format.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "wire/completion.hpp"
+#include "wire/wire_format.hpp"
 
 namespace llmroute::wire {
 
@@ -28,8 +28,8 @@ struct StreamSummary {
   std::size_t tool_calls = 0;
   FinishReason finish_reason = FinishReason::none;  ///< as the backend said (none: it never did)
   std::string stop_sequence;
-  bool truncated = false;          ///< the backend stopped at its token limit
-  Usage usage;                     ///< as the backend reported it (zeros when it did not)
+  bool truncated = false;  ///< the backend stopped at its token limit
+  Usage usage;             ///< as the backend reported it (zeros when it did not)
   bool usage_reported = false;
   bool first_content_seen = false;  ///< first text, reasoning or tool call token relayed (TTFT)
   bool ended = false;               ///< the client stream is terminated (completed or error event)

@@ -25,7 +25,9 @@ std::size_t partial_tag_suffix(std::string_view text, std::string_view tag) {
 void ThinkSplitter::feed(std::string_view text, ThinkSink& sink) {
   while (!text.empty()) {
     switch (state_) {
-      case State::text: sink.on_text(text); return;
+      case State::text:
+        sink.on_text(text);
+        return;
       case State::detecting: {
         held_.append(text);
         text = {};

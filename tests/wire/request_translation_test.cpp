@@ -1,11 +1,11 @@
 // Tests of whole-body request translation between Chat Completions, Messages and Responses.
 #include "wire/request_translation.hpp"
 
-#include "wire_test_helpers.hpp"
-
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+
+#include "wire_test_helpers.hpp"
 
 namespace {
 
@@ -13,7 +13,8 @@ namespace json = boost::json;
 using namespace llmroute::wire;
 using namespace llmroute::wire::testing;
 
-RequestTranslation translate(WireFormat from, WireFormat to, std::string_view body, const TranslateOptions& options = {}) {
+RequestTranslation translate(WireFormat from, WireFormat to, std::string_view body,
+                             const TranslateOptions& options = {}) {
   auto result = translate_request(from, to, body, options);
   REQUIRE_MESSAGE(result.ok(), (result.ok() ? std::string() : result.error().message));
   return std::move(*result);
@@ -85,7 +86,8 @@ TEST_CASE("a Codex request becomes a chat request with flattened namespace tools
   CHECK(messages[6].at("content") == "Issue 42: parser drops trailing commas");
   // a custom tool call is a function call whose arguments wrap the free-form input
   CHECK(json::parse(messages[7].at("tool_calls").at(0).at("function").at("arguments").as_string()).at("input") ==
-        "*** Begin Patch\n*** Update File: parser.py\n@@\n-    return items\n+    return items + trailing\n*** End Patch");
+        "*** Begin Patch\n*** Update File: parser.py\n@@\n-    return items\n+    return items + trailing\n*** End "
+        "Patch");
   CHECK(body.at("response_format").at("json_schema").at("name") == "answer");
   CHECK(body.at("max_tokens") == 8000);
   CHECK(body.at("parallel_tool_calls") == false);
@@ -142,7 +144,8 @@ TEST_CASE("a Codex request can go to Anthropic and a Claude Code request to a Re
   for (const auto& message : messages.at("messages").as_array()) {
     CHECK((message.at("role") == "user" || message.at("role") == "assistant"));
   }
-  const auto to_responses = translate(WireFormat::messages, WireFormat::responses, read_golden("claude_code_request.json"));
+  const auto to_responses =
+      translate(WireFormat::messages, WireFormat::responses, read_golden("claude_code_request.json"));
   const auto responses = parsed(to_responses.body);
   CHECK(responses.at("input").at(0).at("role") == "user");
   CHECK(responses.at("max_output_tokens") == 32000);
@@ -172,12 +175,15 @@ TEST_CASE("unsupported content is rejected with the exact path of the offending 
                     {"role":"user","content":"c"},{"role":"user","content":[{"type":"text","text":"x"},
                     {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}}]}]})") ==
         R"(messages[3].content[1]: unsupported block type "document")");
-  CHECK(error_of(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[{"role":"function","content":"x"}]})") ==
+  CHECK(error_of(WireFormat::chat, WireFormat::messages,
+                 R"({"model":"m","messages":[{"role":"function","content":"x"}]})") ==
         R"(messages[0].role: unsupported role "function")");
-  CHECK(error_of(WireFormat::responses, WireFormat::chat, R"({"model":"m","input":[{"type":"item_reference","id":"x"}]})") ==
+  CHECK(error_of(WireFormat::responses, WireFormat::chat,
+                 R"({"model":"m","input":[{"type":"item_reference","id":"x"}]})") ==
         R"(input[0]: unsupported item type "item_reference")");
-  CHECK(error_of(WireFormat::responses, WireFormat::chat, R"({"model":"m","previous_response_id":"resp_1","input":"hi"})")
-            .starts_with("previous_response_id:"));
+  CHECK(
+      error_of(WireFormat::responses, WireFormat::chat, R"({"model":"m","previous_response_id":"resp_1","input":"hi"})")
+          .starts_with("previous_response_id:"));
   CHECK(error_of(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[],"n":2})").starts_with("n:"));
   CHECK(error_of(WireFormat::chat, WireFormat::messages, "{not json").starts_with("body is not valid JSON"));
   CHECK(error_of(WireFormat::chat, WireFormat::messages, "[1]") == "body must be a JSON object, not array");
@@ -189,19 +195,24 @@ TEST_CASE("tool choice maps between Anthropic and OpenAI spellings") {
            R"("tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":)" + std::string(choice) + "}";
   };
   const auto chat_choice = [&](std::string_view choice) {
-    return json::serialize(parsed(translate(WireFormat::messages, WireFormat::chat, with_choice(choice)).body).at("tool_choice"));
+    return json::serialize(
+        parsed(translate(WireFormat::messages, WireFormat::chat, with_choice(choice)).body).at("tool_choice"));
   };
   CHECK(chat_choice(R"({"type":"auto"})") == R"("auto")");
   CHECK(chat_choice(R"({"type":"any"})") == R"("required")");
   CHECK(chat_choice(R"({"type":"none"})") == R"("none")");
   CHECK(chat_choice(R"({"type":"tool","name":"f"})") == R"({"type":"function","function":{"name":"f"}})");
   const auto no_parallel = parsed(translate(WireFormat::messages, WireFormat::chat,
-                                            with_choice(R"({"type":"auto","disable_parallel_tool_use":true})")).body);
+                                            with_choice(R"({"type":"auto","disable_parallel_tool_use":true})"))
+                                      .body);
   CHECK(no_parallel.at("parallel_tool_calls") == false);
 
-  const auto back = parsed(translate(WireFormat::chat, WireFormat::messages,
-      R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],
-          "tool_choice":"required","parallel_tool_calls":false})").body);
+  const auto back = parsed(
+      translate(
+          WireFormat::chat, WireFormat::messages,
+          R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],
+          "tool_choice":"required","parallel_tool_calls":false})")
+          .body);
   CHECK(json::serialize(back.at("tool_choice")) == R"({"type":"any","disable_parallel_tool_use":true})");
   CHECK(json::serialize(back.at("tools").at(0).at("input_schema")) == R"({"type":"object","properties":{}})");
 }
@@ -225,8 +236,9 @@ TEST_CASE("request options choose the max tokens field, reasoning history and ca
 }
 
 TEST_CASE("temperature above Anthropic's range is clamped and reported") {
-  const auto t = translate(WireFormat::chat, WireFormat::messages,
-                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":1.5,"max_tokens":9})");
+  const auto t =
+      translate(WireFormat::chat, WireFormat::messages,
+                R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":1.5,"max_tokens":9})");
   const auto body = parsed(t.body);
   CHECK(body.at("temperature").to_number<double>() == 1.0);
   CHECK(body.at("max_tokens") == 9);
@@ -250,7 +262,8 @@ TEST_CASE("numbers keep their short form and deep schemas survive translation") 
   for (int i = 0; i < 60; ++i) deep = R"({"type":"object","properties":{"x":)" + deep + "}}";
   const auto t = translate(WireFormat::chat, WireFormat::messages,
                            R"({"model":"m","temperature":0.7,"top_p":0.95,"messages":[{"role":"user","content":"x"}],
-                               "tools":[{"type":"function","function":{"name":"f","parameters":)" + deep + "}}]}");
+                               "tools":[{"type":"function","function":{"name":"f","parameters":)" +
+                               deep + "}}]}");
   CHECK(t.body.find(R"("temperature":0.7)") != std::string::npos);
   CHECK(t.body.find(R"("top_p":0.95)") != std::string::npos);
 }
@@ -275,4 +288,20 @@ TEST_CASE("unsigned thinking blocks are stripped from a body bound for Anthropic
   const auto content = parsed(*stripped).at("messages").at(0).at("content").as_array();
   REQUIRE(content.size() == 2);
   CHECK(content[0].at("thinking") == "cloud");
+}
+
+TEST_CASE("a max tokens limit caps what the client asked for, and fills it in when the client asked nothing") {
+  TranslateOptions options;
+  options.request.max_tokens_limit = 8192;
+  const auto capped =
+      translate(WireFormat::messages, WireFormat::chat, read_golden("claude_code_request.json"), options);
+  CHECK(parsed(capped.body).at("max_tokens") == 8192);
+  CHECK(has_note(capped, "max_tokens capped to 8192"));
+  const auto filled = translate(WireFormat::responses, WireFormat::chat, R"({"model":"m","input":"hi"})", options);
+  CHECK(parsed(filled.body).at("max_tokens") == 8192);
+  CHECK(filled.notes.empty());
+  options.request.max_tokens_limit = 100000;
+  const auto untouched =
+      translate(WireFormat::messages, WireFormat::chat, read_golden("claude_code_request.json"), options);
+  CHECK(parsed(untouched.body).at("max_tokens") == 32000);
 }

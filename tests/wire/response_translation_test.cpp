@@ -1,12 +1,12 @@
 // Tests of non-streamed answer translation and of error body translation.
-#include "wire/format_mappings.hpp"
 #include "wire/response_translation.hpp"
-
-#include "wire_test_helpers.hpp"
 
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+
+#include "wire/format_mappings.hpp"
+#include "wire_test_helpers.hpp"
 
 namespace {
 
@@ -142,26 +142,31 @@ TEST_CASE("a stop sequence reported by vLLM reaches Anthropic clients as stop_se
 }
 
 TEST_CASE("an answer without choices is rejected with a clear message") {
-  const auto result = translate_response(WireFormat::chat, WireFormat::messages, R"({"id":"x","choices":[]})", context());
+  const auto result =
+      translate_response(WireFormat::chat, WireFormat::messages, R"({"id":"x","choices":[]})", context());
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().message == "choices: the answer has no choice");
 }
 
 TEST_CASE("backend error bodies are rewritten in the client's error shape with the backend's message") {
-  const auto anthropic = json::parse(translate_error(WireFormat::chat, WireFormat::messages, 404,
-                                                     R"({"error":{"message":"model 'x' not found","type":"invalid_request_error"}})"));
+  const auto anthropic =
+      json::parse(translate_error(WireFormat::chat, WireFormat::messages, 404,
+                                  R"({"error":{"message":"model 'x' not found","type":"invalid_request_error"}})"));
   CHECK(anthropic.at("type") == "error");
   CHECK(anthropic.at("error").at("type") == "not_found_error");
   CHECK(anthropic.at("error").at("message") == "model 'x' not found");
-  const auto ollama = json::parse(translate_error(WireFormat::chat, WireFormat::messages, 500, R"({"error":"out of memory"})"));
+  const auto ollama =
+      json::parse(translate_error(WireFormat::chat, WireFormat::messages, 500, R"({"error":"out of memory"})"));
   CHECK(ollama.at("error").at("message") == "out of memory");
   CHECK(ollama.at("error").at("type") == "api_error");
-  const auto vllm = json::parse(translate_error(WireFormat::chat, WireFormat::responses, 400,
-                                                R"({"object":"error","message":"too long","type":"BadRequestError","code":400})"));
+  const auto vllm =
+      json::parse(translate_error(WireFormat::chat, WireFormat::responses, 400,
+                                  R"({"object":"error","message":"too long","type":"BadRequestError","code":400})"));
   CHECK(vllm.at("error").at("message") == "too long");
   CHECK(vllm.at("error").at("type") == "invalid_request_error");
-  const auto overloaded = json::parse(translate_error(WireFormat::messages, WireFormat::chat, 529,
-      R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
+  const auto overloaded =
+      json::parse(translate_error(WireFormat::messages, WireFormat::chat, 529,
+                                  R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
   CHECK(overloaded.at("error").at("message") == "Overloaded");
   CHECK(overloaded.at("error").at("type") == "server_error");
   const auto plain = json::parse(translate_error(WireFormat::chat, WireFormat::messages, 502, "Bad Gateway"));

@@ -22,10 +22,12 @@ std::vector<Seen> parse_pieces(const std::vector<std::string>& pieces, bool fini
   std::vector<Seen> seen;
   for (const auto& piece : pieces) {
     parser.append(piece);
-    while (auto event = parser.next()) seen.push_back({std::string(event->event), std::string(event->data), std::string(event->id)});
+    while (auto event = parser.next())
+      seen.push_back({std::string(event->event), std::string(event->data), std::string(event->id)});
   }
   if (finish) {
-    while (auto event = parser.finish()) seen.push_back({std::string(event->event), std::string(event->data), std::string(event->id)});
+    while (auto event = parser.finish())
+      seen.push_back({std::string(event->event), std::string(event->data), std::string(event->id)});
   }
   return seen;
 }
@@ -86,7 +88,9 @@ TEST_CASE("an event without data is not dispatched and its event name does not l
 }
 
 TEST_CASE("a byte order mark at the start of the stream is ignored, even split") {
-  const auto seen = parse_pieces({"\xEF", "\xBB", "\xBF" "data: x\n\n"});
+  const auto seen = parse_pieces({"\xEF", "\xBB",
+                                  "\xBF"
+                                  "data: x\n\n"});
   REQUIRE(seen.size() == 1);
   CHECK(seen[0].data == "x");
 }

@@ -1,12 +1,11 @@
 // Randomised stream tests: generated chat streams and mutated recordings must always give
 // well-formed client streams, whatever the split.
-#include "wire/stream_translator.hpp"
-
-#include "wire_test_helpers.hpp"
-
 #include <doctest/doctest.h>
 
 #include <random>
+
+#include "wire/stream_translator.hpp"
+#include "wire_test_helpers.hpp"
 
 namespace {
 
@@ -34,8 +33,8 @@ struct Generated {
 /// A chat stream as local servers send them: reasoning, then text, then tool calls whose argument
 /// pieces may interleave, with or without finish reason, usage and [DONE].
 Generated generate(std::mt19937& rng) {
-  static const std::vector<std::string> kWords = {"fix", " the", " parser", "\n", " \"quoted\"", " é", " {}", " \\",
-                                                  "\t", " 😀", " </think>", " <b>", " ok."};
+  static const std::vector<std::string> kWords = {"fix", " the", " parser", "\n",        " \"quoted\"", " é",  " {}",
+                                                  " \\", "\t",   " 😀",      " </think>", " <b>",        " ok."};
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   Generated g;
   g.upstream = chunk(R"({"role":"assistant","content":""})");
@@ -54,7 +53,8 @@ Generated generate(std::mt19937& rng) {
   std::vector<std::vector<std::string>> pieces(call_count);
   for (std::size_t c = 0; c < call_count; ++c) {
     const std::string name = "tool_" + std::to_string(c);
-    const std::string arguments = R"({"path":"src/)" + std::to_string(rng() % 1000) + R"(.py","lines":[1,2],"note":"a\"b"})";
+    const std::string arguments =
+        R"({"path":"src/)" + std::to_string(rng() % 1000) + R"(.py","lines":[1,2],"note":"a\"b"})";
     g.calls.emplace_back(name, arguments);
     std::size_t at = 0;
     while (at < arguments.size()) {
@@ -75,8 +75,9 @@ Generated generate(std::mt19937& rng) {
     const auto index = std::to_string(c);
     const auto piece = quoted(pieces[c][next[c]]);
     if (next[c] == 0) {
-      g.upstream += chunk(R"({"tool_calls":[{"index":)" + index + R"(,"id":"call_)" + index +
-                          R"(","type":"function","function":{"name":"tool_)" + index + R"(","arguments":)" + piece + "}}]}");
+      g.upstream +=
+          chunk(R"({"tool_calls":[{"index":)" + index + R"(,"id":"call_)" + index +
+                R"(","type":"function","function":{"name":"tool_)" + index + R"(","arguments":)" + piece + "}}]}");
       if (c == begun && begun + 1 < call_count) ++begun;
     } else {
       g.upstream += chunk(R"({"tool_calls":[{"index":)" + index + R"(,"function":{"arguments":)" + piece + "}}]}");
@@ -84,7 +85,9 @@ Generated generate(std::mt19937& rng) {
     ++next[c];
   }
   if (pick(3) != 0) g.upstream += chunk("{}", call_count > 0 ? R"("tool_calls")" : R"("stop")");
-  if (pick(2) != 0) g.upstream += R"(data: {"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":5}})" "\n\n";
+  if (pick(2) != 0)
+    g.upstream += R"(data: {"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":5}})"
+                  "\n\n";
   if (pick(3) != 0) g.upstream += "data: [DONE]\n\n";
   return g;
 }
@@ -114,9 +117,15 @@ void check_terminated(WireFormat client, std::string_view out) {
   }
   const auto& last = events.back();
   switch (client) {
-    case WireFormat::chat: CHECK(last.data == "[DONE]"); break;
-    case WireFormat::messages: CHECK((last.event == "message_stop" || last.event == "error")); break;
-    case WireFormat::responses: CHECK((last.event == "response.completed" || last.event == "response.failed")); break;
+    case WireFormat::chat:
+      CHECK(last.data == "[DONE]");
+      break;
+    case WireFormat::messages:
+      CHECK((last.event == "message_stop" || last.event == "error"));
+      break;
+    case WireFormat::responses:
+      CHECK((last.event == "response.completed" || last.event == "response.failed"));
+      break;
   }
 }
 
@@ -142,10 +151,13 @@ TEST_CASE("generated chat streams with interleaved tool calls always reach every
 
     // and back: Messages and Responses streams decoded into chat chunks keep everything
     const auto chat_from_messages =
-        check_chat_stream(translate(WireFormat::messages, WireFormat::chat, translate(WireFormat::chat, WireFormat::messages, g.upstream, rng), rng), true);
+        check_chat_stream(translate(WireFormat::messages, WireFormat::chat,
+                                    translate(WireFormat::chat, WireFormat::messages, g.upstream, rng), rng),
+                          true);
     CHECK(chat_from_messages.text == g.text);
     CHECK(chat_from_messages.tool_calls == g.calls);
-    const auto chat_from_responses = check_chat_stream(translate(WireFormat::responses, WireFormat::chat, responses_stream, rng), true);
+    const auto chat_from_responses =
+        check_chat_stream(translate(WireFormat::responses, WireFormat::chat, responses_stream, rng), true);
     CHECK(chat_from_responses.text == g.text);
     CHECK(chat_from_responses.reasoning == g.reasoning);
     CHECK(chat_from_responses.tool_calls == g.calls);

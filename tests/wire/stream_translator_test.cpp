@@ -1,9 +1,9 @@
 // Tests of streamed answer translation: golden streams, split invariance, truncated and broken upstreams.
 #include "wire/stream_translator.hpp"
 
-#include "wire_test_helpers.hpp"
-
 #include <doctest/doctest.h>
+
+#include "wire_test_helpers.hpp"
 
 namespace {
 
@@ -54,9 +54,12 @@ const GoldenCase kCases[] = {
 
 Assembled check_stream(WireFormat client, std::string_view out, bool include_usage = true) {
   switch (client) {
-    case WireFormat::chat: return check_chat_stream(out, include_usage);
-    case WireFormat::messages: return check_messages_stream(out);
-    case WireFormat::responses: return check_responses_stream(out);
+    case WireFormat::chat:
+      return check_chat_stream(out, include_usage);
+    case WireFormat::messages:
+      return check_messages_stream(out);
+    case WireFormat::responses:
+      return check_responses_stream(out);
   }
   return {};
 }
@@ -200,15 +203,15 @@ TEST_CASE("an upstream that dies mid-answer ends the client stream with an error
     CHECK(translator.summary().ended);
   }
   const auto messages_upstream = read_golden("messages_tools.upstream.sse");
-  const auto chat = run(WireFormat::messages, WireFormat::chat,
-                        {std::string_view(messages_upstream).substr(0, 900)}, StreamEnd::upstream_failed);
+  const auto chat = run(WireFormat::messages, WireFormat::chat, {std::string_view(messages_upstream).substr(0, 900)},
+                        StreamEnd::upstream_failed);
   CHECK(check_chat_stream(chat, true).error.find("ended before the answer was complete") != std::string::npos);
 }
 
 TEST_CASE("a malformed upstream JSON chunk yields a clear error event and no crash") {
   const std::string upstream = chat_chunk(R"({"role":"assistant","content":""})") + chat_chunk(R"({"content":"Hi"})") +
-                               "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n" + chat_chunk(R"({"content":"more"})") +
-                               "data: [DONE]\n\n";
+                               "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n" +
+                               chat_chunk(R"({"content":"more"})") + "data: [DONE]\n\n";
   for (const auto client : {WireFormat::messages, WireFormat::responses}) {
     StreamTranslator translator(WireFormat::chat, client, test_context());
     std::string out;
@@ -229,7 +232,8 @@ TEST_CASE("an error the backend reports mid-stream becomes the client's error ev
   const auto recorded = read_golden("messages_tools.upstream.sse");
   const std::string overloaded =
       recorded.substr(0, recorded.find("\n\n", 600) + 2) +
-      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+      "event: error\ndata: "
+      "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
   const auto responses = check_responses_stream(run_whole(WireFormat::messages, WireFormat::responses, overloaded));
   CHECK(responses.error == "the backend reported an error: Overloaded");
   const auto chat = chat_chunk(R"({"content":"a"})") + "data: {\"error\":{\"message\":\"CUDA out of memory\"}}\n\n";
@@ -268,11 +272,13 @@ TEST_CASE("the summary reports usage, finish reason, tool calls and when the fir
 TEST_CASE("tool calls whose argument deltas interleave still give whole tool_use blocks") {
   const std::string upstream =
       chat_chunk(R"({"role":"assistant","content":""})") +
-      chat_chunk(R"({"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"f","arguments":"{\"x\":"}}]})") +
-      chat_chunk(R"({"tool_calls":[{"index":1,"id":"b","type":"function","function":{"name":"g","arguments":"{\"y\":"}}]})") +
+      chat_chunk(
+          R"({"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"f","arguments":"{\"x\":"}}]})") +
+      chat_chunk(
+          R"({"tool_calls":[{"index":1,"id":"b","type":"function","function":{"name":"g","arguments":"{\"y\":"}}]})") +
       chat_chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]})") +
-      chat_chunk(R"({"tool_calls":[{"index":1,"function":{"arguments":"2}"}}]})") + chat_chunk("{}", R"("tool_calls")") +
-      "data: [DONE]\n\n";
+      chat_chunk(R"({"tool_calls":[{"index":1,"function":{"arguments":"2}"}}]})") +
+      chat_chunk("{}", R"("tool_calls")") + "data: [DONE]\n\n";
   const auto assembled = check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, upstream));
   REQUIRE(assembled.tool_calls.size() == 2);
   CHECK(assembled.tool_calls[0] == std::pair<std::string, std::string>{"f", R"({"x":1})"});
@@ -311,13 +317,15 @@ TEST_CASE("think tags split across chunks become reasoning, and the blank line a
   CHECK(assembled.text == "Fix parser: keep trailing commas");
   auto keep = test_context();
   keep.think_tags = ThinkTags::keep;
-  const auto kept = check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, read_golden("chat_think.upstream.sse"), keep));
+  const auto kept = check_messages_stream(
+      run_whole(WireFormat::chat, WireFormat::messages, read_golden("chat_think.upstream.sse"), keep));
   CHECK(kept.reasoning.empty());
   CHECK(kept.text.starts_with("<think>"));
 }
 
 TEST_CASE("a token-limit stop is reported as truncation in every client format") {
-  const std::string upstream = chat_chunk(R"({"content":"partial"})") + chat_chunk("{}", R"("length")") + "data: [DONE]\n\n";
+  const std::string upstream =
+      chat_chunk(R"({"content":"partial"})") + chat_chunk("{}", R"("length")") + "data: [DONE]\n\n";
   CHECK(check_messages_stream(run_whole(WireFormat::chat, WireFormat::messages, upstream)).finish == "max_tokens");
   const auto responses = run_whole(WireFormat::chat, WireFormat::responses, upstream);
   CHECK(check_responses_stream(responses).finish == "incomplete");
@@ -327,17 +335,22 @@ TEST_CASE("a token-limit stop is reported as truncation in every client format")
   translator.feed(upstream, out);
   CHECK(translator.summary().truncated);
   const auto anthropic = std::string(
-      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"c\",\"usage\":{\"input_tokens\":5}}}\n\n"
-      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
-      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"cut\"}}\n\n"
-      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":3}}\n\n"
+      "event: message_start\ndata: "
+      "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"c\",\"usage\":{\"input_tokens\":5}}}\n\n"
+      "event: content_block_start\ndata: "
+      "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+      "event: content_block_delta\ndata: "
+      "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"cut\"}}\n\n"
+      "event: message_delta\ndata: "
+      "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":3}}\n\n"
       "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
   CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, anthropic), true).finish == "length");
 }
 
 TEST_CASE("a chat client that did not ask for usage gets no usage chunk, one that did gets it last") {
   auto context = test_context(false);
-  const auto without = run_whole(WireFormat::messages, WireFormat::chat, read_golden("messages_tools.upstream.sse"), context);
+  const auto without =
+      run_whole(WireFormat::messages, WireFormat::chat, read_golden("messages_tools.upstream.sse"), context);
   check_chat_stream(without, false);
   const auto with = run_whole(WireFormat::messages, WireFormat::chat, read_golden("messages_tools.upstream.sse"));
   const auto events = parse_events(with);
@@ -349,7 +362,8 @@ TEST_CASE("the same format on both sides passes bytes through and still fills th
   const auto upstream = read_golden("messages_tools.upstream.sse");
   StreamTranslator translator(WireFormat::messages, WireFormat::messages, test_context());
   std::string out;
-  for (std::size_t i = 0; i < upstream.size(); i += 100) translator.feed(std::string_view(upstream).substr(i, 100), out);
+  for (std::size_t i = 0; i < upstream.size(); i += 100)
+    translator.feed(std::string_view(upstream).substr(i, 100), out);
   translator.finish(out);
   CHECK(out == upstream);
   CHECK(translator.summary().usage.output == 89);
@@ -379,8 +393,8 @@ TEST_CASE("finishing twice or feeding after the end adds nothing") {
 }
 
 TEST_CASE("a backend that says tool_calls without calling a tool ends the turn normally") {
-  const std::string upstream = chat_chunk(R"({"content":"nothing to run"})") + chat_chunk("{}", R"("tool_calls")") +
-                               "data: [DONE]\n\n";
+  const std::string upstream =
+      chat_chunk(R"({"content":"nothing to run"})") + chat_chunk("{}", R"("tool_calls")") + "data: [DONE]\n\n";
   const auto via_messages = run_whole(WireFormat::chat, WireFormat::messages, upstream);
   CHECK(check_messages_stream(via_messages).finish == "end_turn");
   CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, via_messages), true).finish == "stop");

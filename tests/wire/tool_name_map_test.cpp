@@ -1,10 +1,11 @@
 // Tests of flattened tool names and the <think> splitter.
-#include "wire/think_splitter.hpp"
 #include "wire/tool_name_map.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
+
+#include "wire/think_splitter.hpp"
 
 namespace {
 

@@ -1,13 +1,9 @@
 // Shared helpers of the wire tests: golden files, JSON comparison and client-side stream checkers.
 #pragma once
 
-#include "wire/json_writer.hpp"
-#include "wire/sse_parser.hpp"
-
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -15,6 +11,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "wire/json_writer.hpp"
+#include "wire/sse_parser.hpp"
 
 namespace llmroute::wire::testing {
 
@@ -208,7 +207,8 @@ inline Assembled check_chat_stream(std::string_view stream, bool expect_usage) {
       if (const auto* content = delta.if_contains("content"); content != nullptr && content->is_string()) {
         result.text += content->as_string().c_str();
       }
-      if (const auto* reasoning = delta.if_contains("reasoning_content")) result.reasoning += reasoning->as_string().c_str();
+      if (const auto* reasoning = delta.if_contains("reasoning_content"))
+        result.reasoning += reasoning->as_string().c_str();
       if (const auto* tool_calls = delta.if_contains("tool_calls")) {
         for (const auto& call : tool_calls->as_array()) {
           const auto index = call.at("index").as_int64();
@@ -273,7 +273,8 @@ inline Assembled check_responses_stream(std::string_view stream) {
       if (type == "function_call") {
         CHECK(arguments[index] == item.at("arguments").as_string());
         std::string name = item.at("name").as_string().c_str();
-        if (const auto* ns = item.as_object().if_contains("namespace")) name = std::string(ns->as_string()) + "." + name;
+        if (const auto* ns = item.as_object().if_contains("namespace"))
+          name = std::string(ns->as_string()) + "." + name;
         result.tool_calls.emplace_back(name, item.at("arguments").as_string().c_str());
         result.tool_ids.emplace_back(item.at("call_id").as_string().c_str());
       } else if (type == "custom_tool_call") {

@@ -44,7 +44,8 @@ Problem parse_content(const json::value* content, const std::string& path, Messa
     const auto& part = item.get_object();
     const auto type = string_member(part, "type");
     if (type == "text" || type == "input_text" || type == "output_text") {
-      message.parts.push_back(text_part(string_member(part, "text")));
+      // Clients that target Anthropic through OpenAI-style APIs (aider --cache-prompts) mark parts.
+      message.parts.push_back(text_part(string_member(part, "text"), member(part, "cache_control") != nullptr));
     } else if (type == "refusal") {
       message.parts.push_back(text_part(string_member(part, "refusal")));
     } else if (type == "image_url") {

@@ -399,9 +399,13 @@ Translated<std::string> render_messages_request(Conversation& conversation, cons
     conversation.notes.push_back("response_format emulated with a system instruction");
   }
   if (options.cache_breakpoints == CacheBreakpoints::automatic) {
+    const auto marked_part = [](const Part& p) { return p.cache_breakpoint; };
     const bool any_marked = std::find(system_cache.begin(), system_cache.end(), true) != system_cache.end() ||
                             std::any_of(conversation.tools.begin(), conversation.tools.end(),
-                                        [](const Tool& t) { return t.cache_breakpoint; });
+                                        [](const Tool& t) { return t.cache_breakpoint; }) ||
+                            std::any_of(messages.begin(), messages.end(), [&](const OutMessage& m) {
+                              return std::any_of(m.parts.begin(), m.parts.end(), marked_part);
+                            });
     if (!any_marked) {
       if (!system_cache.empty()) system_cache.back() = true;
       if (!conversation.tools.empty()) conversation.tools.back().cache_breakpoint = true;

@@ -305,3 +305,12 @@ TEST_CASE("a max tokens limit caps what the client asked for, and fills it in wh
       translate(WireFormat::messages, WireFormat::chat, read_golden("claude_code_request.json"), options);
   CHECK(parsed(untouched.body).at("max_tokens") == 32000);
 }
+
+TEST_CASE("cache_control a chat client put on its parts is kept and no automatic breakpoints are added") {
+  const auto t = translate(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[
+      {"role":"system","content":[{"type":"text","text":"big prompt","cache_control":{"type":"ephemeral"}}]},
+      {"role":"user","content":"q1"},{"role":"assistant","content":"a1"},{"role":"user","content":"q2"}]})");
+  const auto body = parsed(t.body);
+  CHECK(body.at("system").at(0).as_object().contains("cache_control"));
+  CHECK(t.body.find("cache_control") == t.body.rfind("cache_control"));  // exactly one breakpoint
+}

@@ -142,6 +142,30 @@ std::vector<std::uint32_t> add_keywords(KeywordMatcher& matcher, const At& at) {
   return ids;
 }
 
+// The prompt without fenced code blocks: pasted code says little about what the user asks for, and its
+// identifiers ("list", "format", "error") would otherwise vote. Structure counts still see the code.
+std::string prose_of(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_fence = false;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    std::size_t first = line.find_first_not_of(" \t");
+    bool fence = first != std::string_view::npos && line.substr(first, 3) == "```";
+    if (fence) {
+      in_fence = !in_fence;
+    } else if (!in_fence) {
+      out.append(line);
+      out.push_back('\n');
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
 Classification signalled(TaskKind kind, std::string rule, double confidence = 0.97) {
   return Classification{kind, confidence, std::move(rule)};
 }
@@ -199,8 +223,8 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
     if (!entry.second.IsSequence()) kind_at.fail("expected a list of rules");
     for (std::size_t i = 0; i < entry.second.size(); ++i) {
       At rule_at = kind_at.item(i, entry.second[i]);
-      rule_at.only_keys({"name", "weight", "any", "none", "max_hits", "within", "feature", "min", "max", "features",
-                         "clients"});
+      rule_at.only_keys({"name", "weight", "any", "also", "none", "max_hits", "within", "feature", "min", "max",
+                         "features", "clients"});
       Rule rule;
       rule.kind = kind;
       if (!rule_at.node["name"]) rule_at.fail("missing key 'name'");
@@ -208,6 +232,7 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
       if (!rule_at.node["weight"]) rule_at.fail("missing key 'weight'");
       rule.weight = rule_at.child("weight").as_double();
       if (rule_at.node["any"]) rule.any = add_keywords(c.keywords_, rule_at.child("any"));
+      if (rule_at.node["also"]) rule.also = add_keywords(c.keywords_, rule_at.child("also"));
       if (rule_at.node["none"]) rule.none = add_keywords(c.keywords_, rule_at.child("none"));
       if (rule_at.node["max_hits"]) {
         double hits = rule_at.child("max_hits").as_double();
@@ -293,6 +318,10 @@ RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, co
       }
       if (hits == 0) continue;
     }
+    bool also = rule.also.empty() || std::any_of(rule.also.begin(), rule.also.end(), [&](std::uint32_t id) {
+      return found[id] != KeywordMatcher::kNotFound;
+    });
+    if (!also) continue;
     bool excluded = std::any_of(rule.none.begin(), rule.none.end(),
                                 [&](std::uint32_t id) { return found[id] != KeywordMatcher::kNotFound; });
     if (excluded) continue;
@@ -313,7 +342,7 @@ RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, co
 }
 
 std::array<double, kAllTaskKinds.size()> RuleClassifier::scores(const RequestFeatures& features) const {
-  return score(features, ascii_lower(features.prompt)).score;
+  return score(features, prose_of(lowercase(features.prompt))).score;
 }
 
 Classification RuleClassifier::classify(const RequestFeatures& f) const {
@@ -328,12 +357,12 @@ Classification RuleClassifier::classify(const RequestFeatures& f) const {
     return signalled(TaskKind::background, "signal/codex-request-kind-" + f.codex_request_kind, 0.99);
   }
   if (f.max_tokens && *f.max_tokens <= 1) return signalled(TaskKind::background, "signal/probe-max-tokens-1", 0.99);
-  std::string lower_prompt = ascii_lower(f.prompt);
+  std::string lower_prompt = lowercase(f.prompt);
   if (lower_prompt == "warmup" || lower_prompt == "quota") return signalled(TaskKind::background, "signal/warmup-or-quota-probe", 0.99);
 
   std::vector<std::uint32_t> in_system;
   std::vector<std::uint32_t> in_prompt;
-  signal_phrases_.find(ascii_lower(f.system_text), in_system);
+  signal_phrases_.find(lowercase(f.system_text), in_system);
   signal_phrases_.find(lower_prompt, in_prompt);
   if (signal_in(Signal::compaction, in_prompt) || signal_in(Signal::compaction, in_system)) {
     return signalled(TaskKind::background, "signal/compaction-prompt");
@@ -363,7 +392,7 @@ Classification RuleClassifier::classify(const RequestFeatures& f) const {
   if (f.subagent == "review") return signalled(TaskKind::code_review, "signal/codex-subagent-review");
 
   // 4. Weighted evidence from the prompt.
-  Scored scored = score(f, lower_prompt);
+  Scored scored = score(f, prose_of(lower_prompt));
   std::size_t best = 0;
   for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) {
     if (scored.score[k] > scored.score[best]) best = k;

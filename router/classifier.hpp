@@ -70,6 +70,7 @@ class RuleClassifier final : public Classifier {
     TaskKind kind = TaskKind::simple_coding;
     double weight = 0;
     std::vector<std::uint32_t> any;   ///< keyword ids; at least one must match (if not empty)
+    std::vector<std::uint32_t> also;  ///< keyword ids; if not empty, one must match as well as one of `any`
     std::vector<std::uint32_t> none;  ///< keyword ids; none may match
     std::uint32_t max_hits = 1;
     std::uint32_t within = 0;  ///< if set, a keyword of `any` must start in the first `within` bytes

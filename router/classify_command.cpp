@@ -10,13 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <sstream>
 #include <string_view>
-#include <vector>
 
 #include "router/classifier.hpp"
+#include "router/evaluation.hpp"
 #include "router/request_features.hpp"
 
 namespace llmroute::router {
@@ -112,47 +111,12 @@ void print_explain(const RequestFeatures& f, const RuleClassifier& classifier) {
   std::cout << "\n";
 }
 
-// One labelled or unlabelled line of a JSON Lines file, with its body re-serialized.
-struct LineRequest {
-  std::string label;
-  std::string path = "/v1/chat/completions";
-  Headers headers;
-  std::string body;
-};
-
-std::optional<LineRequest> parse_line(simdjson::dom::parser& parser, std::string_view line, std::string& why) {
-  simdjson::dom::element root;
-  if (auto err = parser.parse(line.data(), line.size()).get(root)) {
-    why = simdjson::error_message(err);
-    return std::nullopt;
-  }
-  LineRequest req;
-  std::string_view text;
-  if (!root["label"].get(text)) req.label = std::string(text);
-  if (!root["path"].get(text)) req.path = std::string(text);
-  simdjson::dom::object headers;
-  if (!root["headers"].get(headers)) {
-    for (auto [key, value] : headers) {
-      std::string_view v;
-      if (!value.get(v)) req.headers.add(std::string(key), std::string(v));
-    }
-  }
-  simdjson::dom::element body;
-  if (root["body"].get(body)) {
-    why = "no \"body\"";
-    return std::nullopt;
-  }
-  req.body = simdjson::minify(body);
-  return req;
-}
-
 int run_jsonl(const std::string& file, const RuleClassifier& classifier, bool explain) {
   auto text = read_all(file);
   if (!text) {
     std::cerr << "llmroute classify: cannot read " << file << "\n";
     return 2;
   }
-  simdjson::dom::parser line_parser;
   RequestParser parser;
   std::istringstream lines(*text);
   std::string line;
@@ -161,7 +125,7 @@ int run_jsonl(const std::string& file, const RuleClassifier& classifier, bool ex
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::string why;
-    auto req = parse_line(line_parser, line, why);
+    auto req = parse_labelled_line(line, why);
     if (!req) {
       std::cout << "{\"error\":\"" << file << ":" << number << ": " << json_escape(why) << "\"}\n";
       continue;
@@ -178,103 +142,19 @@ int run_jsonl(const std::string& file, const RuleClassifier& classifier, bool ex
   return 0;
 }
 
-enum class Split { all, even, odd };
-
 int run_eval(const std::string& dir, const RuleClassifier& classifier, Split split, double min_accuracy,
              bool explain) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  }
-  if (ec || files.empty()) {
-    std::cerr << "llmroute classify: no .jsonl files in " << dir << "\n";
+  std::string error;
+  auto eval = evaluate_directory(dir, classifier, split, error);
+  if (!eval) {
+    std::cerr << "llmroute classify: " << error << "\n";
     return 2;
   }
-  std::sort(files.begin(), files.end());
-  constexpr std::size_t n = kAllTaskKinds.size();
-  std::vector<std::vector<std::size_t>> confusion(n, std::vector<std::size_t>(n, 0));
-  std::size_t total = 0;
-  std::size_t correct = 0;
-  double seconds = 0;
-  simdjson::dom::parser line_parser;
-  RequestParser parser;
-  for (const auto& file : files) {
-    auto text = read_all(file.string());
-    if (!text) continue;
-    std::istringstream lines(*text);
-    std::string line;
-    std::size_t index = 0;
-    std::size_t number = 0;
-    while (std::getline(lines, line)) {
-      ++number;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      std::size_t this_index = index++;
-      if ((split == Split::even && this_index % 2 != 0) || (split == Split::odd && this_index % 2 == 0)) continue;
-      std::string why;
-      auto req = parse_line(line_parser, line, why);
-      if (!req) {
-        std::cerr << file.string() << ":" << number << ": " << why << "\n";
-        return 2;
-      }
-      auto expected = parse_task_kind(req->label);
-      if (!expected) {
-        std::cerr << file.string() << ":" << number << ": unknown label '" << req->label << "'\n";
-        return 2;
-      }
-      auto start = std::chrono::steady_clock::now();
-      ExtractResult result = parser.extract(req->path, req->headers, req->body);
-      if (const auto* error = std::get_if<ExtractError>(&result)) {
-        std::cerr << file.string() << ":" << number << ": " << error->message << " at byte " << error->offset << "\n";
-        return 2;
-      }
-      const auto& features = std::get<RequestFeatures>(result);
-      Classification got = classifier.classify(features);
-      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::size_t e = 0;
-      std::size_t g = 0;
-      for (std::size_t k = 0; k < n; ++k) {
-        if (kAllTaskKinds[k] == *expected) e = k;
-        if (kAllTaskKinds[k] == got.kind) g = k;
-      }
-      ++confusion[e][g];
-      ++total;
-      if (e == g) {
-        ++correct;
-      } else if (explain) {
-        std::cout << "MISS " << file.filename().string() << ":" << number << " expected " << req->label << " got "
-                  << to_string(got.kind) << " (" << got.rule << ")\n";
-        print_explain(features, classifier);
-      }
-    }
+  if (explain) {
+    for (const std::string& miss : eval->misses) std::cout << "MISS " << miss << "\n";
   }
-  double accuracy = total == 0 ? 0 : static_cast<double>(correct) / static_cast<double>(total);
-  std::printf("requests: %zu  correct: %zu  accuracy: %.1f%%  mean extract+classify: %.1f us\n", total, correct,
-              accuracy * 100, total == 0 ? 0.0 : seconds * 1e6 / static_cast<double>(total));
-  std::printf("\n%-15s %9s %9s %8s\n", "kind", "precision", "recall", "support");
-  for (std::size_t k = 0; k < n; ++k) {
-    std::size_t tp = confusion[k][k];
-    std::size_t predicted = 0;
-    std::size_t actual = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-      predicted += confusion[j][k];
-      actual += confusion[k][j];
-    }
-    if (actual == 0 && predicted == 0) continue;
-    double precision = predicted == 0 ? 0 : static_cast<double>(tp) / static_cast<double>(predicted);
-    double recall = actual == 0 ? 0 : static_cast<double>(tp) / static_cast<double>(actual);
-    std::printf("%-15s %8.1f%% %8.1f%% %8zu\n", std::string(to_string(kAllTaskKinds[k])).c_str(), precision * 100,
-                recall * 100, actual);
-  }
-  std::printf("\nconfusion (rows: expected, columns: classified as)\n%-15s", "");
-  for (std::size_t k = 0; k < n; ++k) std::printf(" %4.4s", std::string(to_string(kAllTaskKinds[k])).c_str());
-  std::printf("\n");
-  for (std::size_t k = 0; k < n; ++k) {
-    std::printf("%-15s", std::string(to_string(kAllTaskKinds[k])).c_str());
-    for (std::size_t j = 0; j < n; ++j) std::printf(" %4zu", confusion[k][j]);
-    std::printf("\n");
-  }
-  return accuracy + 1e-9 < min_accuracy ? 1 : 0;
+  std::cout << eval->report();
+  return eval->accuracy() + 1e-9 < min_accuracy ? 1 : 0;
 }
 
 }  // namespace

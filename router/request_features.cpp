@@ -185,7 +185,11 @@ StrippedText strip_wrappers(const std::vector<std::string_view>& parts) {
       if (at != std::string::npos) out.text.erase(at, tag.size());
     }
     remove_blocks(out.text);
-    if (!out.command_name.empty()) out.text = out.command_name + " " + out.text;
+    if (!out.command_name.empty()) {
+      std::string args(trim(out.text));
+      out.text = out.command_name;
+      if (!args.empty()) out.text.append(" ").append(args);
+    }
   }
   for (std::string_view reminder : kTrailingReminders) {
     std::size_t at = out.text.find(reminder);
@@ -212,7 +216,11 @@ std::string session_from_user_id(std::string_view user_id) {
 
 // The value of "key":"value" in a small JSON text such as the x-codex-turn-metadata header.
 std::string json_string_field(std::string_view json, std::string_view key) {
-  std::string quoted = "\"" + std::string(key) + "\"";
+  std::string quoted;
+  quoted.reserve(key.size() + 2);
+  quoted.push_back('"');
+  quoted.append(key);
+  quoted.push_back('"');
   std::size_t at = json.find(quoted);
   if (at == std::string_view::npos) return {};
   std::size_t colon = json.find(':', at + quoted.size());

@@ -149,10 +149,18 @@ TextStats scan_text(std::string_view text) {
   return stats;
 }
 
-std::string ascii_lower(std::string_view text) {
+std::string lowercase(std::string_view text) {
   std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c - 'A' + 'a');
+    } else if (static_cast<unsigned char>(c) == 0xC3 && i + 1 < out.size()) {
+      // U+00C0..U+00DE (except U+00D7, the multiplication sign) lower-case to U+00E0..U+00FE.
+      auto next = static_cast<unsigned char>(out[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+      ++i;
+    }
   }
   return out;
 }

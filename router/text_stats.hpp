@@ -20,7 +20,8 @@ struct TextStats {
 /// Counts the structure of `text`.
 TextStats scan_text(std::string_view text);
 
-/// ASCII lower-casing (UTF-8 bytes above 0x7f are kept, so Swedish å/ä/ö stay as written).
-std::string ascii_lower(std::string_view text);
+/// Lower-cases ASCII and the Latin-1 letters of UTF-8 (Å Ä Ö É Ü ...), so Swedish and German
+/// prompts match lowercase keywords; other characters are kept as they are.
+std::string lowercase(std::string_view text);
 
 }  // namespace llmroute::router

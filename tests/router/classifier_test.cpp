@@ -1,0 +1,178 @@
+// The rule classifier: explicit client signals, precedence, weighted rules and strict loading of rules.
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "router/classifier.hpp"
+#include "router/keyword_matcher.hpp"
+#include "router/task_kind.hpp"
+
+using namespace llmroute::router;
+
+namespace {
+
+const RuleClassifier& shipped() {
+  static const RuleClassifier classifier =
+      RuleClassifier::from_file(std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
+  return classifier;
+}
+
+Classification classify(std::string_view path, const Headers& headers, const std::string& body) {
+  ExtractResult result = extract_features(path, headers, body);
+  REQUIRE(std::holds_alternative<RequestFeatures>(result));
+  return shipped().classify(std::get<RequestFeatures>(result));
+}
+
+std::string chat(std::string_view system, std::string_view user) {
+  return std::string(R"({"messages":[{"role":"system","content":")") + std::string(system) +
+         R"("},{"role":"user","content":")" + std::string(user) + R"("}]})";
+}
+
+const Headers kClaudeCode{{"user-agent", "claude-cli/2.0.14 (external, cli)"}};
+const Headers kAider{{"user-agent", "OpenAI/Python 1.99.9"}};
+
+}  // namespace
+
+TEST_CASE("every task kind has a wire name that parses back") {
+  for (TaskKind kind : kAllTaskKinds) CHECK(parse_task_kind(to_string(kind)) == kind);
+  CHECK_FALSE(parse_task_kind("Debugging").has_value());
+  CHECK(to_string(TaskKind::commit_message) == "commit-message");
+}
+
+TEST_CASE("keywords match on word boundaries unless a star allows more") {
+  KeywordMatcher m;
+  std::uint32_t fel = m.add("fel");
+  std::uint32_t refactor = m.add("refactor*");
+  std::uint32_t review = m.add("/review");
+  std::uint32_t phrase = m.add("stack trace");
+  m.build();
+  std::vector<std::uint32_t> found;
+  m.find("we should refactoring this; feline /review the stack trace", found);
+  CHECK(found[fel] == KeywordMatcher::kNotFound);
+  CHECK(found[refactor] == 10);
+  CHECK(found[review] != KeywordMatcher::kNotFound);
+  CHECK(found[phrase] != KeywordMatcher::kNotFound);
+  m.find("felet är här, fel", found);
+  CHECK(found[fel] == std::string("felet är här, ").size());
+}
+
+TEST_CASE("count_tokens, quota probes and warmups are background") {
+  CHECK(classify("/v1/messages/count_tokens", kClaudeCode, R"({"messages":[{"role":"user","content":"fix the bug"}]})").kind ==
+        TaskKind::background);
+  Classification probe = classify("/v1/messages", kClaudeCode, R"({"max_tokens":1,"messages":[{"role":"user","content":"quota"}]})");
+  CHECK(probe.kind == TaskKind::background);
+  CHECK(probe.rule == "signal/probe-max-tokens-1");
+  CHECK(classify("/v1/messages", kClaudeCode, R"({"tools":[{"name":"Bash"}],"messages":[{"role":"user","content":"Warmup"}]})").kind ==
+        TaskKind::background);
+}
+
+TEST_CASE("Claude Code title generation is background, whichever prompt it uses") {
+  std::string json_title = R"({"system":[{"type":"text","text":"You are Claude Code."},{"type":"text","text":"Generate a concise, sentence-case title (3-7 words) that captures the main topic."}],
+    "output_format":{"type":"json_schema","schema":{}},"messages":[{"role":"user","content":"fix the login bug"}]})";
+  Classification c = classify("/v1/messages", kClaudeCode, json_title);
+  CHECK(c.kind == TaskKind::background);
+  CHECK(c.rule == "signal/title-generation");
+  std::string topic = chat("Analyze if this message indicates a new conversation topic. If it does, extract a 2-3 word title.",
+                           "refactor the parser");
+  CHECK(classify("/v1/messages", kClaudeCode, topic).kind == TaskKind::background);
+}
+
+TEST_CASE("compaction prompts are background even inside a tool-equipped conversation") {
+  std::string body = R"({"tools":[{"name":"Read"}],"messages":[{"role":"user","content":"add pagination"},
+    {"role":"assistant","content":"done"},
+    {"role":"user","content":"Your task is to create a detailed summary of the conversation so far, paying close attention to the user's explicit requests."}]})";
+  Classification c = classify("/v1/messages", kClaudeCode, body);
+  CHECK(c.kind == TaskKind::background);
+  CHECK(c.rule == "signal/compaction-prompt");
+  std::string codex = R"({"input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"You are performing a CONTEXT CHECKPOINT COMPACTION. Create a handoff summary for another LLM."}]}]})";
+  CHECK(classify("/v1/responses", {{"user-agent", "codex_cli_rs/0.46.0"}}, codex).kind == TaskKind::background);
+}
+
+TEST_CASE("aider's commit-message and history-summary calls are recognised by their system prompts") {
+  std::string commit = chat("You are an expert software engineer that generates concise, one-line Git commit messages based on the provided diffs.",
+                            "diff --git a/x.py b/x.py\\n+x = 2");
+  Classification c = classify("/v1/chat/completions", kAider, commit);
+  CHECK(c.kind == TaskKind::commit_message);
+  CHECK(c.rule == "signal/commit-message-system-prompt");
+  std::string summary = chat("*Briefly* summarize this partial conversation about programming.", "# USER\\nadd logging\\n# ASSISTANT\\ndone");
+  CHECK(classify("/v1/chat/completions", kAider, summary).kind == TaskKind::background);
+}
+
+TEST_CASE("Codex subagent headers name compaction and review") {
+  std::string body = R"({"input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"Review the current code changes"}]}]})";
+  CHECK(classify("/v1/responses", {{"x-openai-subagent", "review"}}, body).kind == TaskKind::code_review);
+  CHECK(classify("/v1/responses", {{"x-openai-subagent", "compact"}}, body).kind == TaskKind::background);
+  CHECK(classify("/v1/responses/compact", {}, body).kind == TaskKind::background);
+  CHECK(classify("/v1/responses", {{"x-codex-turn-metadata", R"({"request_kind":"compaction"})"}}, body).kind ==
+        TaskKind::background);
+}
+
+TEST_CASE("legacy completions and fill-in-the-middle are autocomplete") {
+  CHECK(classify("/v1/completions", {}, R"({"prompt":"<|fim_prefix|>x = <|fim_suffix|>\n<|fim_middle|>"})").kind ==
+        TaskKind::autocomplete);
+  CHECK(classify("/v1/completions", {}, R"({"prompt":"def fib(n):"})").kind == TaskKind::autocomplete);
+}
+
+TEST_CASE("background beats long context, and long context beats the task") {
+  std::string huge(130000, 'a');
+  std::string compaction = R"({"messages":[{"role":"user","content":")" + huge +
+                           R"("},{"role":"user","content":"Your task is to create a detailed summary of the conversation so far."}]})";
+  CHECK(classify("/v1/messages", kClaudeCode, compaction).kind == TaskKind::background);
+  std::string debugging = R"({"messages":[{"role":"user","content":"why does this crash? )" + huge + R"("}]})";
+  Classification c = classify("/v1/messages", kClaudeCode, debugging);
+  CHECK(c.kind == TaskKind::long_context);
+  CHECK(c.rule.find("signal/content-tokens") == 0);
+  // The client's own boilerplate does not count towards long context.
+  std::string big_system = R"({"system":")" + huge + R"(","messages":[{"role":"user","content":"why does this crash?"}]})";
+  CHECK(classify("/v1/messages", kClaudeCode, big_system).kind == TaskKind::debugging);
+}
+
+TEST_CASE("weighted rules read the user's prompt") {
+  CHECK(classify("/v1/chat/completions", {}, chat("You are helpful.", "Traceback (most recent call last):\\n  File \\\"a.py\\\", line 1\\nKeyError: 'id'")).kind ==
+        TaskKind::debugging);
+  CHECK(classify("/v1/chat/completions", {}, chat("", "Refactor this module to remove the duplication")).kind == TaskKind::refactoring);
+  CHECK(classify("/v1/chat/completions", {}, chat("", "Översätt till engelska: Vi ses imorgon")).kind == TaskKind::non_coding);
+  CHECK(classify("/v1/chat/completions", {}, chat("", "Skriv en statusrapport för veckan")).kind == TaskKind::status_report);
+  Classification review = classify("/v1/chat/completions", {}, chat("", "please review this diff before I merge"));
+  CHECK(review.kind == TaskKind::code_review);
+  CHECK(review.rule == "code-review/review-words");
+  CHECK(review.confidence > 0.5);
+}
+
+TEST_CASE("a prompt with no evidence falls back with low confidence") {
+  Classification c = classify("/v1/messages", kClaudeCode,
+                              R"({"tools":[{"name":"Bash"}],"messages":[{"role":"user","content":"zzz qqq"}]})");
+  CHECK(c.kind == TaskKind::simple_coding);
+  CHECK(c.confidence < 0.5);
+  CHECK(c.rule == "fallback/simple-coding");
+  // Absence of code alone is weak evidence for non-coding: not enough to leave the fallback.
+  CHECK(classify("/v1/chat/completions", {}, chat("", "zzz qqq")).kind == TaskKind::simple_coding);
+}
+
+TEST_CASE("rules files are strict and errors name file, line, column and key") {
+  auto error_of = [](std::string_view yaml) {
+    try {
+      RuleClassifier::from_yaml(yaml, "rules.yaml");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  std::string minimal_signals = "signals: {title_generation: [a], compaction: [b], side_request: [c], commit_instruction: [d]}\n";
+  CHECK(error_of(minimal_signals + "rules: {}\n").empty());
+  CHECK(error_of(minimal_signals + "rules: {}\ncolour: red\n") == "rules.yaml:3:1: colour: unknown key");
+  CHECK(error_of(minimal_signals + "rules:\n  debuging:\n    - {name: x, weight: 1, any: [bug]}\n") ==
+        "rules.yaml:3:3: rules.debuging: unknown task kind 'debuging'");
+  CHECK(error_of(minimal_signals + "rules:\n  debugging:\n    - {name: x, weight: 1, any: [Bug]}\n")
+            .find("rules.yaml:4:33: rules.debugging[0].any: keyword 'Bug' must be lowercase") == 0);
+  CHECK(error_of(minimal_signals + "rules:\n  debugging:\n    - {name: x, weight: 1, feature: colour, min: 1}\n")
+            .find("rules.debugging[0].feature: unknown feature 'colour'") != std::string::npos);
+  CHECK(error_of("rules: {}\n").find("missing key 'signals'") != std::string::npos);
+  CHECK(error_of("long_context_tokens: -5\n" + minimal_signals + "rules: {}\n") ==
+        "rules.yaml:1:22: long_context_tokens: must be between 1 and 10000000");
+}
+
+TEST_CASE("the shipped rules load and keep the documented long-context threshold") {
+  CHECK(shipped().long_context_tokens() == 25000);
+}

@@ -353,7 +353,7 @@ Classification RuleClassifier::classify(const RequestFeatures& f) const {
     return signalled(TaskKind::background, "signal/codex-subagent-" + f.subagent, 0.99);
   }
   if (f.codex_request_kind.find("compact") != std::string::npos ||
-      f.codex_request_kind.find("memor") != std::string::npos || f.codex_request_kind == "title") {
+      f.codex_request_kind.find("memor") != std::string::npos) {
     return signalled(TaskKind::background, "signal/codex-request-kind-" + f.codex_request_kind, 0.99);
   }
   if (f.max_tokens && *f.max_tokens <= 1) return signalled(TaskKind::background, "signal/probe-max-tokens-1", 0.99);

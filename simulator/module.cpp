@@ -1,1 +1,0 @@
-// placeholder so the simulator library has a translation unit until its first file lands.

@@ -1,0 +1,63 @@
+// Per-request answer settings: the command-line defaults overridden by model suffixes and x-sim-* headers.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "simulator/sim_options.hpp"
+
+namespace llmroute::simulator {
+
+/// What the assistant does on one turn of a scripted conversation.
+enum class TurnBehaviour { text, tool };
+
+/// Where a think block goes: inline as `<think>…</think>` text, or in a separate reasoning field.
+enum class ThinkStyle { tags, field };
+
+/// The settings that shape one answer.
+struct RequestKnobs {
+  std::chrono::milliseconds ttft{0};
+  std::chrono::microseconds interval{0};
+  int tokens = 0;
+  bool usage = true;
+  int think_tokens = 0;
+  ThinkStyle think_style = ThinkStyle::tags;
+  bool timings = false;
+  Quality quality = Quality::good;
+  Fault fault = Fault::none;
+  std::vector<TurnBehaviour> script;
+  std::optional<JudgePreference> judge_prefers;
+  bool judge_malformed = false;
+};
+
+/// One `KEY=VALUE` override; KEY is the header name without its `x-sim-` prefix.
+struct KnobSetting {
+  std::string key;
+  std::string value;
+};
+
+/// A requested model split into the model proper and its `+KEY=VALUE` suffixes.
+struct ModelSuffix {
+  std::string model;
+  std::vector<KnobSetting> settings;
+};
+
+/// Splits "sim-model+fault=429+tokens=5" into "sim-model" and {fault=429, tokens=5}.
+ModelSuffix split_model_suffix(std::string_view requested_model);
+
+/// Applies `settings` in order (later ones win) on top of the command-line defaults.
+/// Returns an error message naming the first unknown key or invalid value.
+struct ResolvedKnobs {
+  RequestKnobs knobs;
+  std::string error;
+};
+ResolvedKnobs resolve_knobs(const SimOptions& options, const std::vector<KnobSetting>& settings);
+
+/// The behaviour scripted for `turn` (0-based); text when the script is shorter.
+TurnBehaviour behaviour_for_turn(const RequestKnobs& knobs, int turn);
+
+}  // namespace llmroute::simulator

@@ -1,0 +1,74 @@
+// `llmroute simulate`: runs the model-server simulator until SIGTERM or SIGINT.
+#include "simulator/simulate_command.hpp"
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "simulator/sim_options.hpp"
+#include "simulator/sim_server.hpp"
+
+namespace llmroute::simulator {
+namespace {
+
+/// Thousands of concurrent streams need thousands of descriptors; the soft limit is often 1024.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+/// Writes the port to a temporary file and renames it, so a reader never sees a partial number.
+bool write_port_file(const std::filesystem::path& path, std::uint16_t port) {
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << '\n';
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  return !ec;
+}
+
+}  // namespace
+
+int run_simulate_command(int argc, char** argv) {
+  const ParsedOptions parsed = parse_sim_options(argc, argv);
+  if (parsed.help) {
+    std::fwrite(sim_usage().data(), 1, sim_usage().size(), stdout);
+    return 0;
+  }
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "llmroute simulate: %s\n", parsed.error.c_str());
+    return 2;
+  }
+  const SimOptions& options = parsed.options;
+  raise_file_limit();
+
+  std::optional<SimServer> server;
+  try {
+    server.emplace(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "llmroute simulate: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
+                 static_cast<unsigned>(options.listen_port), e.what());
+    return 1;
+  }
+  const auto port = server->port();
+  if (!options.port_file.empty() && !write_port_file(options.port_file, port)) {
+    std::fprintf(stderr, "llmroute simulate: cannot write port file %s\n", options.port_file.c_str());
+    return 1;
+  }
+  std::printf("llmroute simulate listening on %s:%u\n", options.listen_host.c_str(), static_cast<unsigned>(port));
+  std::fflush(stdout);
+  server->run();
+  return 0;
+}
+
+}  // namespace llmroute::simulator

@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# Overhead benchmark: llmroute vs nginx vs direct to the simulator, in one run, printing one table and the target ratios.
+#
+# Core 0 runs the proxy under test (llmroute, or nginx with one worker); core 1 runs the simulator
+# and the load client, so the proxies compete for the same single core and the load is the same.
+#
+#   bench/overhead.sh            full run (about 2-3 minutes)
+#   bench/overhead.sh --quick    smoke run (about 30 seconds; numbers are not meaningful)
+#   BUILD_DIR=build bench/overhead.sh
+#
+# Exit status: 0 all targets pass, 1 a target fails, 2 the benchmark could not run.
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --help | -h) usage; exit 0 ;;
+    *) echo "overhead.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${BUILD_DIR:-build-bench}
+[[ "$build_dir" = /* ]] || build_dir="$repo/$build_dir"
+llmroute="$build_dir/llmroute"
+load="$build_dir/llmroute-load"
+
+die() { echo "overhead.sh: $*" >&2; exit 2; }
+log() { echo "[$(date +%T)] $*" >&2; }
+
+for binary in "$llmroute" "$load"; do
+  [[ -x "$binary" ]] || die "missing $binary; build it: cmake --build $build_dir --target llmroute-load llmroute"
+done
+nginx=$(command -v nginx || true)
+[[ -n "$nginx" ]] || { [[ -x /usr/sbin/nginx ]] && nginx=/usr/sbin/nginx; }
+[[ -n "$nginx" ]] || die "nginx is not installed; the comparison needs it (Debian: apt-get install nginx-light)"
+for tool in jq taskset ss awk; do
+  command -v "$tool" >/dev/null || die "'$tool' is required"
+done
+[[ $(nproc) -ge 2 ]] || die "needs 2 cores (proxy on core 0, simulator and load client on core 1)"
+
+# Sizes of the run. The full run keeps the whole script under about three minutes.
+if ((quick)); then
+  duration_s=0.5; hold_streams=200; hold_s=2
+else
+  duration_s=4; hold_streams=1000; hold_s=6
+fi
+concurrencies=(1 32 256)
+stream_tokens=20 stream_interval_ms=1
+# A hold stream must outlast the hold, so it is long and slow: 2 tokens/s for 10,000 tokens.
+hold_tokens=10000 hold_interval_ms=500
+request_timeout_s=10
+port_deadline_s=10
+
+# Each proxied stream holds two sockets in the proxy, one each in the simulator and the client.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+(($(ulimit -n) >= 4 * hold_streams + 256)) || die "ulimit -n is $(ulimit -n); need $((4 * hold_streams + 256)) (raise the hard limit)"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/llmroute-overhead.XXXXXX")
+children=()
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${children[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  local deadline=$((SECONDS + 5))
+  for pid in "${children[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if ((status == 2)) && [[ -z "${KEEP_WORK:-}" ]]; then
+    echo "overhead.sh: logs were in $work (set KEEP_WORK=1 to keep them)" >&2
+  fi
+  [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Stops one child and forgets it, so cleanup never signals a reused PID.
+stop_child() {
+  local pid=$1 deadline=$((SECONDS + 5)) kept=() other
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  for other in "${children[@]}"; do
+    [[ $other == "$pid" ]] || kept+=("$other")
+  done
+  children=("${kept[@]}")
+}
+
+# A free port below the ephemeral range, so no outgoing connection can take it first.
+free_port() {
+  local port
+  for _ in $(seq 200); do
+    port=$((20000 + RANDOM % 12000))
+    if [[ -z $(ss -Htan "sport = :$port") ]]; then
+      echo "$port"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# Waits until 127.0.0.1:PORT accepts connections, failing early if PID dies (its log is shown).
+wait_for_port() {
+  local port=$1 pid=$2 name=$3 logfile=$4 deadline=$((SECONDS + port_deadline_s))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 20 "$logfile" >&2 || true
+      die "$name exited before listening on port $port"
+    fi
+    ((SECONDS < deadline)) || { tail -n 20 "$logfile" >&2 || true; die "$name did not listen on port $port within ${port_deadline_s}s"; }
+    sleep 0.02
+  done
+}
+
+# Starts the simulator on core 1; sets sim_pid and sim_port.
+start_simulator() {
+  local name=$1 tokens=$2 interval_ms=$3
+  local port_file="$work/$name.port"
+  rm -f "$port_file"
+  taskset -c 1 "$llmroute" simulate --listen 127.0.0.1:0 --port-file "$port_file" --ttft-ms 0 \
+    --tokens "$tokens" --chunk-interval-ms "$interval_ms" --usage on >"$work/$name.log" 2>&1 &
+  sim_pid=$!
+  children+=("$sim_pid")
+  local deadline=$((SECONDS + port_deadline_s))
+  until [[ -s "$port_file" ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/$name.log" >&2; die "simulator exited at start"; }
+    ((SECONDS < deadline)) || die "simulator wrote no port file within ${port_deadline_s}s"
+    sleep 0.02
+  done
+  sim_port=$(tr -dc '0-9' <"$port_file")
+  wait_for_port "$sim_port" "$sim_pid" simulator "$work/$name.log"
+}
+
+# Starts nginx (master + one worker) on core 0 in front of UPSTREAM_PORT; sets nginx_pid and nginx_port.
+start_nginx() {
+  local upstream_port=$1 dir="$work/nginx"
+  rm -rf "$dir" && mkdir -p "$dir/tmp"
+  nginx_port=$(free_port)
+  {
+    [[ $(id -u) -eq 0 ]] && echo "user root;"
+    cat <<EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+worker_rlimit_nofile $(ulimit -n);
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  upstream simulator {
+    server 127.0.0.1:$upstream_port;
+    keepalive 512;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port backlog=4096;
+    location / {
+      proxy_pass http://simulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_read_timeout 300s;
+    }
+  }
+}
+EOF
+  } >"$dir/nginx.conf"
+  "$nginx" -t -q -p "$dir" -c "$dir/nginx.conf" 2>"$dir/test.log" || { cat "$dir/test.log" >&2; die "nginx rejected its generated config"; }
+  taskset -c 0 "$nginx" -p "$dir" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+  nginx_pid=$!
+  children+=("$nginx_pid")
+  wait_for_port "$nginx_port" "$nginx_pid" nginx "$dir/error.log"
+}
+
+# Starts llmroute serve on core 0 in front of UPSTREAM_PORT; sets llmroute_pid and llmroute_port.
+start_llmroute() {
+  local upstream_port=$1 dir="$work/llmroute"
+  rm -rf "$dir" && mkdir -p "$dir"
+  llmroute_port=$(free_port)
+  cat >"$dir/config.yaml" <<EOF
+server:
+  listen: 127.0.0.1:$llmroute_port
+backends:
+  - name: sim
+    kind: openai
+    location: local
+    url: http://127.0.0.1:$upstream_port/v1
+    max_idle_connections: 512
+    models:
+      - name: sim-model
+routing:
+  default: sim/sim-model
+records:
+  path: $dir/llmroute.db
+EOF
+  (cd "$dir" && exec taskset -c 0 "$llmroute" serve --config "$dir/config.yaml") >"$dir/serve.log" 2>&1 &
+  llmroute_pid=$!
+  children+=("$llmroute_pid")
+  wait_for_port "$llmroute_port" "$llmroute_pid" "llmroute serve" "$dir/serve.log"
+}
+
+require_alive() {
+  local pid=$1 name=$2
+  kill -0 "$pid" 2>/dev/null || die "$name died during the benchmark (logs in $work)"
+}
+
+# VmRSS in KiB of the given processes, summed.
+rss_kib() {
+  local total=0 pid value
+  for pid in "$@"; do
+    value=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + ${value:-0}))
+  done
+  echo "$total"
+}
+
+# --- throughput and latency -------------------------------------------------------------------
+log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); results in $work"
+start_simulator sim "$stream_tokens" "$stream_interval_ms"
+start_nginx "$sim_port"
+start_llmroute "$sim_port"
+declare -A url=(
+  [direct]="http://127.0.0.1:$sim_port/v1/chat/completions"
+  [nginx]="http://127.0.0.1:$nginx_port/v1/chat/completions"
+  [llmroute]="http://127.0.0.1:$llmroute_port/v1/chat/completions"
+)
+scenarios=(direct nginx llmroute)
+modes=(stream nonstream)
+
+mkdir -p "$work/results"
+# Scenarios alternate inside each (mode, concurrency) cell, so slow drift on a shared machine
+# (another build starting) hits all three alike instead of one whole scenario.
+for mode in "${modes[@]}"; do
+  for c in "${concurrencies[@]}"; do
+    for scenario in "${scenarios[@]}"; do
+      log "$scenario $mode c=$c"
+      stream_flag=on
+      [[ $mode == stream ]] || stream_flag=off
+      warmup=$((c < 10 ? 20 : 2 * c))
+      taskset -c 1 "$load" --url "${url[$scenario]}" --concurrency "$c" --duration-s "$duration_s" \
+        --warmup "$warmup" --stream "$stream_flag" --timeout-s "$request_timeout_s" --json \
+        >"$work/results/$scenario-$mode-$c.json" 2>"$work/results/$scenario-$mode-$c.err" || true
+      [[ -s "$work/results/$scenario-$mode-$c.json" ]] && jq -e .ok "$work/results/$scenario-$mode-$c.json" >/dev/null 2>&1 ||
+        { cat "$work/results/$scenario-$mode-$c.err" >&2; die "load client failed for $scenario $mode c=$c"; }
+      require_alive "$sim_pid" simulator
+      require_alive "$nginx_pid" nginx
+      require_alive "$llmroute_pid" "llmroute serve"
+    done
+  done
+done
+
+# --- memory while holding many streams ----------------------------------------------------------
+stop_child "$llmroute_pid"
+stop_child "$nginx_pid"
+stop_child "$sim_pid"
+start_simulator hold-sim "$hold_tokens" "$hold_interval_ms"
+start_nginx "$sim_port"
+start_llmroute "$sim_port"
+nginx_worker=$(pgrep -P "$nginx_pid" | head -n 1 || true)
+[[ -n "$nginx_worker" ]] || die "nginx has no worker process"
+
+# Holds $hold_streams streams through the proxy at PORT while sampling the VmRSS of PIDS;
+# sets hold_idle_kib, hold_peak_kib and hold_opened (globals: a subshell could not stop the script).
+measure_hold() {
+  local name=$1 port=$2
+  shift 2
+  local ready="$work/hold-$name.ready" result="$work/results/hold-$name.json" sample
+  hold_idle_kib=$(rss_kib "$@")
+  rm -f "$ready"
+  taskset -c 1 "$load" --url "http://127.0.0.1:$port/v1/chat/completions" --concurrency "$hold_streams" \
+    --hold "$hold_s" --ready-file "$ready" --timeout-s "$request_timeout_s" --json \
+    >"$result" 2>"$work/results/hold-$name.err" &
+  local hold_pid=$!
+  children+=("$hold_pid")
+  local deadline=$((SECONDS + request_timeout_s + 5))
+  until [[ -s "$ready" ]]; do
+    kill -0 "$hold_pid" 2>/dev/null || break
+    ((SECONDS < deadline)) || die "hold client for $name never reported its streams open"
+    sleep 0.05
+  done
+  # Sampled until the client lets go, so the peak covers the whole hold.
+  hold_peak_kib=0
+  while kill -0 "$hold_pid" 2>/dev/null; do
+    sample=$(rss_kib "$@")
+    ((sample > hold_peak_kib)) && hold_peak_kib=$sample
+    sleep 0.2
+  done
+  stop_child "$hold_pid"
+  hold_opened=$(jq -r '.opened // 0' "$result" 2>/dev/null || echo 0)
+}
+
+log "holding $hold_streams streams through llmroute for ${hold_s}s"
+measure_hold llmroute "$llmroute_port" "$llmroute_pid"
+llm_idle_kib=$hold_idle_kib llm_peak_kib=$hold_peak_kib llm_opened=$hold_opened
+require_alive "$llmroute_pid" "llmroute serve"
+log "holding $hold_streams streams through nginx for ${hold_s}s"
+measure_hold nginx "$nginx_port" "$nginx_pid" "$nginx_worker"
+nginx_idle_kib=$hold_idle_kib nginx_peak_kib=$hold_peak_kib nginx_opened=$hold_opened
+
+# --- report ------------------------------------------------------------------------------------
+field() { jq -r ".$4" "$work/results/$1-$2-$3.json"; }
+
+echo
+echo "## llmroute overhead ($(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$( ((quick)) && echo ', --quick'))"
+echo
+echo "Proxy on core 0; simulator + load client on core 1. Stream: $stream_tokens chunks ${stream_interval_ms} ms apart, TTFT 0 ms; ${duration_s} s per cell."
+echo
+echo "| target | mode | c | req/s | TTFT p50 µs | TTFT p99 µs | +TTFT p50 vs direct µs | total p50 ms | total p99 ms | errors |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+for mode in "${modes[@]}"; do
+  for c in "${concurrencies[@]}"; do
+    direct_ttft=$(field direct "$mode" "$c" ttft_p50_us)
+    for scenario in "${scenarios[@]}"; do
+      jq -r '[.concurrency, .rps, .ttft_p50_us, .ttft_p99_us, .total_p50_us, .total_p99_us, .errors] | @tsv' \
+        "$work/results/$scenario-$mode-$c.json" |
+        awk -F'\t' -v s="$scenario" -v m="$mode" -v d="$direct_ttft" '{
+          added = s == "direct" ? "–" : sprintf("%.0f", $3 - d)
+          printf "| %s | %s | %d | %.0f | %.0f | %.0f | %s | %.2f | %.2f | %d |\n", s, m, $1, $2, $3, $4, added, $5 / 1000, $6 / 1000, $7
+        }'
+    done
+  done
+done
+echo
+echo "| target | RSS idle MB | RSS holding $hold_streams streams MB | streams opened |"
+echo "|---|--:|--:|--:|"
+awk -v a="$llm_idle_kib" -v b="$llm_peak_kib" -v n="$llm_opened" 'BEGIN { printf "| llmroute | %.1f | %.1f | %d |\n", a / 1024, b / 1024, n }'
+awk -v a="$nginx_idle_kib" -v b="$nginx_peak_kib" -v n="$nginx_opened" 'BEGIN { printf "| nginx (master + worker) | %.1f | %.1f | %d |\n", a / 1024, b / 1024, n }'
+echo
+
+# PASS when the numeric comparison holds (awk, because bash has no floating point).
+pass_if() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
+
+failed=0
+verdict() {  # verdict PASS|FAIL|INCONCLUSIVE line
+  echo "$1: $2"
+  [[ $1 != FAIL ]] || failed=1
+}
+
+direct_c1=$(field direct stream 1 ttft_p50_us)
+llm_added=$(awk -v a="$(field llmroute stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
+nginx_added=$(awk -v a="$(field nginx stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
+if [[ $(pass_if "$nginx_added > 0") == PASS ]]; then
+  ratio=$(awk -v l="$llm_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", l / n }')
+  result=$(pass_if "$ratio <= 0.5")
+  verdict "$result" "added TTFT p50 at c=1: llmroute $llm_added µs vs nginx $nginx_added µs → ratio $ratio (target ≤ 0.5)"
+else
+  verdict INCONCLUSIVE "added TTFT p50 at c=1: llmroute $llm_added µs vs nginx $nginx_added µs → nginx added nothing measurable; rerun on a quiet machine (target ≤ 0.5)"
+fi
+
+llm_rps=$(field llmroute stream 256 rps)
+nginx_rps=$(field nginx stream 256 rps)
+ratio=$(awk -v l="$llm_rps" -v n="$nginx_rps" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')
+result=$(pass_if "$ratio >= 1.0")
+verdict "$result" "streaming req/s at c=256: llmroute/nginx = $ratio ($llm_rps vs $nginx_rps req/s) (target ≥ 1.0)"
+
+llm_peak_mb=$(awk -v k="$llm_peak_kib" 'BEGIN { printf "%.1f", k / 1024 }')
+if ((llm_opened < hold_streams)); then
+  verdict FAIL "RSS at $hold_streams streams: only $llm_opened streams opened through llmroute (peak $llm_peak_mb MB)"
+else
+  result=$(pass_if "$llm_peak_mb <= 64")
+  verdict "$result" "RSS at $hold_streams streams: $llm_peak_mb MB (target ≤ 64 MB; nginx $(awk -v k="$nginx_peak_kib" 'BEGIN { printf "%.1f", k / 1024 }') MB)"
+fi
+
+errors=$(jq -s 'map(.errors) | add' "$work"/results/{direct,nginx,llmroute}-*.json)
+if ((errors > 0)); then
+  verdict FAIL "$errors requests failed across the runs (see the errors column)"
+fi
+exit "$failed"

@@ -247,7 +247,8 @@ RunTotals run_load(asio::io_context& context, Shared* shared) {
   }
   RunTotals totals;
   totals.concurrency = options.concurrency;
-  totals.samples.reserve(options.requests.value_or(1 << 16));
+  constexpr std::size_t kReserveCap = 1 << 20;  // beyond this, let the vector grow rather than over-allocate
+  totals.samples.reserve(std::min(options.requests.value_or(kReserveCap), kReserveCap));
   Phase measure{.shared = shared,
                 .limit = options.requests.value_or(std::numeric_limits<std::size_t>::max()),
                 .samples = &totals.samples};

@@ -1,8 +1,10 @@
 // The deterministic token sequence of one answer: text, think block, or a scripted tool call.
 #include "simulator/answer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <span>
+#include <vector>
 
 #include "simulator/json_text.hpp"
 
@@ -191,6 +193,35 @@ Answer build_tool_call_answer(const ToolSpec& tool, const AnswerSpec& spec) {
   // Real tokenizers spend roughly one token per four bytes of arguments, plus the name.
   answer.completion_tokens =
       think_pieces + 1 + static_cast<int>((answer.tool_call->arguments_json.size() + tool.name.size()) / 4);
+  return answer;
+}
+
+Answer build_verbatim_answer(std::string_view text, const AnswerSpec& spec) {
+  Answer answer;
+  Random random(seed_of(spec));
+  append_think_block(answer, spec, random);
+
+  // Escape every piece into one string first and take views afterwards, so no growth moves
+  // the text under a view.
+  std::string& escaped = answer.owned.emplace_back();
+  std::vector<std::size_t> ends;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = std::min(at + 4, text.size());
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    append_json_escaped(escaped, text.substr(at, end - at));
+    ends.push_back(escaped.size());
+    at = end;
+  }
+  std::size_t begin = 0;
+  for (const auto end : ends) {
+    answer.pieces.push_back({PieceKind::content, std::string_view(escaped).substr(begin, end - begin)});
+    begin = end;
+  }
+
+  truncate(answer, spec);
+  answer.completion_tokens = static_cast<int>(answer.pieces.size());
+  answer.reasoning_tokens = count_reasoning(answer);
   return answer;
 }
 

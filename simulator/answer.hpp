@@ -63,6 +63,10 @@ Answer build_text_answer(const AnswerSpec& spec);
 /// A call of `tool` whose arguments object arrives in three pieces, after any think block.
 Answer build_tool_call_answer(const ToolSpec& tool, const AnswerSpec& spec);
 
+/// An answer whose content is `text` verbatim (e.g. a judge verdict), cut into pieces of about
+/// four bytes that never split a UTF-8 character, after any think block, cut at max_tokens.
+Answer build_verbatim_answer(std::string_view text, const AnswerSpec& spec);
+
 /// The marker every poor-quality answer contains.
 inline constexpr std::string_view kMistakeMarker = "[sim-mistake]";
 

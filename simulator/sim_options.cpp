@@ -25,8 +25,8 @@ constexpr std::array<std::pair<Fault, std::string_view>, 10> kFaultNames{{
 constexpr std::string_view kUsage = R"(usage: llmroute simulate [options]
 
 A deterministic stand-in for Ollama / llama.cpp / vLLM / cloud model servers, for tests,
-benchmarks and demos. Speaks the OpenAI wire format (chat completions and legacy completions,
-streaming and not).
+benchmarks and demos. Speaks OpenAI chat completions and legacy completions, Anthropic
+Messages and the OpenAI Responses API, streaming and not, with the real servers' shapes.
 
 Options:
   --listen HOST:PORT         address to listen on (default 127.0.0.1:11434; port 0 = any free port)
@@ -36,42 +36,69 @@ Options:
   --chunk-interval-ms N      fixed gap between tokens instead of a rate
   --tokens N                 answer length in tokens (default 32)
   --usage on|off             report token usage (default on)
-  --think N                  start answers with a <think> block of N tokens
+  --think N                  start answers with a think block of N tokens
   --model-name NAME[,NAME]   models listed by /v1/models (default sim-model); any model is accepted
   --seed N                   seed of the answer text (default 0); same seed + prompt = same answer
   --name NAME                shown as "[NAME]" at the start of every answer and in x-sim-name
   --quality good|poor        poor answers are half as long and contain the marker [sim-mistake]
-  --fault KIND               inject KIND into every generation request (see below)
+  --judge-prefers A|B|longer|tie
+                             the winner judge-mode verdicts name (default longer)
+  --fault KIND               inject KIND into every request except /sim/* (see below)
   --idle-timeout-ms N        close keep-alive connections idle this long (default 0 = never)
   --threads N                I/O threads (default 1)
   --help                     this text
 
 Endpoints:
-  POST /v1/chat/completions   POST /v1/completions   GET /v1/models   GET /health, /v1/health
+  POST /v1/chat/completions, /v1/completions    OpenAI (chat.completion[.chunk], text_completion)
+  POST /v1/messages                             Anthropic Messages (message_start ... message_stop)
+  POST /v1/messages/count_tokens                -> {"input_tokens":N}
+  POST /v1/responses                            OpenAI Responses (response.created ... completed)
+  POST /tokenize                                llama.cpp: {"content":"..."} -> {"tokens":[...]}
+  GET /v1/models   GET /health, /v1/health
   GET /sim/stats  -> {"requests","open_connections","connections_accepted","tcp_accepts",
                       "active_streams","by_path","faults","last_request":{method,target,headers,body}}
                      Only connections that carried a request outside /sim/* are counted, so asking
-                     for stats does not disturb the numbers; /sim/* requests are not counted either.
+                     for stats does not disturb the numbers; /sim/* requests are not counted either,
+                     and health and model probes do not replace last_request.
   POST /sim/reset -> zero the counters and forget the last request.
 
 Timing: headers are sent as soon as the request is read; the first event (role and first token)
 after the TTFT, then one event per token. Non-streaming answers arrive after the whole
-generation time. Usage is streamed only when the request sets stream_options.include_usage.
+generation time. Chat usage is streamed only when the request sets stream_options.include_usage.
+Prompt tokens are estimated as bytes / 4 of the prompt text.
 
 Per-request overrides, as headers "x-sim-KEY: VALUE" or as model suffixes "MODEL+KEY=VALUE"
 (e.g. "sim-model+fault=429+tokens=5"; the model is echoed back without the suffix; headers win):
   ttft-ms, tokens, tokens-per-second, chunk-interval-ms, usage (on|off), think (N),
-  reasoning-field (1 = send the think block as delta.reasoning_content),
-  timings (1 = llama.cpp "timings" object), quality (good|poor), fault (KIND),
+  reasoning-field (1 = the think block goes to delta.reasoning_content / a thinking block /
+                   a reasoning item instead of inline <think> text, and counts as reasoning tokens),
+  timings (1 = llama.cpp "timings" object on chat and completions), quality (good|poor),
+  fault (KIND), judge (A|B|longer|tie|malformed),
   script (comma list of text|tool per turn; turn = assistant messages so far; past the end: text.
-          "tool" answers with a call of the request's first tool when the request has tools)
+          "tool" answers with a call of the request's first tool when the request has tools,
+          its first required parameter set to "README.md" (or 1, or true))
 
-max_tokens / max_completion_tokens cut the answer with finish_reason "length".
+max_tokens / max_completion_tokens / max_output_tokens cut the answer: finish_reason "length",
+stop_reason "max_tokens", or status "incomplete".
+
+Prompt caching (Anthropic): the prompt up to the last block with cache_control is reported as
+cache_creation_input_tokens the first time it is seen and as cache_read_input_tokens afterwards.
+
+Judge mode: a prompt containing LLMROUTE-JUDGE gets a verdict instead of an answer:
+  {"winner":"A"|"B"|"tie","scores":{"A":{"correctness":0-2,"completeness":0-2,"clarity":0-2},
+   "B":{...}},"reason":"..."}
+  The answers are read from <answer_a>...</answer_a> and <answer_b>...</answer_b>, or else from
+  just after "Answer A" to the line with "Answer B", and from just after "Answer B" to the end.
+  The winner scores 2/2/2, the loser 1/1/2 (a tie: both 2/2/2); an answer containing
+  [sim-mistake] scores correctness 0. "longer" picks the longer answer. judge=malformed sends
+  the verdict cut off mid-JSON.
 
 Fault kinds: refuse (close after reading the request), 429 (Retry-After: 2), 500, 503,
-  overloaded (529), stall-headers (send nothing), stall-mid (a few events, then nothing),
-  die-mid (a few events, then close without ending the body), malformed (one event that is not
-  JSON, then continue), none.
+  overloaded (529, Anthropic overloaded_error), stall-headers (send nothing), stall-mid (a few
+  events, then nothing), die-mid (a few events, then close without ending the body), malformed
+  (one event that is not JSON, then continue), none. Errors are shaped for the endpoint
+  (OpenAI {"error":{...}} or Anthropic {"type":"error","error":{...}}). On health and model
+  probes only the faults that replace the answer apply.
 
 SIGTERM / SIGINT exit 0.
 )";

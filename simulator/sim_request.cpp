@@ -26,17 +26,25 @@ class PromptText {
     if (!text.empty()) pieces_.push_back(owned_.emplace_back(std::move(text)));
   }
 
+  /// Marks everything added so far as a cacheable prefix (a block carrying cache_control).
+  void mark_cache_breakpoint() { cache_breakpoint_ = pieces_.size(); }
+
   void digest_into(SimRequest& request) const {
-    std::uint64_t hash = 1469598103934665603ULL;
+    std::uint64_t hash = kHashStart;
     std::size_t bytes = 0;
-    for (const auto piece : pieces_) {
+    for (std::size_t i = 0; i < pieces_.size(); ++i) {
+      const auto piece = pieces_[i];
       bytes += piece.size();
       for (const char c : piece) {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+        hash = (hash ^ static_cast<unsigned char>(c)) * kHashPrime;
       }
       // Separate pieces so ["ab","c"] and ["a","bc"] hash differently.
-      hash = (hash ^ 0xffU) * 1099511628211ULL;
+      hash = (hash ^ 0xffU) * kHashPrime;
       if (piece.find(kJudgeMarker) != std::string_view::npos) request.judge = true;
+      if (i + 1 == cache_breakpoint_) {
+        request.cache_prefix_bytes = bytes;
+        request.cache_prefix_hash = hash;
+      }
     }
     request.prompt_bytes = bytes;
     request.prompt_hash = hash;
@@ -52,6 +60,10 @@ class PromptText {
  private:
   std::vector<std::string_view> pieces_;
   std::deque<std::string> owned_;  // a deque never moves its strings, so pieces_ may point into them
+  std::size_t cache_breakpoint_ = 0;
+
+  static constexpr std::uint64_t kHashStart = 1469598103934665603ULL;
+  static constexpr std::uint64_t kHashPrime = 1099511628211ULL;
 };
 
 std::optional<element> field(const object& parent, std::string_view key) {
@@ -89,6 +101,7 @@ void add_content(PromptText& prompt, const element& content) {
       std::string_view raw;
       if (input->get(raw) != simdjson::SUCCESS) prompt.add_owned(simdjson::minify(*input));
     }
+    if (field(part_object, "cache_control")) prompt.mark_cache_breakpoint();
   }
 }
 
@@ -290,6 +303,7 @@ ParsedRequest parse_sim_request(Endpoint endpoint, std::string_view body, simdjs
       break;
     case Endpoint::tokenize:
       request.tokenize_content = std::string(string_field(root, "content"));
+      request.tokenize_with_pieces = bool_field(root, "with_pieces");
       prompt.add(request.tokenize_content);
       break;
   }

@@ -38,10 +38,15 @@ struct SimRequest {
   int assistant_turns = 0;       ///< assistant messages already in the conversation
   LastTurn last_turn = LastTurn::user;
   std::optional<ToolSpec> first_tool;
-  std::uint64_t prompt_hash = 0;  ///< of all prompt text; seeds the answer
-  bool judge = false;             ///< the prompt contains kJudgeMarker
-  std::string judge_text;         ///< all prompt text, kept only for judge requests
-  std::string tokenize_content;   ///< /tokenize's "content"
+  std::uint64_t prompt_hash = 0;      ///< of all prompt text; seeds the answer
+  bool judge = false;                 ///< the prompt contains kJudgeMarker
+  std::string judge_text;             ///< all prompt text, kept only for judge requests
+  std::string tokenize_content;       ///< /tokenize's "content"
+  bool tokenize_with_pieces = false;  ///< /tokenize's "with_pieces"
+  /// The prompt up to the last block marked with cache_control (Anthropic prompt caching);
+  /// 0 bytes when nothing is marked.
+  std::size_t cache_prefix_bytes = 0;
+  std::uint64_t cache_prefix_hash = 0;
 
   /// The rough prompt size real servers would report: bytes / 4, at least 1.
   int prompt_tokens() const;

@@ -10,23 +10,46 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "simulator/answer.hpp"
 #include "simulator/json_text.hpp"
+#include "simulator/judge.hpp"
 #include "simulator/request_knobs.hpp"
 #include "simulator/sim_request.hpp"
 #include "simulator/sim_stats.hpp"
+#include "simulator/tokenizer.hpp"
 #include "simulator/wire_encoder.hpp"
 
 namespace llmroute::simulator {
 
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
+
+/// The prompt prefixes seen so far, so a repeated cache_control prefix reads from the cache.
+class PromptCache {
+ public:
+  /// Records `prefix_hash`; true when it was already there (a cache hit).
+  bool remember(std::uint64_t prefix_hash) {
+    const std::lock_guard lock(mutex_);
+    if (seen_.contains(prefix_hash)) return true;
+    // Bounded like a real cache; forgetting everything at once keeps it trivially simple.
+    if (seen_.size() >= kCapacity) seen_.clear();
+    seen_.insert(prefix_hash);
+    return false;
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 100'000;
+  std::mutex mutex_;
+  std::unordered_set<std::uint64_t> seen_;
+};
 
 struct ServerState {
   ServerState(asio::io_context& io, SimOptions sim_options) : options(std::move(sim_options)), acceptor(io) {}
@@ -39,6 +62,7 @@ struct ServerState {
   std::string extra_headers;  ///< `x-sim-name: NAME\r\n` when --name is set
   std::string models_body;
   std::atomic<std::uint64_t> responses{0};
+  PromptCache prompt_cache;
 };
 
 namespace {
@@ -64,8 +88,8 @@ struct Connection {
 
 enum class Disposition { keep_alive, close };
 
-/// How a generation ended on the wire.
-enum class Delivery { complete, stalled, died, write_failed };
+/// How a generation ended on the wire (aborted: a write failed or the client went away).
+enum class Delivery { complete, stalled, died, aborted };
 
 /// One generation request, fixed before the first byte goes out; encoders point into it.
 struct Generation {
@@ -217,7 +241,7 @@ awaitable<Delivery> stream_events(Connection& c, Generation& g, WireEncoder& enc
   const auto start = Clock::now();
   asio::steady_timer timer(c.socket.get_executor());
   const std::string head = response_head(*c.state, 200, "text/event-stream", std::nullopt, g.keep_alive);
-  if (!co_await write_all(c, head)) co_return Delivery::write_failed;
+  if (!co_await write_all(c, head)) co_return Delivery::aborted;
 
   const Fault fault = g.knobs.fault;
   const bool mid_fault = fault == Fault::stall_mid || fault == Fault::die_mid;
@@ -231,34 +255,34 @@ awaitable<Delivery> stream_events(Connection& c, Generation& g, WireEncoder& enc
     const auto deadline = start + g.knobs.ttft + g.knobs.interval * static_cast<long>(i);
     if (Clock::now() < deadline) {
       if (!pending.empty()) {
-        if (!co_await write_chunk(c, pending, false)) co_return Delivery::write_failed;
+        if (!co_await write_chunk(c, pending, false)) co_return Delivery::aborted;
         pending.clear();
       }
-      if (!co_await wait_until(timer, deadline)) co_return Delivery::write_failed;
+      if (!co_await wait_until(timer, deadline)) co_return Delivery::aborted;
     }
     if (i == 0) {
       first_token = Clock::now();
       encoder.begin_stream(pending);
     }
     if (mid_fault && i == fault_at) {
-      if (!co_await write_chunk(c, pending, false)) co_return Delivery::write_failed;
+      if (!co_await write_chunk(c, pending, false)) co_return Delivery::aborted;
       co_return fault == Fault::stall_mid ? Delivery::stalled : Delivery::died;
     }
     if (i < pieces.size()) encoder.piece(pieces[i], pending);
     if (fault == Fault::malformed && i == 0) encoder.malformed_event(pending);
     if (pending.size() >= kFlushBytes) {
-      if (!co_await write_chunk(c, pending, false)) co_return Delivery::write_failed;
+      if (!co_await write_chunk(c, pending, false)) co_return Delivery::aborted;
       pending.clear();
     }
   }
   if (mid_fault) {
-    if (!co_await write_chunk(c, pending, false)) co_return Delivery::write_failed;
+    if (!co_await write_chunk(c, pending, false)) co_return Delivery::aborted;
     co_return fault == Fault::stall_mid ? Delivery::stalled : Delivery::died;
   }
   encoder.end_stream(measure(g, start, first_token), pending);
   const bool ok = co_await write_chunk(c, pending, true);
   pending.clear();
-  co_return ok ? Delivery::complete : Delivery::write_failed;
+  co_return ok ? Delivery::complete : Delivery::aborted;
 }
 
 /// Sends the whole answer after the full generation time, as real non-streaming servers do.
@@ -266,10 +290,10 @@ awaitable<Delivery> send_whole(Connection& c, Generation& g, WireEncoder& encode
   co_await asio::this_coro::throw_if_cancelled(false);
   const auto start = Clock::now();
   asio::steady_timer timer(c.socket.get_executor());
-  if (!co_await wait_until(timer, start + g.knobs.ttft)) co_return Delivery::write_failed;
+  if (!co_await wait_until(timer, start + g.knobs.ttft)) co_return Delivery::aborted;
   const auto first_token = Clock::now();
   const auto steps = g.answer.pieces.empty() ? 0 : static_cast<long>(g.answer.pieces.size() - 1);
-  if (!co_await wait_until(timer, first_token + g.knobs.interval * steps)) co_return Delivery::write_failed;
+  if (!co_await wait_until(timer, first_token + g.knobs.interval * steps)) co_return Delivery::aborted;
 
   std::string body = encoder.whole_body(measure(g, start, first_token));
   const Fault fault = g.knobs.fault;
@@ -277,11 +301,11 @@ awaitable<Delivery> send_whole(Connection& c, Generation& g, WireEncoder& encode
   std::string response = response_head(*c.state, 200, "application/json", body.size(), g.keep_alive);
   if (fault == Fault::stall_mid || fault == Fault::die_mid) {
     response.append(body, 0, body.size() / 2);
-    if (!co_await write_all(c, response)) co_return Delivery::write_failed;
+    if (!co_await write_all(c, response)) co_return Delivery::aborted;
     co_return fault == Fault::stall_mid ? Delivery::stalled : Delivery::died;
   }
   response += body;
-  co_return co_await write_all(c, response) ? Delivery::complete : Delivery::write_failed;
+  co_return co_await write_all(c, response) ? Delivery::complete : Delivery::aborted;
 }
 
 awaitable<Delivery> deliver(Connection& c, Generation& g, WireEncoder& encoder) {
@@ -303,7 +327,7 @@ awaitable<Disposition> deliver_watched(Connection& c, Generation& g) {
       co_await wait_for_client_close(c);
       co_return Disposition::close;
     case Delivery::died:
-    case Delivery::write_failed:
+    case Delivery::aborted:
       co_return Disposition::close;
   }
   co_return Disposition::close;
@@ -387,6 +411,50 @@ Fault probe_fault(const ServerState& state, const http::request<http::string_bod
   return parse_fault(header->value()).value_or(Fault::none);
 }
 
+/// The answer a generation request gets: a judge verdict, a scripted tool call, or prose.
+Answer build_answer(const ServerState& state, Endpoint endpoint, const SimRequest& sim, const RequestKnobs& knobs) {
+  AnswerSpec spec;
+  spec.tokens = knobs.tokens;
+  spec.think_tokens = knobs.think_tokens;
+  spec.think_style = knobs.think_style;
+  spec.quality = knobs.quality;
+  spec.max_tokens = sim.max_tokens;
+  spec.seed = state.options.seed ^ sim.prompt_hash;
+  spec.name = state.options.name;
+  if (sim.judge) {
+    const auto preference = knobs.judge_prefers.value_or(state.options.judge_prefers);
+    const auto form = knobs.judge_malformed ? VerdictForm::malformed : VerdictForm::json;
+    return build_verbatim_answer(judge_verdict(sim.judge_text, preference, form), spec);
+  }
+  const bool tool_turn = sim.first_tool && endpoint != Endpoint::completions &&
+                         behaviour_for_turn(knobs, sim.assistant_turns) == TurnBehaviour::tool;
+  return tool_turn ? build_tool_call_answer(*sim.first_tool, spec) : build_text_answer(spec);
+}
+
+/// The facts every event repeats; a cache_control prefix is a cache write the first time it is
+/// seen and a cache read afterwards.
+ResponseMeta build_meta(ServerState& state, const SimRequest& sim, const RequestKnobs& knobs,
+                        const std::string& model) {
+  ResponseMeta meta;
+  meta.id_suffix = make_id(state);
+  meta.created = unix_now();
+  meta.model = model.empty() ? state.options.model_names.front() : model;
+  meta.prompt_tokens = sim.prompt_tokens();
+  meta.usage = knobs.usage;
+  meta.stream_usage = sim.include_usage;
+  meta.timings = knobs.timings;
+  meta.max_tokens = sim.max_tokens;
+  if (sim.cache_prefix_bytes > 0) {
+    const int cached = static_cast<int>(sim.cache_prefix_bytes / 4);
+    if (state.prompt_cache.remember(sim.cache_prefix_hash)) {
+      meta.cache_read_tokens = cached;
+    } else {
+      meta.cache_creation_tokens = cached;
+    }
+  }
+  return meta;
+}
+
 awaitable<Disposition> generate(Connection& c, Endpoint endpoint, http::request<http::string_body> request) {
   ServerState& state = *c.state;
   const bool keep_alive = request.keep_alive();
@@ -407,25 +475,19 @@ awaitable<Disposition> generate(Connection& c, Endpoint endpoint, http::request<
   if (auto early = co_await apply_early_fault(c, g.knobs.fault, shape, keep_alive)) co_return *early;
 
   const SimRequest& sim = parsed.request;
-  AnswerSpec spec;
-  spec.tokens = g.knobs.tokens;
-  spec.think_tokens = g.knobs.think_tokens;
-  spec.think_style = g.knobs.think_style;
-  spec.quality = g.knobs.quality;
-  spec.max_tokens = sim.max_tokens;
-  spec.seed = state.options.seed ^ sim.prompt_hash;
-  spec.name = state.options.name;
-  const bool tool_turn = sim.first_tool && endpoint != Endpoint::completions &&
-                         behaviour_for_turn(g.knobs, sim.assistant_turns) == TurnBehaviour::tool;
-  g.answer = tool_turn ? build_tool_call_answer(*sim.first_tool, spec) : build_text_answer(spec);
+  if (endpoint == Endpoint::count_tokens) {
+    std::string body = R"({"input_tokens":)";
+    append_number(body, std::int64_t{sim.prompt_tokens()});
+    body += '}';
+    co_return co_await send_json(c, 200, body, keep_alive);
+  }
+  if (endpoint == Endpoint::tokenize) {
+    const auto pieces = sim.tokenize_with_pieces ? TokenPieces::include : TokenPieces::omit;
+    co_return co_await send_json(c, 200, tokenize_json(sim.tokenize_content, pieces), keep_alive);
+  }
 
-  g.meta.id_suffix = make_id(state);
-  g.meta.created = unix_now();
-  g.meta.model = model.model.empty() ? state.options.model_names.front() : model.model;
-  g.meta.prompt_tokens = sim.prompt_tokens();
-  g.meta.usage = g.knobs.usage;
-  g.meta.stream_usage = sim.include_usage;
-  g.meta.timings = g.knobs.timings;
+  g.answer = build_answer(state, endpoint, sim, g.knobs);
+  g.meta = build_meta(state, sim, g.knobs, model.model);
   co_return co_await deliver_watched(c, g);
 }
 
@@ -460,6 +522,10 @@ awaitable<Disposition> handle_request(Connection& c, http::request<http::string_
   std::optional<Endpoint> endpoint;
   if (path == "/v1/chat/completions" || path == "/chat/completions") endpoint = Endpoint::chat_completions;
   if (path == "/v1/completions" || path == "/completions") endpoint = Endpoint::completions;
+  if (path == "/v1/messages") endpoint = Endpoint::messages;
+  if (path == "/v1/messages/count_tokens") endpoint = Endpoint::count_tokens;
+  if (path == "/v1/responses") endpoint = Endpoint::responses;
+  if (path == "/tokenize") endpoint = Endpoint::tokenize;
   if (endpoint && method == http::verb::post) co_return co_await generate(c, *endpoint, std::move(request));
 
   const ErrorShape shape = error_shape_for(path);

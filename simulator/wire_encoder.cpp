@@ -4,6 +4,8 @@
 #include "simulator/chat_encoder.hpp"
 #include "simulator/completion_encoder.hpp"
 #include "simulator/json_text.hpp"
+#include "simulator/messages_encoder.hpp"
+#include "simulator/responses_encoder.hpp"
 
 namespace llmroute::simulator {
 
@@ -11,9 +13,16 @@ std::unique_ptr<WireEncoder> make_encoder(Endpoint endpoint, const ResponseMeta&
   switch (endpoint) {
     case Endpoint::completions:
       return std::make_unique<CompletionEncoder>(meta, answer);
-    default:
-      return std::make_unique<ChatEncoder>(meta, answer);
+    case Endpoint::messages:
+      return std::make_unique<MessagesEncoder>(meta, answer);
+    case Endpoint::responses:
+      return std::make_unique<ResponsesEncoder>(meta, answer);
+    case Endpoint::chat_completions:
+    case Endpoint::count_tokens:
+    case Endpoint::tokenize:
+      break;
   }
+  return std::make_unique<ChatEncoder>(meta, answer);
 }
 
 std::string_view reason_phrase(int status) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,9 +18,12 @@ struct ResponseMeta {
   std::int64_t created = 0;  ///< unix seconds
   std::string model;         ///< echoed model name, not escaped
   int prompt_tokens = 0;
-  bool usage = true;          ///< report usage at all
-  bool stream_usage = false;  ///< the client asked for the usage chunk (stream_options.include_usage)
-  bool timings = false;       ///< add llama.cpp's "timings" object
+  bool usage = true;              ///< report usage at all
+  bool stream_usage = false;      ///< the client asked for the usage chunk (stream_options.include_usage)
+  bool timings = false;           ///< add llama.cpp's "timings" object
+  std::optional<int> max_tokens;  ///< echoed by the Responses API as max_output_tokens
+  int cache_read_tokens = 0;      ///< part of prompt_tokens served from the prompt cache
+  int cache_creation_tokens = 0;  ///< part of prompt_tokens written to the prompt cache
 };
 
 /// llama.cpp-style measurements, filled in when the answer is complete.

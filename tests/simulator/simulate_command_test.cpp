@@ -498,6 +498,33 @@ TEST_CASE("unknown paths get a 404 and wrong methods a 405, both as JSON errors"
   CHECK(client.post_json("/v1/chat/completions", "{not json").status == 400);
 }
 
+TEST_CASE("with several I/O threads every connection is still served completely") {
+  SimulatorProcess sim({"--threads", "3", "--ttft-ms", "10", "--tokens-per-second", "200", "--tokens", "8"});
+  std::vector<std::thread> clients;
+  std::vector<int> complete(6, 0);
+  for (std::size_t i = 0; i < complete.size(); ++i) {
+    clients.emplace_back([&sim, &complete, i] {
+      HttpClient client("127.0.0.1", sim.port());
+      for (int round = 0; round < 3; ++round) {
+        const auto response = client.post_json("/v1/chat/completions", stream_body());
+        complete[i] += response.complete() && response.events.size() == 11 ? 1 : 0;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  for (const int count : complete) CHECK(count == 3);
+  CHECK(sim.stats().at("connections_accepted") == 6);
+}
+
+TEST_CASE("an idle keep-alive connection is closed after --idle-timeout-ms") {
+  SimulatorProcess sim({"--idle-timeout-ms", "100", "--ttft-ms", "0", "--tokens-per-second", "0"});
+  HttpClient client("127.0.0.1", sim.port());
+  CHECK(client.get("/health").status == 200);
+  CHECK(wait_for_stat(sim, "open_connections", 0, milliseconds(2000)) == 0);
+  CHECK(client.get("/health").status == 200);
+  CHECK(client.connections_opened() == 2);
+}
+
 TEST_CASE("a thousand concurrent streams are all served by one simulator thread") {
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);

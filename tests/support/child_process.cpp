@@ -32,7 +32,8 @@ int exit_code_of(int status) {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/llmroute-test-XXXXXX";
+  // mkdtemp replaces the trailing six X's of its template.
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/llmroute-test-" + std::string(6, 'X');
   if (mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
   }

@@ -1,15 +1,34 @@
 // llmroute's command line: dispatches to the subcommands (serve, simulate, classify, report, ...).
+#include "proxy/serve_command.hpp"
+#include "router/classify_command.hpp"
+#include "simulator/simulate_command.hpp"
+
 #include <cstdio>
 #include <string_view>
 
-#include "simulator/simulate_command.hpp"
+namespace {
+
+constexpr const char* kUsage = R"(usage: llmroute <command> [options]
+
+commands:
+  serve          run the routing proxy (default config: config/default.yaml)
+  simulate       run a simulated model server (OpenAI/Anthropic/Responses APIs) for tests and demos
+  check-config   validate a config file
+Run `llmroute <command> --help` for a command's options.
+)";
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::string_view(argv[1]) == "--help") {
-    std::puts("usage: llmroute <serve|simulate|check-config> [options]");
+  if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  if (std::string_view(argv[1]) == "simulate") return llmroute::simulator::run_simulate_command(argc - 1, argv + 1);
-  std::fprintf(stderr, "llmroute: unknown command '%s'\n", argv[1]);
+  const std::string_view command = argv[1];
+  if (command == "serve") return llmroute::proxy::run_serve_command(argc - 1, argv + 1);
+  if (command == "simulate") return llmroute::simulator::run_simulate_command(argc - 1, argv + 1);
+  if (command == "classify") return llmroute::router::run_classify_command(argc - 1, argv + 1);
+  if (command == "check-config") return llmroute::proxy::run_check_config_command(argc - 1, argv + 1);
+  std::fprintf(stderr, "llmroute: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

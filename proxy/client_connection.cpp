@@ -1,0 +1,108 @@
+// The keep-alive loop of a client connection and the errors of reading a request (400, 408, 413, 431).
+#include "proxy/client_connection.hpp"
+
+#include "proxy/client_response.hpp"
+#include "proxy/endpoints.hpp"
+#include "proxy/error_body.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace llmroute::proxy {
+
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+
+bool is_disconnect(const error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
+}
+
+/// Answers a request that could not be read, then the connection closes.
+awaitable<void> reject(ClientSession& session, ClientApi api, int status, std::string message) {
+  const std::string body = error_body(api, status, message);
+  co_await write_response(session, static_cast<unsigned>(status), "application/json", body, KeepAlive::no);
+}
+
+std::string size_text(std::uint64_t bytes) {
+  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+/// Reads one request. Returns false when the connection must close (after any error answer was sent).
+awaitable<bool> read_request(ServerState* state, ClientSession* session, http::request_parser<http::string_body>* parser) {
+  const auto& server = state->config->server;
+  asio::steady_timer timer(session->socket.get_executor(), server.timeouts.client_read);
+
+  auto head = co_await (http::async_read_header(session->socket, session->buffer, *parser, use_nothrow) ||
+                        timer.async_wait(use_nothrow));
+  if (head.index() == 1) {
+    // An idle keep-alive connection just closes; a half-sent request gets 408.
+    if (parser->got_some() || session->buffer.size() > 0) {
+      std::string message = "the request was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
+      co_await reject(*session, ClientApi::other, 408, std::move(message));
+    }
+    co_return false;
+  }
+  if (auto [ec, n] = std::get<0>(head); ec) {
+    if (is_disconnect(ec)) co_return false;
+    const bool too_large = ec == http::error::header_limit;
+    std::string message = too_large ? "request headers exceed " + size_text(server.max_header_bytes)
+                                    : "malformed HTTP request: " + ec.message();
+    co_await reject(*session, ClientApi::other, too_large ? 431 : 400, std::move(message));
+    co_return false;
+  }
+
+  const ClientApi api = client_api_of(parser->get().target());
+  const std::string too_large = "request body exceeds the limit of " + size_text(server.max_body_bytes) +
+                                " (server.max_body_bytes)";
+  if (parser->content_length() && *parser->content_length() > server.max_body_bytes) {
+    co_await reject(*session, api, 413, too_large);
+    co_return false;
+  }
+  if (beast::iequals(parser->get()[http::field::expect], "100-continue")) {
+    auto [ec, n] = co_await asio::async_write(session->socket, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), use_nothrow);
+    if (ec) co_return false;
+  }
+  if (parser->is_done()) co_return true;
+
+  auto body = co_await (http::async_read(session->socket, session->buffer, *parser, use_nothrow) || timer.async_wait(use_nothrow));
+  if (body.index() == 1) {
+    std::string message = "the request body was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
+    co_await reject(*session, api, 408, std::move(message));
+    co_return false;
+  }
+  if (auto [ec, n] = std::get<0>(body); ec) {
+    if (is_disconnect(ec)) co_return false;
+    const bool over_limit = ec == http::error::body_limit;
+    std::string message = over_limit ? too_large : "malformed HTTP request body: " + ec.message();
+    co_await reject(*session, api, over_limit ? 413 : 400, std::move(message));
+    co_return false;
+  }
+  co_return true;
+}
+
+}  // namespace
+
+awaitable<void> serve_client(ServerState* state, tcp::socket socket) {
+  ClientSession session(std::move(socket));
+  SessionRegistration registration(*state, session);
+  error_code ignored;
+  session.socket.set_option(tcp::no_delay(true), ignored);
+  const auto& server = state->config->server;
+
+  while (!state->draining) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(server.max_header_bytes);
+    parser.body_limit(server.max_body_bytes);
+    session.busy = false;
+    if (!co_await read_request(state, &session, &parser)) break;
+    session.busy = true;
+    if (co_await serve_endpoint(state, &session, &parser.get()) == KeepAlive::no) break;
+  }
+  session.socket.shutdown(tcp::socket::shutdown_both, ignored);
+  session.socket.close(ignored);
+}
+
+}  // namespace llmroute::proxy

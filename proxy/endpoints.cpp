@@ -1,0 +1,86 @@
+// Endpoint table: which path and method is served by what.
+#include "proxy/endpoints.hpp"
+
+#include "proxy/error_body.hpp"
+
+#include <boost/json.hpp>
+
+namespace llmroute::proxy {
+
+std::string models_json(const config::Config& config) {
+  boost::json::array data;
+  for (const auto& backend : config.backends) {
+    for (const auto& model : backend.models) {
+      data.push_back(boost::json::object{
+          {"id", model.name},
+          {"object", "model"},
+          {"created", 0},
+          {"owned_by", backend.name},
+          {"llmroute", boost::json::object{{"backend", backend.name},
+                                           {"location", config::to_string(backend.location)},
+                                           {"upstream_name", model.upstream_name},
+                                           {"context_tokens", model.context_tokens},
+                                           {"tools", model.tools},
+                                           {"vision", model.vision}}}});
+    }
+  }
+  return boost::json::serialize(boost::json::object{{"object", "list"}, {"data", std::move(data)}});
+}
+
+awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, ClientRequest* request) {
+  const KeepAlive keep_alive = request->keep_alive() && !state->draining ? KeepAlive::yes : KeepAlive::no;
+  const http::verb method = request->method();
+  const std::string_view path = path_without_query(request->target());
+  const ClientApi api = client_api_of(path);
+
+  switch (api) {
+    case ClientApi::chat_completions:
+    case ClientApi::completions:
+      if (method == http::verb::post) {
+        const KeepAlive result = co_await serve_model_request(state, session, request, api);
+        co_return state->draining ? KeepAlive::no : result;
+      }
+      break;
+    case ClientApi::models:
+      if (method == http::verb::get) {
+        const std::string body = models_json(*state->config);
+        co_await write_response(*session, 200, "application/json", body, keep_alive);
+        co_return keep_alive;
+      }
+      break;
+    case ClientApi::messages:
+    case ClientApi::count_tokens:
+    case ClientApi::responses:
+      if (method == http::verb::post) {
+        const std::string body = error_body(api, 404, "this llmroute build does not serve " + std::string(path) + " yet");
+        co_await write_response(*session, 404, "application/json", body, keep_alive);
+        co_return keep_alive;
+      }
+      break;
+    case ClientApi::other:
+      if (path == "/healthz" || path == "/health") {
+        if (method == http::verb::get || method == http::verb::head) {
+          const std::string_view body = method == http::verb::head ? "" : R"({"status":"ok"})";
+          co_await write_response(*session, 200, "application/json", body, keep_alive);
+          co_return keep_alive;
+        }
+      } else if (path == "/") {
+        // Claude Code probes `HEAD /` at start to see that the base URL answers.
+        if (method == http::verb::head || method == http::verb::get) {
+          const std::string_view body = method == http::verb::head ? "" : R"({"name":"llmroute","status":"ok"})";
+          co_await write_response(*session, 200, "application/json", body, keep_alive);
+          co_return keep_alive;
+        }
+      } else {
+        const std::string body = error_body(api, 404, "no such endpoint: " + std::string(request->method_string()) + " " + std::string(path));
+        co_await write_response(*session, 404, "application/json", body, keep_alive);
+        co_return keep_alive;
+      }
+      break;
+  }
+  const std::string body = error_body(api, 405, "method " + std::string(request->method_string()) + " is not allowed on " + std::string(path));
+  co_await write_response(*session, 405, "application/json", body, keep_alive);
+  co_return keep_alive;
+}
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,24 @@
+// Error bodies in the wire format of the endpoint the client called (OpenAI or Anthropic shape).
+#pragma once
+
+#include "proxy/failure.hpp"
+#include "proxy/wire_format.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace llmroute::proxy {
+
+/// `{"error":{"message","type","param","code"}}`, OpenAI's shape.
+std::string openai_error_body(int status, std::string_view message, std::string_view code = {});
+
+/// `{"type":"error","error":{"type","message"}}`, Anthropic's shape.
+std::string anthropic_error_body(int status, std::string_view message);
+
+/// The error body for `api`.
+std::string error_body(ClientApi api, int status, std::string_view message, std::string_view code = {});
+
+/// An SSE event that ends a stream with an error after part of the answer was sent.
+std::string sse_error_event(ClientApi api, int status, std::string_view message);
+
+}  // namespace llmroute::proxy

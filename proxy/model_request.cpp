@@ -1,0 +1,368 @@
+// The request path, top to bottom: parse once, pick the target, forward, relay each piece as it arrives.
+#include "proxy/model_request.hpp"
+
+#include "proxy/asio_ssl.hpp"
+#include "proxy/error_body.hpp"
+#include "proxy/header_rules.hpp"
+#include "proxy/request_body.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+
+namespace llmroute::proxy {
+
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+/// Size of the one relay buffer of a request: each upstream read is written out before the next.
+constexpr std::size_t kRelayBufferSize = 16 * 1024;
+
+enum class Phase { connecting, waiting_first_byte, streaming };
+
+/// How one attempt on one upstream connection ended.
+enum class Attempt {
+  reusable,         ///< answer relayed completely; the connection may serve another request
+  done,             ///< answer relayed (or failed); the connection must be closed
+  stale_connection  ///< a kept-alive connection was closed by the backend before it answered
+};
+
+/// Everything one forwarded request shares between its relay, its watchdog and its client watcher.
+struct Exchange {
+  ServerState* state = nullptr;
+  ClientSession* session = nullptr;
+  ClientApi api = ClientApi::chat_completions;
+  BackendRuntime* backend = nullptr;
+  const config::ModelConfig* model = nullptr;
+  bool client_http10 = false;
+
+  std::string upstream_head;
+  SplicedBody body;
+  std::string client_headers;  ///< x-llmroute-* and x-request-id lines for the client
+
+  Phase phase = Phase::connecting;
+  Clock::time_point deadline;
+  Clock::time_point total_deadline;
+  bool head_sent = false;          ///< the client has received our status line: no fallback, no JSON error
+  bool chunked = false;            ///< the client response uses chunked framing
+  bool ended_on_event_boundary = true;
+  unsigned upstream_status = 0;
+  std::uint64_t bytes_to_client = 0;
+  std::optional<Failure> failure;
+};
+
+void set_phase(Exchange& ex, Phase phase) {
+  const auto& t = ex.state->config->server.timeouts;
+  ex.phase = phase;
+  const auto now = Clock::now();
+  switch (phase) {
+    // The pool enforces the connect timeout with a precise message; this is only a backstop.
+    case Phase::connecting: ex.deadline = now + 2 * t.upstream_connect + std::chrono::seconds(1); break;
+    case Phase::waiting_first_byte: ex.deadline = now + t.upstream_first_byte; break;
+    case Phase::streaming: ex.deadline = now + t.upstream_idle; break;
+  }
+  ex.deadline = std::min(ex.deadline, ex.total_deadline);
+}
+
+std::string timeout_message(const Exchange& ex) {
+  const auto& t = ex.state->config->server.timeouts;
+  const std::string who = "backend '" + ex.backend->config->name + "'";
+  if (ex.deadline >= ex.total_deadline) return who + " did not finish within the total timeout of " + std::to_string(t.total.count()) + " ms";
+  switch (ex.phase) {
+    case Phase::connecting: return who + " could not be reached in time";
+    case Phase::waiting_first_byte:
+      return who + " sent no answer within " + std::to_string(t.upstream_first_byte.count()) + " ms (upstream_first_byte)";
+    case Phase::streaming:
+      return who + " sent nothing for " + std::to_string(t.upstream_idle.count()) + " ms in the middle of its answer (upstream_idle)";
+  }
+  return who + " timed out";
+}
+
+std::string host_header(const config::BackendConfig& b) {
+  std::string host = b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host;
+  const bool default_port = (b.scheme == config::Scheme::http && b.port == 80) || (b.scheme == config::Scheme::https && b.port == 443);
+  if (!default_port) host += ":" + std::to_string(b.port);
+  return host;
+}
+
+std::string_view upstream_suffix(ClientApi api) {
+  switch (api) {
+    case ClientApi::completions: return "/completions";
+    case ClientApi::messages: return "/messages";
+    case ClientApi::count_tokens: return "/messages/count_tokens";
+    case ClientApi::responses: return "/responses";
+    default: return "/chat/completions";
+  }
+}
+
+/// The request line and headers sent to the backend; the client's credentials never cross.
+std::string upstream_head(const BackendRuntime& backend, const ClientRequest& request, ClientApi api,
+                          std::size_t body_size, std::string_view request_id) {
+  const config::BackendConfig& b = *backend.config;
+  const std::string_view target = request.target();
+  const auto query = target.find('?');
+  std::string head = "POST ";
+  head += b.base_path;
+  head += upstream_suffix(api);
+  if (query != std::string_view::npos) head += target.substr(query);
+  head += " HTTP/1.1\r\nHost: ";
+  head += host_header(b);
+  head += "\r\nContent-Type: application/json\r\nContent-Length: ";
+  head += std::to_string(body_size);
+  head += "\r\nx-request-id: ";
+  head += request_id;
+  head += "\r\n";
+  if (backend.api_key) {
+    if (b.kind == config::BackendKind::anthropic) {
+      head += "x-api-key: " + *backend.api_key + "\r\n";
+      if (request.find("anthropic-version") == request.end())
+        head += "anthropic-version: 2023-06-01\r\n";
+    } else {
+      head += "Authorization: Bearer " + *backend.api_key + "\r\n";
+    }
+  }
+  head += forwarded_request_headers(request.base());
+  head += "\r\n";
+  return head;
+}
+
+/// Writes one relayed piece to the client, in chunked framing when the response uses it.
+awaitable<bool> write_piece(Exchange& ex, std::string_view piece) {
+  if (piece.empty()) co_return true;
+  char size_line[24];
+  const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+  error_code ec;
+  if (ex.chunked) {
+    const std::array<asio::const_buffer, 3> buffers{asio::buffer(size_line, static_cast<std::size_t>(n)), asio::buffer(piece), asio::buffer("\r\n", 2)};
+    std::tie(ec, std::ignore) = co_await asio::async_write(ex.session->socket, buffers, use_nothrow);
+  } else {
+    std::tie(ec, std::ignore) = co_await asio::async_write(ex.session->socket, asio::buffer(piece), use_nothrow);
+  }
+  ex.bytes_to_client += piece.size();
+  ex.ended_on_event_boundary = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
+  co_return !ec;
+}
+
+awaitable<void> write_stream_end(Exchange& ex) {
+  if (ex.chunked) co_await asio::async_write(ex.session->socket, asio::buffer("0\r\n\r\n", 5), use_nothrow);
+}
+
+/// After part of the answer went out, a failure can only be told inside the stream: close any partial
+/// event, append an error event, and end the response.
+awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view message) {
+  if (ex.chunked || ex.client_http10) {
+    std::string event = ex.ended_on_event_boundary ? "" : "\n\n";
+    event += sse_error_event(ex.api, status, message);
+    co_await write_piece(ex, event);
+    co_await write_stream_end(ex);
+  }
+}
+
+std::string client_response_head(Exchange& ex, const http::response_parser<http::buffer_body>& parser) {
+  const auto& response = parser.get();
+  std::string headers = forwarded_response_headers(response.base());
+  const bool has_length = parser.content_length().has_value();
+  ex.chunked = !has_length && !ex.client_http10;
+  if (has_length) headers += "Content-Length: " + std::to_string(*parser.content_length()) + "\r\n";
+  if (ex.chunked) headers += "Transfer-Encoding: chunked\r\n";
+  if (!has_length) headers += "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n";
+  headers += ex.client_headers;
+  const KeepAlive keep = ex.client_http10 ? KeepAlive::no : KeepAlive::yes;
+  return response_head(response.result_int(), keep, headers);
+}
+
+Failure upstream_broke(const Exchange& ex, std::string what) {
+  return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, !ex.head_sent,
+                 "backend '" + ex.backend->config->name + "' " + std::move(what)};
+}
+
+/// One attempt on one connection: send the request, relay the answer piece by piece.
+template <typename Stream>
+awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, Exchange* ex_ptr) {
+  Exchange& ex = *ex_ptr;
+  const bool reused = connection.requests_served > 0;
+  const std::array<asio::const_buffer, 4> request_buffers{asio::buffer(ex.upstream_head), asio::buffer(ex.body.head),
+                                   asio::buffer(ex.body.replacement), asio::buffer(ex.body.tail)};
+  set_phase(ex, Phase::waiting_first_byte);
+  if (auto [ec, n] = co_await asio::async_write(stream, request_buffers, use_nothrow); ec) {
+    if (reused) co_return Attempt::stale_connection;
+    ex.failure = upstream_broke(ex, "closed the connection while the request was being sent (" + ec.message() + ")");
+    co_return Attempt::done;
+  }
+
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);  // streamed answers have no size limit
+  if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, parser, use_nothrow); ec) {
+    if (reused && !parser.got_some()) co_return Attempt::stale_connection;
+    ex.failure = upstream_broke(ex, "closed the connection without answering (" + ec.message() + ")");
+    co_return Attempt::done;
+  }
+  ex.upstream_status = parser.get().result_int();
+  if (ex.upstream_status >= 400)
+    ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status),
+                         ex.upstream_status == 429 || ex.upstream_status >= 500,
+                         "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
+  set_phase(ex, Phase::streaming);
+
+  const std::string head = client_response_head(ex, parser);
+  if (auto [ec, n] = co_await asio::async_write(ex.session->socket, asio::buffer(head), use_nothrow); ec) {
+    ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
+    co_return Attempt::done;
+  }
+  ex.head_sent = true;
+
+  std::array<char, kRelayBufferSize> relay;
+  while (!parser.is_done()) {
+    parser.get().body().data = relay.data();
+    parser.get().body().size = relay.size();
+    auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, use_nothrow);
+    if (ec == http::error::need_buffer) ec = {};
+    const std::size_t got = relay.size() - parser.get().body().size;
+    if (got > 0 && !co_await write_piece(ex, std::string_view(relay.data(), got))) {
+      ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
+      co_return Attempt::done;
+    }
+    if (ec) {
+      ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
+      co_await end_stream_with_error(ex, 502, ex.failure->detail);
+      co_return Attempt::done;
+    }
+    set_phase(ex, Phase::streaming);
+  }
+  co_await write_stream_end(ex);
+  co_return parser.keep_alive() ? Attempt::reusable : Attempt::done;
+}
+
+/// Gets a connection and runs the exchange; a kept-alive connection the backend had closed is retried once.
+awaitable<void> run_exchange(Exchange* ex) {
+  UpstreamPool& pool = *ex->backend->pool;
+  const auto connect_timeout = ex->state->config->server.timeouts.upstream_connect;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    set_phase(*ex, Phase::connecting);
+    AcquireResult acquired;
+    if (attempt == 0) acquired = co_await pool.acquire(connect_timeout);
+    else acquired = co_await pool.connect(connect_timeout);
+    if (auto* failure = std::get_if<Failure>(&acquired)) {
+      ex->failure = std::move(*failure);
+      co_return;
+    }
+    UpstreamConnectionPtr connection = std::move(std::get<UpstreamConnectionPtr>(acquired));
+    Attempt result = Attempt::done;
+    if (connection->is_tls()) result = co_await exchange_on(connection->tls(), *connection, ex);
+    else result = co_await exchange_on(connection->socket(), *connection, ex);
+    if (result == Attempt::stale_connection) continue;
+    if (result == Attempt::reusable) pool.release(std::move(connection));
+    co_return;
+  }
+  ex->failure = upstream_broke(*ex, "closed two connections in a row without answering");
+}
+
+/// Completes when the client disconnects; bytes of a next request that arrive meanwhile are kept.
+awaitable<void> watch_client(ClientSession* session) {
+  auto [ec, n] = co_await session->socket.async_read_some(session->buffer.prepare(4096), use_nothrow);
+  if (ec) co_return;
+  session->buffer.commit(n);
+  asio::steady_timer forever(session->socket.get_executor(), Clock::time_point::max());
+  co_await forever.async_wait(use_nothrow);
+}
+
+/// Completes when the exchange's current deadline passes without progress.
+awaitable<void> watch_deadline(Exchange* ex) {
+  asio::steady_timer timer(ex->session->socket.get_executor());
+  for (;;) {
+    timer.expires_at(ex->deadline);
+    auto [ec] = co_await timer.async_wait(use_nothrow);
+    if (ec || Clock::now() >= ex->deadline) co_return;
+  }
+}
+
+std::string routing_headers(const Exchange& ex, std::string_view request_id, std::string_view reason) {
+  std::string h = "x-request-id: ";
+  h += request_id;
+  h += "\r\nx-llmroute-task: unclassified\r\nx-llmroute-route: ";
+  h += config::to_string(ex.backend->config->location);
+  h += "\r\nx-llmroute-backend: ";
+  h += ex.backend->config->name;
+  h += "\r\nx-llmroute-model: ";
+  h += ex.model->name;
+  h += "\r\nx-llmroute-reason: ";
+  h += reason;
+  h += "\r\n";
+  return h;
+}
+
+}  // namespace
+
+awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* session, ClientRequest* request, ClientApi api) {
+  const config::Config& config = *state->config;
+  const std::string request_id = state->request_ids.id_for((*request)["x-request-id"]);
+  const std::string id_header = "x-request-id: " + request_id + "\r\n";
+  const KeepAlive keep_alive = request->keep_alive() ? KeepAlive::yes : KeepAlive::no;
+
+  // 1. Parse once: validate the JSON and find the few top-level fields that matter.
+  std::string& body = request->body();
+  body.reserve(body.size() + json_padding());
+  ScanResult scan = scan_request_body(body, body.capacity());
+  if (!scan.body) {
+    const std::string error = error_body(api, 400, scan.error);
+    co_await write_response(*session, 400, "application/json", error, keep_alive, id_header);
+    co_return keep_alive;
+  }
+
+  // 2. Pick the target: a configured model name is honoured as is; anything else takes the default route.
+  const std::optional<config::ModelRef> named = config.find_model(scan.body->model);
+  const config::ModelRef target = named.value_or(config.default_model);
+  const std::string_view reason = named ? "model named in request" : "default route";
+
+  Exchange ex;
+  ex.state = state;
+  ex.session = session;
+  ex.api = api;
+  ex.backend = &state->backends[target.backend];
+  ex.model = &config.model(target);
+  ex.client_http10 = request->version() < 11;
+  ex.total_deadline = Clock::now() + config.server.timeouts.total;
+  ex.client_headers = routing_headers(ex, request_id, reason);
+
+  if (!ex.backend->config->api_key_env.empty() && !ex.backend->api_key) {
+    const std::string message = "backend '" + ex.backend->config->name + "' needs its API key in the environment variable " +
+                                ex.backend->config->api_key_env + ", which is not set where llmroute runs";
+    const std::string error = error_body(api, 502, message);
+    co_await write_response(*session, 502, "application/json", error, keep_alive, ex.client_headers);
+    co_return keep_alive;
+  }
+
+  // 3. Splice the backend's model id into the original bytes; the body is never re-serialised.
+  const std::string model_json = json_quote(ex.model->upstream_name);
+  ex.body = scan.body->model_span ? splice(body, *scan.body->model_span, model_json)
+                                  : append_member(body, *scan.body->closing_brace, "\"model\":" + model_json);
+  ex.upstream_head = upstream_head(*ex.backend, *request, api, ex.body.size(), request_id);
+
+  // 4. Forward and relay, while watching the client (gone → close upstream) and the deadlines.
+  session->busy = true;
+  auto winner = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
+
+  if (winner.index() == 1) co_return KeepAlive::no;  // client gone: the upstream connection was closed with the exchange
+  if (winner.index() == 2) {
+    const std::string message = timeout_message(ex);
+    if (!ex.head_sent) {
+      const std::string error = error_body(api, 504, message, "timeout");
+      co_await write_response(*session, 504, "application/json", error, keep_alive, ex.client_headers);
+      co_return keep_alive;
+    }
+    co_await end_stream_with_error(ex, 504, message);
+    co_return KeepAlive::no;
+  }
+  if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
+    const std::string error = error_body(api, ex.failure->status, ex.failure->detail);
+    co_await write_response(*session, static_cast<unsigned>(ex.failure->status), "application/json", error, keep_alive,
+                            ex.client_headers);
+    co_return keep_alive;
+  }
+  if (ex.failure && ex.failure->kind != FailureKind::upstream_status) co_return KeepAlive::no;
+  co_return ex.client_http10 ? KeepAlive::no : keep_alive;
+}
+
+}  // namespace llmroute::proxy

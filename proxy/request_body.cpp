@@ -1,0 +1,148 @@
+// simdjson scan of the top-level request fields; a precise error position comes from Boost.JSON on failure only.
+#include "proxy/request_body.hpp"
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <simdjson.h>
+
+namespace llmroute::proxy {
+
+namespace {
+
+/// Line and column of byte `offset`, for "malformed JSON at line L column C".
+std::string position_of(std::string_view bytes, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + " column " + std::to_string(column) + " (byte " + std::to_string(offset) + ")";
+}
+
+/// Explains why `bytes` is not valid JSON, with its position (slow path: only for bad requests).
+std::string explain_invalid(std::string_view bytes) {
+  boost::json::stream_parser parser;
+  boost::system::error_code ec;
+  const std::size_t used = parser.write_some(bytes.data(), bytes.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (!ec) return "the body is not a JSON object";
+  if (used >= bytes.size()) return "malformed JSON: the body ends early (" + ec.message() + ")";
+  return "malformed JSON at " + position_of(bytes, used) + ": " + ec.message();
+}
+
+ByteSpan span_of(std::string_view bytes, std::string_view raw) {
+  // raw_json_token() points into the source buffer, so the offset is pointer arithmetic.
+  std::size_t length = raw.size();
+  while (length > 0 && (raw[length - 1] == ' ' || raw[length - 1] == '\n' || raw[length - 1] == '\r' ||
+                        raw[length - 1] == '\t' || raw[length - 1] == ','))
+    --length;
+  return ByteSpan{static_cast<std::size_t>(raw.data() - bytes.data()), length};
+}
+
+}  // namespace
+
+std::size_t json_padding() { return simdjson::SIMDJSON_PADDING; }
+
+ScanResult scan_request_body(std::string_view bytes, std::size_t capacity) {
+  thread_local simdjson::dom::parser validator;
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string copy;
+  simdjson::padded_string_view view;
+  if (capacity >= bytes.size() + simdjson::SIMDJSON_PADDING) {
+    view = simdjson::padded_string_view(bytes.data(), bytes.size(), capacity);
+  } else {
+    copy = simdjson::padded_string(bytes);
+    view = copy;
+    bytes = std::string_view(copy.data(), copy.size());
+  }
+  // On-demand skipping does not validate what it skips, so a full validating pass comes first
+  // (a few tens of µs for a 100 KB body); the on-demand pass then reads only the top level.
+  simdjson::dom::element root;
+  if (validator.parse(view.data(), view.size(), false).get(root)) return {std::nullopt, explain_invalid(bytes)};
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  if (parser.iterate(view).get(doc) || doc.get_object().get(object)) return {std::nullopt, explain_invalid(bytes)};
+
+  RequestBody body;
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return {std::nullopt, explain_invalid(bytes)};
+    simdjson::ondemand::value value;
+    if (field.value().get(value)) return {std::nullopt, explain_invalid(bytes)};
+    if (key == "model") {
+      std::string_view model;
+      if (value.get_string().get(model)) return {std::nullopt, "\"model\" must be a string"};
+      body.model = std::string(model);
+      body.model_span = span_of(bytes, value.raw_json_token());
+    } else if (key == "stream") {
+      bool stream = false;
+      if (value.get_bool().get(stream)) return {std::nullopt, "\"stream\" must be true or false"};
+      body.stream = stream;
+    } else if (key == "stream_options") {
+      simdjson::ondemand::object options;
+      std::string_view raw;
+      if (value.get_object().get(options) || options.raw_json().get(raw))
+        return {std::nullopt, "\"stream_options\" must be an object"};
+      body.stream_options_span = span_of(bytes, raw);
+      // The object is tiny; a DOM look at it is simpler than a second on-demand cursor.
+      simdjson::dom::element element;
+      bool include = false;
+      if (validator.parse(raw).get(element) == simdjson::SUCCESS && element["include_usage"].get_bool().get(include) == simdjson::SUCCESS)
+        body.include_usage = include;
+    }
+  }
+  const std::size_t end = bytes.find_last_of('}');
+  if (end != std::string_view::npos) body.closing_brace = end;
+  return {std::move(body), {}};
+}
+
+std::string SplicedBody::joined() const {
+  std::string out;
+  out.reserve(size());
+  out.append(head).append(replacement).append(tail);
+  return out;
+}
+
+SplicedBody splice(std::string_view body, ByteSpan span, std::string replacement) {
+  return SplicedBody{body.substr(0, span.offset), std::move(replacement), body.substr(span.offset + span.length)};
+}
+
+SplicedBody append_member(std::string_view body, std::size_t closing_brace, std::string_view member) {
+  // An empty object gets no leading comma.
+  std::size_t before = closing_brace;
+  while (before > 0 && (body[before - 1] == ' ' || body[before - 1] == '\n' || body[before - 1] == '\r' || body[before - 1] == '\t'))
+    --before;
+  const bool empty = before > 0 && body[before - 1] == '{';
+  return SplicedBody{body.substr(0, closing_brace), (empty ? "" : ",") + std::string(member), body.substr(closing_brace)};
+}
+
+std::string json_quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace llmroute::proxy

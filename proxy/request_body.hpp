@@ -1,0 +1,58 @@
+// One scan of a JSON request body for the few top-level fields the proxy needs, and byte splicing.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace llmroute::proxy {
+
+/// Where a JSON value sits in the original bytes (including quotes for strings).
+struct ByteSpan {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+
+/// The top-level fields of a model request, as views into the body they were scanned from.
+struct RequestBody {
+  std::string model;
+  std::optional<ByteSpan> model_span;
+  bool stream = false;
+  bool include_usage = false;          ///< stream_options.include_usage was true
+  std::optional<ByteSpan> stream_options_span;
+  std::optional<std::size_t> closing_brace;  ///< offset of the object's final '}'
+};
+
+/// Result of scanning: the fields, or a message saying what is malformed and where.
+struct ScanResult {
+  std::optional<RequestBody> body;
+  std::string error;
+};
+
+/// Validates `bytes` as one JSON object and extracts the top-level fields. `bytes` must be followed
+/// by at least kJsonPadding readable bytes (the caller reserves them; see padded_capacity).
+ScanResult scan_request_body(std::string_view bytes, std::size_t capacity);
+
+/// Bytes a body buffer must have beyond its size so it can be scanned without a copy.
+std::size_t json_padding();
+
+/// The body with one span replaced: three pieces that are written as a gather, never joined.
+struct SplicedBody {
+  std::string_view head;
+  std::string replacement;
+  std::string_view tail;
+  std::size_t size() const { return head.size() + replacement.size() + tail.size(); }
+  std::string joined() const;
+};
+
+/// Replaces the span with `replacement` (already JSON-encoded).
+SplicedBody splice(std::string_view body, ByteSpan span, std::string replacement);
+
+/// Inserts `member` (`"key":value`) as the last member of the top-level object.
+SplicedBody append_member(std::string_view body, std::size_t closing_brace, std::string_view member);
+
+/// `text` as a JSON string literal, quotes included.
+std::string json_quote(std::string_view text);
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,135 @@
+// Command-line handling of `serve` and `check-config`.
+#include "proxy/serve_command.hpp"
+
+#include "config/config_loader.hpp"
+#include "proxy/server.hpp"
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+namespace llmroute::proxy {
+
+namespace {
+
+constexpr const char* kServeUsage = R"(usage: llmroute serve [--config FILE] [--listen HOST:PORT]
+
+Runs the routing proxy.
+  --config FILE       config file (default: config/default.yaml, else /etc/llmroute/config.yaml)
+  --listen HOST:PORT  overrides server.listen (port 0: any free port; the bound address is printed)
+  --help              this text
+SIGTERM or SIGINT stops accepting, lets running answers finish (server.timeouts.shutdown_grace), exits 0.
+)";
+
+std::string default_config_path() {
+  for (const char* candidate : {"config/default.yaml", "/etc/llmroute/config.yaml"})
+    if (FILE* f = std::fopen(candidate, "r")) {
+      std::fclose(f);
+      return candidate;
+    }
+  return "config/default.yaml";
+}
+
+/// Streams need one descriptor each on both sides: lift the soft limit to the hard one.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+int run_serve_command(int argc, char** argv) {
+  std::string config_path;
+  std::string listen;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kServeUsage, stdout);
+      return 0;
+    }
+    if ((arg == "--config" || arg == "--listen") && i + 1 < argc) {
+      (arg == "--config" ? config_path : listen) = argv[++i];
+    } else {
+      std::fprintf(stderr, "llmroute serve: unexpected argument '%s'\n%s", argv[i], kServeUsage);
+      return 2;
+    }
+  }
+  if (config_path.empty()) config_path = default_config_path();
+
+  config::ConfigPtr config;
+  try {
+    config = config::load_config_file(config_path);
+  } catch (const config::ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  }
+  std::string host = config->server.listen_host;
+  std::uint16_t port = config->server.listen_port;
+  if (!listen.empty()) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      std::fprintf(stderr, "llmroute serve: --listen expects HOST:PORT, got '%s'\n", listen.c_str());
+      return 2;
+    }
+    host = listen.substr(0, colon);
+    port = static_cast<std::uint16_t>(std::stoul(listen.substr(colon + 1)));
+  }
+
+  raise_file_limit();
+  asio::io_context io(1);
+  Server server(io, config);
+  tcp::endpoint bound;
+  try {
+    bound = server.listen(host, port);
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "llmroute serve: %s\n", e.what());
+    return 1;
+  }
+  for (const auto& backend : config->backends)
+    if (!backend.api_key_env.empty() && !std::getenv(backend.api_key_env.c_str()))
+      std::fprintf(stderr, "llmroute: warning: backend '%s' needs %s, which is not set; its requests will fail\n",
+                   backend.name.c_str(), backend.api_key_env.c_str());
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&server](const error_code& ec, int) {
+    if (!ec) server.begin_shutdown();
+  });
+  asio::co_spawn(io, server.run(), [&signals](std::exception_ptr error) {
+    error_code ignored;
+    signals.cancel(ignored);
+    if (error) std::rethrow_exception(error);
+  });
+  std::printf("llmroute listening on %s:%u (config %s)\n", bound.address().to_string().c_str(), bound.port(),
+              config_path.c_str());
+  std::fflush(stdout);
+  io.run();
+  return 0;
+}
+
+int run_check_config_command(int argc, char** argv) {
+  if (argc != 2 || std::string_view(argv[1]) == "--help") {
+    std::fputs("usage: llmroute check-config FILE\n\nLoads and validates FILE; prints errors as file:line:col: key.path: what is wrong.\n"
+               "Exit status 0 when the file is valid, 2 when it is not.\n",
+               argc == 2 ? stdout : stderr);
+    return argc == 2 ? 0 : 2;
+  }
+  try {
+    const config::ConfigPtr config = config::load_config_file(argv[1]);
+    std::size_t models = 0;
+    for (const auto& b : config->backends) models += b.models.size();
+    std::printf("%s: ok (%zu backends, %zu models)\n", argv[1], config->backends.size(), models);
+    return 0;
+  } catch (const config::ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  }
+}
+
+}  // namespace llmroute::proxy

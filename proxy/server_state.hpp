@@ -1,0 +1,57 @@
+// What every connection of one running proxy shares: config, backend pools, ids, live sessions.
+#pragma once
+
+#include "config/config.hpp"
+#include "proxy/asio.hpp"
+#include "proxy/request_id.hpp"
+#include "proxy/upstream_pool.hpp"
+
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmroute::proxy {
+
+/// One client connection, alive for as long as its coroutine runs.
+struct ClientSession {
+  explicit ClientSession(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
+  beast::flat_buffer buffer;  ///< request bytes, including any read ahead of the current request
+  bool busy = false;          ///< serving a request (false while waiting for the next one)
+};
+
+/// A configured backend with its connections and resolved key.
+struct BackendRuntime {
+  const config::BackendConfig* config;
+  std::unique_ptr<UpstreamPool> pool;
+  std::optional<std::string> api_key;  ///< from the environment variable named in the config
+};
+
+class ServerState {
+ public:
+  ServerState(asio::io_context& io, config::ConfigPtr config);
+
+  asio::io_context& io;
+  config::ConfigPtr config;
+  std::vector<BackendRuntime> backends;
+  RequestIdGenerator request_ids;
+  std::list<ClientSession*> sessions;
+  bool draining = false;
+};
+
+/// Registers a session for the lifetime of this object (so shutdown can find idle connections).
+class SessionRegistration {
+ public:
+  SessionRegistration(ServerState& state, ClientSession& session);
+  ~SessionRegistration();
+  SessionRegistration(const SessionRegistration&) = delete;
+  SessionRegistration& operator=(const SessionRegistration&) = delete;
+
+ private:
+  ServerState& state_;
+  std::list<ClientSession*>::iterator position_;
+};
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,109 @@
+// Connection reuse and establishment for one backend.
+#include "proxy/upstream_pool.hpp"
+
+#include "proxy/asio_ssl.hpp"
+
+#include <boost/asio/connect.hpp>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace llmroute::proxy {
+
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+
+std::string describe(const config::BackendConfig& b) { return "backend '" + b.name + "' at " + b.url; }
+
+Failure connect_failure(const config::BackendConfig& b, std::string what) {
+  std::string hint = b.location == config::Location::local
+                         ? "; is it running? Start it (e.g. `ollama serve`, `llama-server --port " + std::to_string(b.port) +
+                               "` or `llmroute simulate --listen " + b.host + ":" + std::to_string(b.port) + "`)"
+                         : "; check the network and the URL";
+  return Failure{FailureKind::upstream_refused, FailureOrigin::upstream, 502, true,
+                 describe(b) + " is unreachable (" + what + ")" + hint};
+}
+
+/// A backend that closed an idle connection leaves it readable at EOF; a non-blocking peek tells
+/// without consuming anything. Unexpected bytes on an idle connection also disqualify it.
+bool still_open(UpstreamConnection& connection) {
+  if (!connection.socket().is_open() || connection.buffer.size() != 0) return false;
+  char byte = 0;
+  const ssize_t n = ::recv(connection.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+UpstreamPool::UpstreamPool(asio::any_io_executor executor, const config::BackendConfig& backend)
+    : executor_(std::move(executor)), backend_(backend) {
+  if (backend_.scheme == config::Scheme::https) {
+    tls_context_ = std::make_unique<ssl::context>(ssl::context::tls_client);
+    tls_context_->set_default_verify_paths();
+    tls_context_->set_verify_mode(backend_.verify_tls ? ssl::verify_peer : ssl::verify_none);
+  }
+}
+
+UpstreamPool::~UpstreamPool() = default;
+
+awaitable<AcquireResult> UpstreamPool::acquire(config::Millis connect_timeout) {
+  while (!idle_.empty()) {
+    UpstreamConnectionPtr connection = std::move(idle_.back());
+    idle_.pop_back();
+    if (still_open(*connection)) co_return AcquireResult(std::move(connection));
+  }
+  co_return co_await connect(connect_timeout);
+}
+
+awaitable<AcquireResult> UpstreamPool::connect_tcp(config::Millis timeout) {
+  tcp::resolver resolver(executor_);
+  asio::steady_timer timer(executor_, timeout);
+  auto resolved = co_await (resolver.async_resolve(backend_.host, std::to_string(backend_.port), use_nothrow) ||
+                            timer.async_wait(use_nothrow));
+  if (resolved.index() == 1) co_return connect_failure(backend_, "name resolution timed out");
+  auto [resolve_ec, endpoints] = std::get<0>(resolved);
+  if (resolve_ec) co_return connect_failure(backend_, "cannot resolve '" + backend_.host + "': " + resolve_ec.message());
+
+  tcp::socket socket(executor_);
+  auto connected = co_await (asio::async_connect(socket, endpoints, use_nothrow) || timer.async_wait(use_nothrow));
+  if (connected.index() == 1)
+    co_return connect_failure(backend_, "no connection within " + std::to_string(timeout.count()) + " ms");
+  if (auto ec = std::get<0>(std::get<0>(connected)); ec) co_return connect_failure(backend_, ec.message());
+  socket.set_option(tcp::no_delay(true));
+  ++connects_;
+  co_return std::make_unique<UpstreamConnection>(std::move(socket));
+}
+
+awaitable<AcquireResult> UpstreamPool::connect(config::Millis connect_timeout) {
+  AcquireResult tcp_result = co_await connect_tcp(connect_timeout);
+  if (!tls_context_ || std::holds_alternative<Failure>(tcp_result)) co_return tcp_result;
+
+  tcp::socket socket = std::move(std::get<UpstreamConnectionPtr>(tcp_result)->socket());
+  auto connection = std::make_unique<UpstreamConnection>(std::move(socket), *tls_context_);
+  auto& stream = connection->tls();
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), backend_.host.c_str()))
+    co_return connect_failure(backend_, "cannot set TLS server name");
+  if (backend_.verify_tls) stream.set_verify_callback(ssl::host_name_verification(backend_.host));
+  asio::steady_timer timer(executor_, connect_timeout);
+  auto handshake = co_await (stream.async_handshake(ssl::stream_base::client, use_nothrow) || timer.async_wait(use_nothrow));
+  if (handshake.index() == 1) co_return connect_failure(backend_, "TLS handshake timed out");
+  if (auto [ec] = std::get<0>(handshake); ec)
+    co_return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, true,
+                      describe(backend_) + ": TLS handshake failed (" + ec.message() + ")"};
+  co_return AcquireResult(std::move(connection));
+}
+
+void UpstreamPool::release(UpstreamConnectionPtr connection) {
+  if (idle_.size() >= backend_.max_idle_connections || !connection->socket().is_open()) return;
+  ++connection->requests_served;
+  idle_.push_back(std::move(connection));
+}
+
+void UpstreamPool::close_idle() {
+  for (auto& c : idle_) c->close();
+  idle_.clear();
+}
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,23 @@
+// Endpoint detection from the request path.
+#include "proxy/wire_format.hpp"
+
+namespace llmroute::proxy {
+
+std::string_view path_without_query(std::string_view target) {
+  const auto q = target.find_first_of("?#");
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+ClientApi client_api_of(std::string_view target) {
+  std::string_view path = path_without_query(target);
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (path == "/v1/chat/completions" || path == "/chat/completions") return ClientApi::chat_completions;
+  if (path == "/v1/completions" || path == "/completions") return ClientApi::completions;
+  if (path == "/v1/messages") return ClientApi::messages;
+  if (path == "/v1/messages/count_tokens") return ClientApi::count_tokens;
+  if (path == "/v1/responses" || path == "/responses") return ClientApi::responses;
+  if (path == "/v1/models" || path == "/models") return ClientApi::models;
+  return ClientApi::other;
+}
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,19 @@
+// Which API a client called, decided from the path: it chooses the error shape and the translation.
+#pragma once
+
+#include <string_view>
+
+namespace llmroute::proxy {
+
+enum class ClientApi { chat_completions, completions, messages, count_tokens, responses, models, other };
+
+/// The endpoint of a path, ignoring any query string (`/v1/messages?beta=true` is real traffic).
+ClientApi client_api_of(std::string_view path);
+
+/// The path without its query string.
+std::string_view path_without_query(std::string_view target);
+
+/// Whether errors on this API use Anthropic's shape rather than OpenAI's.
+inline bool uses_anthropic_errors(ClientApi api) { return api == ClientApi::messages || api == ClientApi::count_tokens; }
+
+}  // namespace llmroute::proxy

@@ -1,12 +1,14 @@
 // Typed, validated, immutable configuration of llmroute (loaded once, shared as shared_ptr<const Config>).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmroute::config {
@@ -99,18 +101,55 @@ struct RecordsConfig {
   std::size_t queue_capacity = 10'000;             ///< records waiting for the writer; beyond this they are dropped
 };
 
+/// The task kinds a route table may name. router::TaskKind declares exactly these wire names (a router
+/// test checks); they are repeated here because config may not depend on router.
+inline constexpr std::array<std::string_view, 14> kTaskKindNames = {
+    "commit-message", "documentation", "status-report", "refactoring",  "debugging",
+    "simple-coding",  "multi-file",    "architecture",  "code-review",  "reasoning",
+    "non-coding",     "background",    "long-context",  "autocomplete",
+};
+
+/// Passive health of each backend: a circuit breaker fed by the outcomes of real requests.
+struct HealthConfig {
+  std::uint32_t failures = 3;   ///< consecutive failures that open a backend's circuit
+  Millis cooldown{30'000};      ///< an open circuit puts the backend last in every candidate list this long
+  Millis max_cooldown{300'000}; ///< each failed trial after a cooldown doubles it, up to this
+};
+
+/// How a request's candidates are chosen (the `routing:` section; `default` is Config::default_model).
+struct RoutingConfig {
+  /// Ordered candidates per task kind, indexed like kTaskKindNames; an empty list means `default` alone.
+  std::array<std::vector<ModelRef>, kTaskKindNames.size()> tasks;
+  /// Content tokens from which a request is long-context; unset: the classifier rules' own threshold.
+  std::optional<std::uint32_t> long_context_tokens;
+  /// Answer tokens the context-fit check reserves: the request's max_tokens, but at most this, and this
+  /// when the request sets none (Claude Code asks for 32000 on every turn; answers are rarely that long).
+  std::uint32_t output_reserve_tokens = 8192;
+  Millis pin_ttl{2ll * 3600 * 1000};  ///< a conversation unused this long loses its pinned model
+  std::size_t max_pins = 100'000;     ///< pinned conversations kept in process; the least recently used go first
+  HealthConfig health;
+
+  /// The candidates of a task kind by its wire name; nullptr for a name that is not a task kind.
+  const std::vector<ModelRef>* candidates(std::string_view task) const;
+};
+
 struct Config {
   std::string source_path;
   ServerConfig server;
   std::vector<BackendConfig> backends;
   std::string currency = "USD";
-  /// Where a request goes when its model is not a configured model name (until a router decides).
+  /// `routing.default`: the candidate of every task kind the route table leaves out.
   ModelRef default_model;
+  RoutingConfig routing;
   CostConfig cost;
   RecordsConfig records;
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;
+  /// Finds `backend/model`, or a model by its client-visible name.
+  std::optional<ModelRef> find_ref(std::string_view text) const;
+  /// The `backend/model` spelling of a reference (for traces, headers and pin stores).
+  std::string ref_name(ModelRef ref) const;
   const BackendConfig& backend(ModelRef ref) const { return backends[ref.backend]; }
   const ModelConfig& model(ModelRef ref) const { return backends[ref.backend].models[ref.model]; }
 };

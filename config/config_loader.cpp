@@ -1,6 +1,7 @@
 // The config file's grammar: one function per section, each strict about its keys.
 #include "config/config_loader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -59,14 +60,22 @@ Price load_price(Section s) {
   return p;
 }
 
+/// Clients ask for these by name to choose a route, so no model may take them.
+void reject_reserved_model_name(const NodeAt& at, const std::string& name) {
+  if (name == "auto" || name == "local" || name == "cloud")
+    at.fail("'" + name + "' is reserved for routing (auto, local, cloud)");
+}
+
 ModelConfig load_model(const NodeAt& at) {
   ModelConfig m;
   if (at.node.IsScalar()) {  // shorthand: `models: [qwen3-coder]`
     m.name = m.upstream_name = at.as_string();
+    reject_reserved_model_name(at, m.name);
     return m;
   }
   Section s(at);
   m.name = s.required("name").as_string();
+  reject_reserved_model_name(s.required("name"), m.name);
   m.upstream_name = m.name;
   if (auto v = s.optional("upstream_name")) m.upstream_name = v->as_string();
   if (auto v = s.optional("context_tokens")) m.context_tokens = static_cast<std::uint32_t>(v->as_int(256, 100'000'000));
@@ -118,8 +127,68 @@ ModelRef resolve_model_ref(const Config& config, const NodeAt& at) {
   at.fail("no backend named '" + backend + "'");
 }
 
+/// `tasks:` maps task kind names to ordered candidates: a list of `backend/model`, or one as a string.
+std::array<std::vector<ModelRef>, kTaskKindNames.size()> load_route_table(const Config& config, const NodeAt& at) {
+  if (!at.node.IsMap()) at.fail("expected a mapping of task kind to a list of backend/model candidates");
+  std::array<std::vector<ModelRef>, kTaskKindNames.size()> tasks;
+  std::set<std::string> seen;
+  for (auto entry = at.node.begin(); entry != at.node.end(); ++entry) {
+    const NodeAt key = at.child(entry->first.IsScalar() ? entry->first.Scalar() : "?", entry->first);
+    const std::string name = key.as_string();
+    std::size_t index = 0;
+    while (index < kTaskKindNames.size() && kTaskKindNames[index] != name) ++index;
+    if (index == kTaskKindNames.size()) {
+      std::string known;
+      for (std::string_view kind : kTaskKindNames) known += (known.empty() ? "" : ", ") + std::string(kind);
+      key.fail("unknown task kind '" + name + "' (task kinds: " + known + ")");
+    }
+    if (!seen.insert(name).second) key.fail("task kind '" + name + "' is listed twice");
+    const NodeAt value = at.child(name, entry->second);
+    std::vector<NodeAt> items;
+    if (value.node.IsScalar()) items.push_back(value);
+    else items = sequence_items(value);
+    if (items.empty()) value.fail("needs at least one backend/model candidate");
+    for (const NodeAt& item : items) {
+      const ModelRef ref = resolve_model_ref(config, item);
+      for (const ModelRef& earlier : tasks[index])
+        if (earlier == ref) item.fail("'" + item.as_string() + "' is listed twice");
+      tasks[index].push_back(ref);
+    }
+  }
+  return tasks;
+}
+
+HealthConfig load_health(Section s) {
+  HealthConfig h;
+  if (auto v = s.optional("failures")) h.failures = static_cast<std::uint32_t>(v->as_int(1, 1'000'000));
+  if (auto v = s.optional("cooldown")) {
+    h.cooldown = v->as_duration();
+    if (h.cooldown.count() <= 0) v->fail("must be more than 0");
+  }
+  if (auto v = s.optional("max_cooldown")) {
+    h.max_cooldown = v->as_duration();
+    if (h.max_cooldown < h.cooldown) v->fail("must be at least the cooldown");
+  } else {
+    h.max_cooldown = std::max(h.max_cooldown, h.cooldown);
+  }
+  s.finish();
+  return h;
+}
+
 void load_routing(Config& config, Section s) {
   config.default_model = resolve_model_ref(config, s.required("default"));
+  RoutingConfig& r = config.routing;
+  if (auto v = s.optional("tasks")) r.tasks = load_route_table(config, *v);
+  if (auto v = s.optional("long_context_tokens"))
+    r.long_context_tokens = static_cast<std::uint32_t>(v->as_int(1, 10'000'000));
+  if (auto v = s.optional("output_reserve_tokens"))
+    r.output_reserve_tokens = static_cast<std::uint32_t>(v->as_int(0, 10'000'000));
+  if (auto v = s.optional("pin_ttl")) {
+    r.pin_ttl = v->as_duration();
+    if (r.pin_ttl.count() <= 0) v->fail("must be more than 0");
+  }
+  if (auto v = s.optional("max_pins")) r.max_pins = static_cast<std::size_t>(v->as_int(1, 100'000'000));
+  if (auto v = s.optional("health")) r.health = load_health(Section(*v));
   s.finish();
 }
 

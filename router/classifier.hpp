@@ -47,6 +47,14 @@ class RuleClassifier final : public Classifier {
 
   std::uint32_t long_context_tokens() const { return long_context_tokens_; }
 
+  /// A copy whose long-context threshold is `tokens` (the config's routing.long_context_tokens wins
+  /// over the rules file's). Startup only; the result is as immutable as this one.
+  RuleClassifier with_long_context_tokens(std::uint32_t tokens) const {
+    RuleClassifier copy = *this;
+    copy.long_context_tokens_ = tokens;
+    return copy;
+  }
+
   /// Numeric request features a rule may test, by their YAML names.
   enum class Feature {
     tracebacks,

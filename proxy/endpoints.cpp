@@ -1,6 +1,7 @@
 // Endpoint table: which path and method is served by what.
 #include "proxy/endpoints.hpp"
 
+#include "proxy/admin_endpoints.hpp"
 #include "proxy/error_body.hpp"
 
 #include <boost/json.hpp>
@@ -58,6 +59,9 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       }
       break;
     case ClientApi::other:
+      if (path == "/metrics" && method == http::verb::get) co_return co_await serve_metrics(state, session, keep_alive);
+      if (path == "/admin/records" && method == http::verb::get)
+        co_return co_await serve_admin_records(state, session, request, keep_alive);
       if (path == "/healthz" || path == "/health") {
         if (method == http::verb::get || method == http::verb::head) {
           const std::string_view body = method == http::verb::head ? "" : R"({"status":"ok"})";

@@ -1,6 +1,7 @@
 // The request path, top to bottom: parse once, pick the target, forward, relay each piece as it arrives.
 #include "proxy/model_request.hpp"
 
+#include "proxy/answer_meter.hpp"
 #include "proxy/asio_ssl.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
@@ -40,6 +41,7 @@ struct Exchange {
 
   std::string upstream_head;
   SplicedBody body;
+  bool usage_injected = false;  ///< the proxy asked for include_usage; the client did not
   std::string client_headers;  ///< x-llmroute-* and x-request-id lines for the client
 
   Phase phase = Phase::connecting;
@@ -51,7 +53,44 @@ struct Exchange {
   unsigned upstream_status = 0;
   std::uint64_t bytes_to_client = 0;
   std::optional<Failure> failure;
+
+  Clock::time_point started;  ///< the request was read completely
+  std::optional<AnswerMeter> meter;
+  std::optional<Clock::time_point> first_byte_at;
+  std::optional<Clock::time_point> first_token_at;
+  Clock::time_point last_token_at;
+  Clock::duration proxy_time{};  ///< our own processing, excluding every wait on a socket
 };
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+/// Wire format of a client API and of a backend kind.
+wire::WireFormat client_format(ClientApi api) {
+  switch (api) {
+    case ClientApi::messages:
+    case ClientApi::count_tokens: return wire::WireFormat::messages;
+    case ClientApi::responses: return wire::WireFormat::responses;
+    default: return wire::WireFormat::chat;
+  }
+}
+
+std::string_view format_name(ClientApi api) {
+  switch (client_format(api)) {
+    case wire::WireFormat::messages: return "anthropic";
+    case wire::WireFormat::responses: return "openai-responses";
+    default: return "openai";
+  }
+}
+
+wire::WireFormat backend_format(config::BackendKind kind) {
+  switch (kind) {
+    case config::BackendKind::anthropic: return wire::WireFormat::messages;
+    case config::BackendKind::openai_responses: return wire::WireFormat::responses;
+    default: return wire::WireFormat::chat;
+  }
+}
 
 void set_phase(Exchange& ex, Phase phase) {
   const auto& t = ex.state->config->server.timeouts;
@@ -183,8 +222,8 @@ template <typename Stream>
 awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, Exchange* ex_ptr) {
   Exchange& ex = *ex_ptr;
   const bool reused = connection.requests_served > 0;
-  const std::array<asio::const_buffer, 4> request_buffers{asio::buffer(ex.upstream_head), asio::buffer(ex.body.head),
-                                   asio::buffer(ex.body.replacement), asio::buffer(ex.body.tail)};
+  std::vector<asio::const_buffer> request_buffers{asio::buffer(ex.upstream_head)};
+  for (std::string_view piece : ex.body.pieces()) request_buffers.push_back(asio::buffer(piece));
   set_phase(ex, Phase::waiting_first_byte);
   if (auto [ec, n] = co_await asio::async_write(stream, request_buffers, use_nothrow); ec) {
     if (reused) co_return Attempt::stale_connection;
@@ -199,7 +238,12 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     ex.failure = upstream_broke(ex, "closed the connection without answering (" + ec.message() + ")");
     co_return Attempt::done;
   }
+  ex.first_byte_at = Clock::now();
   ex.upstream_status = parser.get().result_int();
+  const bool whole = parser.content_length().has_value();
+  ex.meter.emplace(backend_format(ex.backend->config->kind), client_format(ex.api),
+                   whole ? AnswerFraming::whole : AnswerFraming::streamed,
+                   ex.usage_injected ? UsageChunk::strip : UsageChunk::keep);
   if (ex.upstream_status >= 400)
     ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status),
                          ex.upstream_status == 429 || ex.upstream_status >= 500,
@@ -220,16 +264,30 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, use_nothrow);
     if (ec == http::error::need_buffer) ec = {};
     const std::size_t got = relay.size() - parser.get().body().size;
-    if (got > 0 && !co_await write_piece(ex, std::string_view(relay.data(), got))) {
-      ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
-      co_return Attempt::done;
+    if (got > 0) {
+      const auto read_at = Clock::now();
+      const std::string_view out = ex.meter->on_piece(std::string_view(relay.data(), got));
+      if (ex.meter->first_content_seen()) {
+        if (!ex.first_token_at) ex.first_token_at = read_at;
+        ex.last_token_at = read_at;
+      }
+      ex.proxy_time += Clock::now() - read_at;
+      if (!co_await write_piece(ex, out)) {
+        ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
+        co_return Attempt::done;
+      }
     }
     if (ec) {
+      co_await write_piece(ex, ex.meter->on_end());
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
       co_await end_stream_with_error(ex, 502, ex.failure->detail);
       co_return Attempt::done;
     }
     set_phase(ex, Phase::streaming);
+  }
+  if (!co_await write_piece(ex, ex.meter->on_end())) {
+    ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
+    co_return Attempt::done;
   }
   co_await write_stream_end(ex);
   co_return parser.keep_alive() ? Attempt::reusable : Attempt::done;
@@ -293,6 +351,73 @@ std::string routing_headers(const Exchange& ex, std::string_view request_id, std
   return h;
 }
 
+/// Client tool and version from a User-Agent such as "claude-cli/2.0.14 (external, cli)".
+std::pair<std::string, std::string> client_tool(std::string_view user_agent) {
+  user_agent = user_agent.substr(0, user_agent.find(' '));
+  const auto slash = user_agent.rfind('/');
+  if (slash == std::string_view::npos) return {std::string(user_agent), {}};
+  return {std::string(user_agent.substr(0, slash)), std::string(user_agent.substr(slash + 1))};
+}
+
+/// Fills the record from what the exchange saw; `status` is what the client got (0: nothing).
+void complete_record(records::RequestRecord& record, const Exchange& ex, int status, std::string_view failure_kind) {
+  const auto now = Clock::now();
+  record.http_status = status;
+  record.failure_kind = failure_kind;
+  record.total_ms = ms_between(ex.started, now);
+  record.bytes_out = ex.bytes_to_client;
+  if (ex.first_byte_at) record.upstream_first_byte_ms = ms_between(ex.started, *ex.first_byte_at);
+  if (ex.first_token_at) record.ttft_ms = ms_between(ex.started, *ex.first_token_at);
+  record.proxy_time_us += std::chrono::duration_cast<std::chrono::microseconds>(ex.proxy_time).count();
+  if (!ex.meter) return;
+  record.usage = ex.meter->usage();
+  record.usage_reported = ex.meter->usage_reported();
+  record.finish_reason = ex.meter->finish_reason();
+  record.truncated = ex.meter->truncated();
+  // Generation phase: first to last token of a stream; for a whole answer, request sent to answer received.
+  const double generation_ms = ex.first_token_at && ex.last_token_at > *ex.first_token_at
+                                   ? ms_between(*ex.first_token_at, ex.last_token_at)
+                                   : (ex.first_byte_at ? ms_between(ex.started, *ex.first_byte_at) : 0);
+  if (generation_ms > 0 && record.usage.output > 0) record.tokens_per_second = record.usage.output / (generation_ms / 1000.0);
+}
+
+/// Forwards and relays; every way it can end is answered here. Returns the status the client got.
+awaitable<KeepAlive> forward(Exchange* ex_ptr, KeepAlive keep_alive, records::RequestRecord* record) {
+  Exchange& ex = *ex_ptr;
+  ClientSession* session = ex.session;
+  auto winner = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
+
+  if (winner.index() == 1) {  // client gone: the upstream connection was closed with the exchange
+    record->client_disconnected = true;
+    complete_record(*record, ex, ex.head_sent ? static_cast<int>(ex.upstream_status) : 0, "client_gone");
+    co_return KeepAlive::no;
+  }
+  if (winner.index() == 2) {
+    const std::string message = timeout_message(ex);
+    if (!ex.head_sent) {
+      const std::string error = error_body(ex.api, 504, message, "timeout");
+      co_await write_response(*session, 504, "application/json", error, keep_alive, ex.client_headers);
+      complete_record(*record, ex, 504, "timeout");
+      co_return keep_alive;
+    }
+    co_await end_stream_with_error(ex, 504, message);
+    complete_record(*record, ex, static_cast<int>(ex.upstream_status), "timeout");
+    co_return KeepAlive::no;
+  }
+  if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
+    const std::string error = error_body(ex.api, ex.failure->status, ex.failure->detail);
+    co_await write_response(*session, static_cast<unsigned>(ex.failure->status), "application/json", error, keep_alive,
+                            ex.client_headers);
+    complete_record(*record, ex, ex.failure->status, to_string(ex.failure->kind));
+    co_return keep_alive;
+  }
+  const int status = ex.head_sent ? static_cast<int>(ex.upstream_status) : 0;
+  complete_record(*record, ex, status, ex.failure ? to_string(ex.failure->kind) : std::string_view{});
+  if (ex.failure && ex.failure->kind == FailureKind::client_gone) record->client_disconnected = true;
+  if (ex.failure && ex.failure->kind != FailureKind::upstream_status) co_return KeepAlive::no;
+  co_return ex.client_http10 ? KeepAlive::no : keep_alive;
+}
+
 }  // namespace
 
 awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* session, ClientRequest* request, ClientApi api) {
@@ -301,6 +426,20 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   const std::string id_header = "x-request-id: " + request_id + "\r\n";
   const KeepAlive keep_alive = request->keep_alive() ? KeepAlive::yes : KeepAlive::no;
 
+  Exchange ex;
+  ex.started = Clock::now();
+  ex.state = state;
+  ex.session = session;
+  ex.api = api;
+  records::RequestRecord record;
+  record.id = request_id;
+  record.start_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  std::tie(record.client_tool, record.client_version) = client_tool((*request)[http::field::user_agent]);
+  record.endpoint = std::string(path_without_query(request->target()));
+  record.wire_format = format_name(api);
+  record.bytes_in = request->body().size();
+
   // 1. Parse once: validate the JSON and find the few top-level fields that matter.
   std::string& body = request->body();
   body.reserve(body.size() + json_padding());
@@ -308,61 +447,66 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   if (!scan.body) {
     const std::string error = error_body(api, 400, scan.error);
     co_await write_response(*session, 400, "application/json", error, keep_alive, id_header);
+    complete_record(record, ex, 400, to_string(FailureKind::bad_request));
+    state->submit(std::move(record), nullptr);
     co_return keep_alive;
   }
+  record.model_requested = scan.body->model;
 
   // 2. Pick the target: a configured model name is honoured as is; anything else takes the default route.
   const std::optional<config::ModelRef> named = config.find_model(scan.body->model);
   const config::ModelRef target = named.value_or(config.default_model);
   const std::string_view reason = named ? "model named in request" : "default route";
-
-  Exchange ex;
-  ex.state = state;
-  ex.session = session;
-  ex.api = api;
   ex.backend = &state->backends[target.backend];
   ex.model = &config.model(target);
   ex.client_http10 = request->version() < 11;
-  ex.total_deadline = Clock::now() + config.server.timeouts.total;
+  ex.total_deadline = ex.started + config.server.timeouts.total;
   ex.client_headers = routing_headers(ex, request_id, reason);
+  record.route = ex.backend->config->location;
+  record.backend = ex.backend->config->name;
+  record.model_served = ex.model->name;
+  record.reason = reason;
 
   if (!ex.backend->config->api_key_env.empty() && !ex.backend->api_key) {
     const std::string message = "backend '" + ex.backend->config->name + "' needs its API key in the environment variable " +
                                 ex.backend->config->api_key_env + ", which is not set where llmroute runs";
     const std::string error = error_body(api, 502, message);
     co_await write_response(*session, 502, "application/json", error, keep_alive, ex.client_headers);
+    complete_record(record, ex, 502, to_string(FailureKind::upstream_refused));
+    state->submit(std::move(record), ex.model);
     co_return keep_alive;
   }
 
-  // 3. Splice the backend's model id into the original bytes; the body is never re-serialised.
+  // 3. Splice the backend's model id into the original bytes; the body is never re-serialised. A streamed
+  //    Chat request also asks for usage (the proxy measures every answer); the client never sees that chunk
+  //    unless it asked for it.
   const std::string model_json = json_quote(ex.model->upstream_name);
-  ex.body = scan.body->model_span ? splice(body, *scan.body->model_span, model_json)
-                                  : append_member(body, *scan.body->closing_brace, "\"model\":" + model_json);
+  ex.body = SplicedBody(body);
+  if (scan.body->model_span) ex.body.replace(*scan.body->model_span, model_json);
+  else append_member(ex.body, body, *scan.body->closing_brace, "\"model\":" + model_json);
+  if (api == ClientApi::chat_completions && scan.body->stream && !scan.body->include_usage &&
+      ex.backend->config->kind == config::BackendKind::openai) {
+    ex.usage_injected = true;
+    if (scan.body->stream_options_span) {
+      // Keep the client's other options; a later duplicate key wins in every JSON parser that matters.
+      const ByteSpan span = *scan.body->stream_options_span;
+      const std::string_view options(body.data() + span.offset, span.length);
+      const bool empty = options.find_first_not_of(" \t\r\n", 1) == options.size() - 1;
+      ex.body.replace(ByteSpan{span.offset + span.length - 1, 0}, empty ? "\"include_usage\":true" : ",\"include_usage\":true");
+    } else {
+      append_member(ex.body, body, *scan.body->closing_brace, "\"stream_options\":{\"include_usage\":true}");
+    }
+  }
   ex.upstream_head = upstream_head(*ex.backend, *request, api, ex.body.size(), request_id);
+  ex.proxy_time += Clock::now() - ex.started;
 
   // 4. Forward and relay, while watching the client (gone → close upstream) and the deadlines.
   session->busy = true;
-  auto winner = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
-
-  if (winner.index() == 1) co_return KeepAlive::no;  // client gone: the upstream connection was closed with the exchange
-  if (winner.index() == 2) {
-    const std::string message = timeout_message(ex);
-    if (!ex.head_sent) {
-      const std::string error = error_body(api, 504, message, "timeout");
-      co_await write_response(*session, 504, "application/json", error, keep_alive, ex.client_headers);
-      co_return keep_alive;
-    }
-    co_await end_stream_with_error(ex, 504, message);
-    co_return KeepAlive::no;
-  }
-  if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
-    const std::string error = error_body(api, ex.failure->status, ex.failure->detail);
-    co_await write_response(*session, static_cast<unsigned>(ex.failure->status), "application/json", error, keep_alive,
-                            ex.client_headers);
-    co_return keep_alive;
-  }
-  if (ex.failure && ex.failure->kind != FailureKind::upstream_status) co_return KeepAlive::no;
-  co_return ex.client_http10 ? KeepAlive::no : keep_alive;
+  state->metrics.in_flight_add(ex.backend->config->name, +1);
+  const KeepAlive result = co_await forward(&ex, keep_alive, &record);
+  state->metrics.in_flight_add(ex.backend->config->name, -1);
+  state->submit(std::move(record), ex.model);
+  co_return result;
 }
 
 }  // namespace llmroute::proxy

@@ -5,6 +5,8 @@
 #include <boost/json/stream_parser.hpp>
 #include <simdjson.h>
 
+#include <algorithm>
+
 namespace llmroute::proxy {
 
 namespace {
@@ -100,24 +102,48 @@ ScanResult scan_request_body(std::string_view bytes, std::size_t capacity) {
   return {std::move(body), {}};
 }
 
-std::string SplicedBody::joined() const {
-  std::string out;
-  out.reserve(size());
-  out.append(head).append(replacement).append(tail);
+void SplicedBody::replace(ByteSpan span, std::string replacement) {
+  const auto at = std::find_if(edits_.begin(), edits_.end(), [&](const Edit& e) { return e.span.offset > span.offset; });
+  edits_.insert(at, Edit{span, std::move(replacement)});
+}
+
+std::vector<std::string_view> SplicedBody::pieces() const {
+  std::vector<std::string_view> out;
+  out.reserve(2 * edits_.size() + 1);
+  std::size_t position = 0;
+  for (const Edit& e : edits_) {
+    out.push_back(original_.substr(position, e.span.offset - position));
+    out.push_back(e.text);
+    position = e.span.offset + e.span.length;
+  }
+  out.push_back(original_.substr(position));
   return out;
 }
 
-SplicedBody splice(std::string_view body, ByteSpan span, std::string replacement) {
-  return SplicedBody{body.substr(0, span.offset), std::move(replacement), body.substr(span.offset + span.length)};
+std::size_t SplicedBody::size() const {
+  std::size_t n = original_.size();
+  for (const Edit& e : edits_) n = n - e.span.length + e.text.size();
+  return n;
 }
 
-SplicedBody append_member(std::string_view body, std::size_t closing_brace, std::string_view member) {
+std::string SplicedBody::joined() const {
+  std::string out;
+  out.reserve(size());
+  for (std::string_view piece : pieces()) out.append(piece);
+  return out;
+}
+
+void append_member(SplicedBody& body, std::string_view original, std::size_t closing_brace, std::string_view member) {
   // An empty object gets no leading comma.
   std::size_t before = closing_brace;
-  while (before > 0 && (body[before - 1] == ' ' || body[before - 1] == '\n' || body[before - 1] == '\r' || body[before - 1] == '\t'))
+  while (before > 0 && (original[before - 1] == ' ' || original[before - 1] == '\n' || original[before - 1] == '\r' ||
+                        original[before - 1] == '\t'))
     --before;
-  const bool empty = before > 0 && body[before - 1] == '{';
-  return SplicedBody{body.substr(0, closing_brace), (empty ? "" : ",") + std::string(member), body.substr(closing_brace)};
+  const bool empty = before > 0 && original[before - 1] == '{';
+  // Built step by step: GCC 12 warns falsely (-Wrestrict) on `const char* + std::string` here.
+  std::string text(empty ? "" : ",");
+  text += member;
+  body.insert(closing_brace, std::move(text));
 }
 
 std::string json_quote(std::string_view text) {

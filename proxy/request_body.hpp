@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmroute::proxy {
 
@@ -37,20 +38,32 @@ ScanResult scan_request_body(std::string_view bytes, std::size_t capacity);
 /// Bytes a body buffer must have beyond its size so it can be scanned without a copy.
 std::size_t json_padding();
 
-/// The body with one span replaced: three pieces that are written as a gather, never joined.
-struct SplicedBody {
-  std::string_view head;
-  std::string replacement;
-  std::string_view tail;
-  std::size_t size() const { return head.size() + replacement.size() + tail.size(); }
+/// The original body with a few edits, kept as pieces that are written as a gather, never joined.
+class SplicedBody {
+ public:
+  SplicedBody() = default;
+  explicit SplicedBody(std::string_view original) : original_(original) {}
+
+  /// Replaces `span` (edits must not overlap) with already-encoded JSON.
+  void replace(ByteSpan span, std::string replacement);
+  /// Inserts text at `offset`.
+  void insert(std::size_t offset, std::string text) { replace(ByteSpan{offset, 0}, std::move(text)); }
+  /// The pieces in order: views into the original and the replacements.
+  std::vector<std::string_view> pieces() const;
+  std::size_t size() const;
   std::string joined() const;
+
+ private:
+  struct Edit {
+    ByteSpan span;
+    std::string text;
+  };
+  std::string_view original_;
+  std::vector<Edit> edits_;
 };
 
-/// Replaces the span with `replacement` (already JSON-encoded).
-SplicedBody splice(std::string_view body, ByteSpan span, std::string replacement);
-
 /// Inserts `member` (`"key":value`) as the last member of the top-level object.
-SplicedBody append_member(std::string_view body, std::size_t closing_brace, std::string_view member);
+void append_member(SplicedBody& body, std::string_view original, std::size_t closing_brace, std::string_view member);
 
 /// `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);

@@ -84,14 +84,16 @@ int run_serve_command(int argc, char** argv) {
 
   raise_file_limit();
   asio::io_context io(1);
-  Server server(io, config);
+  std::unique_ptr<Server> server_owner;
   tcp::endpoint bound;
   try {
-    bound = server.listen(host, port);
-  } catch (const std::system_error& e) {
+    server_owner = std::make_unique<Server>(io, config);
+    bound = server_owner->listen(host, port);
+  } catch (const std::exception& e) {
     std::fprintf(stderr, "llmroute serve: %s\n", e.what());
     return 1;
   }
+  Server& server = *server_owner;
   for (const auto& backend : config->backends)
     if (!backend.api_key_env.empty() && !std::getenv(backend.api_key_env.c_str()))
       std::fprintf(stderr, "llmroute: warning: backend '%s' needs %s, which is not set; its requests will fail\n",

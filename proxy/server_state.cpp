@@ -1,17 +1,44 @@
 // Construction of the shared per-server state.
 #include "proxy/server_state.hpp"
 
+#include "records/sqlite_record_store.hpp"
+
 #include <cstdlib>
 
 namespace llmroute::proxy {
 
-ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg) : io(io_context), config(std::move(cfg)) {
+namespace {
+
+std::unique_ptr<records::RecordSink> open_records(const config::Config& config) {
+  if (!config.records.enabled) return nullptr;
+  return std::make_unique<records::SqliteRecordStore>(config.records);
+}
+
+}  // namespace
+
+ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg)
+    : io(io_context),
+      config(std::move(cfg)),
+      cost(*config),
+      records(open_records(*config)),
+      metrics(config->currency, records.get()) {
   for (const auto& backend : config->backends) {
     BackendRuntime runtime{&backend, std::make_unique<UpstreamPool>(io.get_executor(), backend), std::nullopt};
     if (!backend.api_key_env.empty())
       if (const char* key = std::getenv(backend.api_key_env.c_str()); key && *key) runtime.api_key = key;
     backends.push_back(std::move(runtime));
   }
+}
+
+void ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {
+  if (model && record.route) {
+    // A local model's cost is its busy time: from sending the request to the last byte of the answer.
+    const double busy_seconds = std::max(0.0, record.total_ms - record.proxy_time_us / 1000.0) / 1000.0;
+    record.cost = cost.cost_of(*model, *record.route, record.usage, busy_seconds);
+  }
+  record.cloud_equivalent_cost = cost.cloud_equivalent(record.usage);
+  metrics.observe(record);
+  if (records) records->submit(std::move(record));
 }
 
 SessionRegistration::SessionRegistration(ServerState& state, ClientSession& session)

@@ -5,6 +5,11 @@
 #include "proxy/asio.hpp"
 #include "proxy/request_id.hpp"
 #include "proxy/upstream_pool.hpp"
+#include "records/cost_model.hpp"
+#include "records/metrics.hpp"
+#include "records/record_sink.hpp"
+
+#include <boost/asio/thread_pool.hpp>
 
 #include <list>
 #include <memory>
@@ -31,13 +36,20 @@ struct BackendRuntime {
 
 class ServerState {
  public:
+  /// Opens the record store when records are enabled (throws records::RecordStoreError at startup).
   ServerState(asio::io_context& io, config::ConfigPtr config);
+  /// Prices a finished request, counts it in the metrics and hands it to the record writer (never blocks).
+  void submit(records::RequestRecord record, const config::ModelConfig* model);
 
   asio::io_context& io;
   config::ConfigPtr config;
   std::vector<BackendRuntime> backends;
   RequestIdGenerator request_ids;
   std::list<ClientSession*> sessions;
+  records::CostModel cost;
+  std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled
+  records::Metrics metrics;
+  asio::thread_pool blocking_work{1};  ///< disk reads for admin endpoints, off the I/O thread
   bool draining = false;
 };
 

@@ -1,0 +1,112 @@
+// /metrics and /admin/records.
+#include "proxy/admin_endpoints.hpp"
+
+#include "proxy/error_body.hpp"
+#include "records/record_json.hpp"
+#include "records/sqlite_record_reader.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+
+namespace llmroute::proxy {
+
+namespace {
+
+/// A time bound: unix milliseconds, or a duration back from now such as 90m, 24h, 7d.
+std::optional<std::int64_t> parse_time(std::string_view text, std::string& error) {
+  std::int64_t number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  const std::string_view unit(end, text.data() + text.size() - end);
+  if (ec != std::errc{} || number < 0) {
+    error = "expected unix milliseconds or a duration such as 24h, found '" + std::string(text) + "'";
+    return std::nullopt;
+  }
+  if (unit.empty()) return number;
+  std::int64_t scale = 0;
+  if (unit == "s") scale = 1000;
+  else if (unit == "m") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  else if (unit == "d") scale = 86'400'000;
+  if (scale == 0) {
+    error = "unknown time unit in '" + std::string(text) + "' (use s, m, h or d)";
+    return std::nullopt;
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return now - number * scale;
+}
+
+struct QueryAnswer {
+  unsigned status = 200;
+  std::string body;
+};
+
+awaitable<QueryAnswer> run_query(std::string path, records::RecordQuery query) {
+  try {
+    records::SqliteRecordReader reader(path);
+    records::RecordQueryResult result = reader.query(query);
+    if (!result.error.empty()) co_return QueryAnswer{500, openai_error_body(500, "reading records failed: " + result.error)};
+    co_return QueryAnswer{200, records::to_json(result.records)};
+  } catch (const std::exception& e) {
+    co_return QueryAnswer{503, openai_error_body(503, std::string("records are not readable: ") + e.what())};
+  }
+}
+
+}  // namespace
+
+awaitable<KeepAlive> serve_metrics(ServerState* state, ClientSession* session, KeepAlive keep_alive) {
+  const std::string body = state->metrics.render();
+  co_await write_response(*session, 200, "text/plain; version=0.0.4; charset=utf-8", body, keep_alive);
+  co_return keep_alive;
+}
+
+awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* session, const ClientRequest* request,
+                                         KeepAlive keep_alive) {
+  error_code ec;
+  const auto peer = session->socket.remote_endpoint(ec);
+  if (ec || !peer.address().is_loopback()) {
+    const std::string body = openai_error_body(403, "/admin/records is served to loopback clients only");
+    co_await write_response(*session, 403, "application/json", body, keep_alive);
+    co_return keep_alive;
+  }
+  if (!state->config->records.enabled) {
+    const std::string body = openai_error_body(404, "records are disabled (records.enabled: false)");
+    co_await write_response(*session, 404, "application/json", body, keep_alive);
+    co_return keep_alive;
+  }
+
+  records::RecordQuery query;
+  query.order = records::RecordQuery::Order::newest_first;
+  query.limit = 100;
+  std::string error;
+  const auto url = boost::urls::parse_origin_form(request->target());
+  if (url) {
+    for (const auto& param : url->params()) {
+      if (param.key == "since") query.since_unix_ms = parse_time(param.value, error);
+      else if (param.key == "until") query.until_unix_ms = parse_time(param.value, error);
+      else if (param.key == "user") query.user = param.value;
+      else if (param.key == "task") query.task = param.value;
+      else if (param.key == "limit") {
+        std::size_t limit = 0;
+        auto [end, parse_ec] = std::from_chars(param.value.data(), param.value.data() + param.value.size(), limit);
+        if (parse_ec != std::errc{} || end != param.value.data() + param.value.size() || limit == 0 || limit > 10'000)
+          error = "limit must be a whole number from 1 to 10000";
+        else query.limit = limit;
+      } else {
+        error = "unknown parameter '" + std::string(param.key) + "' (since, until, user, task, limit)";
+      }
+      if (!error.empty()) break;
+    }
+  }
+  if (!error.empty()) {
+    const std::string body = openai_error_body(400, error);
+    co_await write_response(*session, 400, "application/json", body, keep_alive);
+    co_return keep_alive;
+  }
+  QueryAnswer answer = co_await asio::co_spawn(state->blocking_work, run_query(state->config->records.path, query),
+                                               asio::use_awaitable);
+  co_await write_response(*session, answer.status, "application/json", answer.body, keep_alive);
+  co_return keep_alive;
+}
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,50 @@
+// Watches an answer while it is relayed: first content token, usage, finish reason; hides the usage
+// chunk the proxy asked for on a client's behalf.
+#pragma once
+
+#include "records/usage.hpp"
+#include "wire/stream_translator.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace llmroute::proxy {
+
+/// A streamed (SSE) answer or one whole JSON body.
+enum class AnswerFraming { streamed, whole };
+/// Whether the trailing usage-only chunk of a Chat stream reaches the client.
+enum class UsageChunk { keep, strip };
+
+class AnswerMeter {
+ public:
+  AnswerMeter(wire::WireFormat backend, wire::WireFormat client, AnswerFraming framing, UsageChunk usage_chunk);
+
+  /// The bytes to send for one relayed piece: `piece` itself, or a view of an internal buffer
+  /// (valid until the next call) when whole events had to be held back or dropped.
+  std::string_view on_piece(std::string_view piece);
+  /// The upstream ended: whatever is still held back, to send before the end of the response.
+  std::string_view on_end();
+
+  bool first_content_seen() const;
+  records::Usage usage() const;
+  bool usage_reported() const;
+  std::string finish_reason() const;
+  bool truncated() const;
+
+ private:
+  std::string_view filter_usage_chunks(std::string_view piece);
+
+  AnswerFraming framing_;
+  UsageChunk usage_chunk_;
+  wire::WireFormat backend_;
+  std::unique_ptr<wire::StreamTranslator> translator_;
+  std::string scratch_;   ///< translator output, unused when formats are equal
+  std::string pending_;   ///< the incomplete last event, while stripping
+  std::string out_;
+  std::string whole_;     ///< a non-streamed body, kept (up to a cap) to read its usage at the end
+  wire::Completion completion_;
+  bool parsed_ = false;
+};
+
+}  // namespace llmroute::proxy

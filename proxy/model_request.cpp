@@ -6,6 +6,10 @@
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
 #include "proxy/request_body.hpp"
+#include "router/conversation_pins.hpp"
+#include "router/router.hpp"
+
+#include <simdjson.h>
 
 #include <array>
 #include <chrono>
@@ -38,6 +42,7 @@ struct Exchange {
   BackendRuntime* backend = nullptr;
   const config::ModelConfig* model = nullptr;
   bool client_http10 = false;
+  bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
 
   std::string upstream_head;
   SplicedBody body;
@@ -240,6 +245,11 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   }
   ex.first_byte_at = Clock::now();
   ex.upstream_status = parser.get().result_int();
+  if (ex.can_fall_back && (ex.upstream_status == 429 || ex.upstream_status >= 500)) {
+    ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status), true,
+                         "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
+    co_return Attempt::done;
+  }
   const bool whole = parser.content_length().has_value();
   ex.meter.emplace(backend_format(ex.backend->config->kind), client_format(ex.api),
                    whole ? AnswerFraming::whole : AnswerFraming::streamed,
@@ -295,6 +305,13 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
 
 /// Gets a connection and runs the exchange; a kept-alive connection the backend had closed is retried once.
 awaitable<void> run_exchange(Exchange* ex) {
+  const config::BackendConfig& backend = *ex->backend->config;
+  if (!backend.api_key_env.empty() && !ex->backend->api_key) {
+    ex->failure = Failure{FailureKind::upstream_refused, FailureOrigin::proxy, 502, true,
+                          "backend '" + backend.name + "' needs its API key in the environment variable " +
+                              backend.api_key_env + ", which is not set where llmroute runs"};
+    co_return;
+  }
   UpstreamPool& pool = *ex->backend->pool;
   const auto connect_timeout = ex->state->config->server.timeouts.upstream_connect;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -336,17 +353,29 @@ awaitable<void> watch_deadline(Exchange* ex) {
   }
 }
 
-std::string routing_headers(const Exchange& ex, std::string_view request_id, std::string_view reason) {
+/// A header value on one line (reasons quote user-visible text).
+std::string header_safe(std::string_view text) {
+  std::string out(text.substr(0, 512));
+  for (char& c : out)
+    if (c == '\r' || c == '\n' || static_cast<unsigned char>(c) < 0x20) c = ' ';
+  return out;
+}
+
+std::string routing_headers(const Exchange& ex, std::string_view request_id, std::string_view task, std::string_view reason) {
   std::string h = "x-request-id: ";
   h += request_id;
-  h += "\r\nx-llmroute-task: unclassified\r\nx-llmroute-route: ";
-  h += config::to_string(ex.backend->config->location);
-  h += "\r\nx-llmroute-backend: ";
-  h += ex.backend->config->name;
-  h += "\r\nx-llmroute-model: ";
-  h += ex.model->name;
+  h += "\r\nx-llmroute-task: ";
+  h += task;
+  if (ex.backend) {
+    h += "\r\nx-llmroute-route: ";
+    h += config::to_string(ex.backend->config->location);
+    h += "\r\nx-llmroute-backend: ";
+    h += ex.backend->config->name;
+    h += "\r\nx-llmroute-model: ";
+    h += ex.model->name;
+  }
   h += "\r\nx-llmroute-reason: ";
-  h += reason;
+  h += header_safe(reason);
   h += "\r\n";
   return h;
 }
@@ -381,18 +410,97 @@ void complete_record(records::RequestRecord& record, const Exchange& ex, int sta
   if (generation_ms > 0 && record.usage.output > 0) record.tokens_per_second = record.usage.output / (generation_ms / 1000.0);
 }
 
-/// Forwards and relays; every way it can end is answered here. Returns the status the client got.
-awaitable<KeepAlive> forward(Exchange* ex_ptr, KeepAlive keep_alive, records::RequestRecord* record) {
-  Exchange& ex = *ex_ptr;
-  ClientSession* session = ex.session;
-  auto winner = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
+/// The parts of a request every candidate is built from.
+struct PreparedRequest {
+  const ClientRequest* request;
+  const RequestBody* scanned;
+  std::string_view body;
+  std::string request_id;
+  std::string task;
+  std::string reason;
+};
 
-  if (winner.index() == 1) {  // client gone: the upstream connection was closed with the exchange
+/// Points the exchange at one candidate: its backend, its model id spliced into the body, its head.
+void aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelRef target) {
+  const config::Config& config = *ex.state->config;
+  ex.backend = &ex.state->backends[target.backend];
+  ex.model = &config.model(target);
+  ex.failure.reset();
+  ex.meter.reset();
+  ex.first_byte_at.reset();
+  ex.upstream_status = 0;
+  const RequestBody& scanned = *prepared.scanned;
+  const std::string model_json = json_quote(ex.model->upstream_name);
+  ex.body = SplicedBody(prepared.body);
+  if (scanned.model_span) ex.body.replace(*scanned.model_span, model_json);
+  else append_member(ex.body, prepared.body, *scanned.closing_brace, "\"model\":" + model_json);
+  // A streamed Chat request also asks for usage (every answer is measured); the client never sees that
+  // chunk unless it asked for it.
+  ex.usage_injected = ex.api == ClientApi::chat_completions && scanned.stream && !scanned.include_usage &&
+                      ex.backend->config->kind == config::BackendKind::openai;
+  if (ex.usage_injected) {
+    if (scanned.stream_options_span) {
+      // Keep the client's other options; a later duplicate key wins in every JSON parser that matters.
+      const ByteSpan span = *scanned.stream_options_span;
+      const std::string_view options = prepared.body.substr(span.offset, span.length);
+      const bool empty = options.find_first_not_of(" \t\r\n", 1) == options.size() - 1;
+      ex.body.insert(span.offset + span.length - 1, empty ? "\"include_usage\":true" : ",\"include_usage\":true");
+    } else {
+      append_member(ex.body, prepared.body, *scanned.closing_brace, "\"stream_options\":{\"include_usage\":true}");
+    }
+  }
+  ex.upstream_head = upstream_head(*ex.backend, *prepared.request, ex.api, ex.body.size(), prepared.request_id);
+  ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, prepared.reason);
+}
+
+/// Why a candidate could not serve, or nothing when it served (or the failure is not the backend's).
+std::optional<std::string> candidate_failure(const Exchange& ex, std::size_t winner) {
+  if (ex.head_sent || winner == 1) return std::nullopt;
+  if (winner == 2) return timeout_message(ex);
+  if (ex.failure && ex.failure->retryable && ex.failure->kind != FailureKind::client_gone) return ex.failure->detail;
+  return std::nullopt;
+}
+
+/// Tries the candidates in order until one answers with a status line, then relays its answer. Falls back
+/// only while nothing has reached the client. Every way it can end is answered here.
+awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const router::RouteDecision* decision,
+                             KeepAlive keep_alive, records::RequestRecord* record) {
+  Exchange& ex = *ex_ptr;
+  ServerState& state = *ex.state;
+  ClientSession* session = ex.session;
+  std::size_t winner = 0;
+  for (std::size_t i = 0; i < decision->candidates.size(); ++i) {
+    const config::ModelRef target = decision->candidates[i].target;
+    ex.can_fall_back = i + 1 < decision->candidates.size();
+    aim_at(ex, *prepared, target);
+    record->route = ex.backend->config->location;
+    record->backend = ex.backend->config->name;
+    record->model_served = ex.model->name;
+    state.metrics.in_flight_add(ex.backend->config->name, +1);
+    auto outcome = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
+    state.metrics.in_flight_add(ex.backend->config->name, -1);
+    winner = outcome.index();
+    const auto now = std::chrono::steady_clock::now();
+    const std::optional<std::string> failed = candidate_failure(ex, winner);
+    if (!failed) {
+      if (ex.head_sent && ex.upstream_status < 500 && ex.upstream_status != 429)
+        state.health.record(target.backend, router::Outcome::success, now);
+      break;
+    }
+    state.health.record(target.backend, router::Outcome::failure, now);
+    if (!ex.can_fall_back || now >= ex.total_deadline) break;
+    // Say in the headers and the record why the answer comes from a later candidate.
+    ++record->fallback_attempts;
+    prepared->reason += "; fell back from " + state.config->ref_name(target) + ": " + *failed;
+    record->reason = prepared->reason;
+  }
+
+  if (winner == 1) {  // client gone: the upstream connection was closed with the exchange
     record->client_disconnected = true;
     complete_record(*record, ex, ex.head_sent ? static_cast<int>(ex.upstream_status) : 0, "client_gone");
     co_return KeepAlive::no;
   }
-  if (winner.index() == 2) {
+  if (winner == 2) {
     const std::string message = timeout_message(ex);
     if (!ex.head_sent) {
       const std::string error = error_body(ex.api, 504, message, "timeout");
@@ -418,6 +526,13 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, KeepAlive keep_alive, records::Re
   co_return ex.client_http10 ? KeepAlive::no : keep_alive;
 }
 
+/// The headers a router sees: the client's, as name/value pairs.
+router::Headers router_headers(const ClientRequest& request) {
+  router::Headers headers;
+  for (const auto& field : request.base()) headers.add(std::string(field.name_string()), std::string(field.value()));
+  return headers;
+}
+
 }  // namespace
 
 awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* session, ClientRequest* request, ClientApi api) {
@@ -431,6 +546,8 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   ex.state = state;
   ex.session = session;
   ex.api = api;
+  ex.client_http10 = request->version() < 11;
+  ex.total_deadline = ex.started + config.server.timeouts.total;
   records::RequestRecord record;
   record.id = request_id;
   record.start_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -440,71 +557,62 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   record.wire_format = format_name(api);
   record.bytes_in = request->body().size();
 
-  // 1. Parse once: validate the JSON and find the few top-level fields that matter.
+  // 1. Parse once: validate the JSON, find the top-level fields to splice, extract the task features.
   std::string& body = request->body();
   body.reserve(body.size() + json_padding());
   ScanResult scan = scan_request_body(body, body.capacity());
-  if (!scan.body) {
-    const std::string error = error_body(api, 400, scan.error);
+  router::ExtractResult extracted = scan.body ? state->request_parser.extract(
+                                                    record.endpoint, router_headers(*request),
+                                                    simdjson::padded_string_view(body.data(), body.size(), body.capacity()))
+                                              : router::ExtractResult(router::ExtractError{0, scan.error});
+  if (!scan.body || std::holds_alternative<router::ExtractError>(extracted)) {
+    const std::string message = scan.body ? std::get<router::ExtractError>(extracted).message : scan.error;
+    const std::string error = error_body(api, 400, message);
     co_await write_response(*session, 400, "application/json", error, keep_alive, id_header);
     complete_record(record, ex, 400, to_string(FailureKind::bad_request));
     state->submit(std::move(record), nullptr);
     co_return keep_alive;
   }
+  const router::RequestFeatures& features = std::get<router::RequestFeatures>(extracted);
   record.model_requested = scan.body->model;
 
-  // 2. Pick the target: a configured model name is honoured as is; anything else takes the default route.
-  const std::optional<config::ModelRef> named = config.find_model(scan.body->model);
-  const config::ModelRef target = named.value_or(config.default_model);
-  const std::string_view reason = named ? "model named in request" : "default route";
-  ex.backend = &state->backends[target.backend];
-  ex.model = &config.model(target);
-  ex.client_http10 = request->version() < 11;
-  ex.total_deadline = ex.started + config.server.timeouts.total;
-  ex.client_headers = routing_headers(ex, request_id, reason);
-  record.route = ex.backend->config->location;
-  record.backend = ex.backend->config->name;
-  record.model_served = ex.model->name;
-  record.reason = reason;
+  // 2. Classify the task and decide the ordered candidates (policy, context fit, capabilities, pin, health).
+  const router::Classification verdict = state->classifier.classify(features);
+  record.task = router::to_string(verdict.kind);
+  record.task_confidence = verdict.confidence;
+  record.task_rule = verdict.rule;
+  const auto now = std::chrono::steady_clock::now();
+  const std::string conversation = router::conversation_key(features, "");
+  const auto route_header = request->find("x-llmroute-route");
+  router::RouteRequest route_request;
+  route_request.features = &features;
+  route_request.classification = verdict;
+  route_request.requested_model = scan.body->model;
+  if (route_header != request->end()) route_request.route_header = route_header->value();
+  route_request.conversation_key = conversation;
+  route_request.pinned = router::pinned_model(state->pins, config, conversation, now);
+  route_request.healthy = [state, now](std::size_t backend) { return state->health.healthy(backend, now); };
+  const router::RouteDecision decision = router::decide_route(config, route_request);
 
-  if (!ex.backend->config->api_key_env.empty() && !ex.backend->api_key) {
-    const std::string message = "backend '" + ex.backend->config->name + "' needs its API key in the environment variable " +
-                                ex.backend->config->api_key_env + ", which is not set where llmroute runs";
-    const std::string error = error_body(api, 502, message);
-    co_await write_response(*session, 502, "application/json", error, keep_alive, ex.client_headers);
-    complete_record(record, ex, 502, to_string(FailureKind::upstream_refused));
-    state->submit(std::move(record), ex.model);
+  PreparedRequest prepared{request, &*scan.body, body, request_id, record.task, decision.reason};
+  record.reason = decision.reason;
+  if (decision.refusal) {
+    const int status = decision.refusal_cause == router::RefusalCause::no_fit ? 400 : 503;
+    const std::string error = error_body(api, status, *decision.refusal);
+    const std::string headers = routing_headers(ex, request_id, record.task, decision.reason);
+    co_await write_response(*session, static_cast<unsigned>(status), "application/json", error, keep_alive, headers);
+    complete_record(record, ex, status, to_string(status == 400 ? FailureKind::bad_request : FailureKind::unavailable));
+    state->submit(std::move(record), nullptr);
     co_return keep_alive;
   }
-
-  // 3. Splice the backend's model id into the original bytes; the body is never re-serialised. A streamed
-  //    Chat request also asks for usage (the proxy measures every answer); the client never sees that chunk
-  //    unless it asked for it.
-  const std::string model_json = json_quote(ex.model->upstream_name);
-  ex.body = SplicedBody(body);
-  if (scan.body->model_span) ex.body.replace(*scan.body->model_span, model_json);
-  else append_member(ex.body, body, *scan.body->closing_brace, "\"model\":" + model_json);
-  if (api == ClientApi::chat_completions && scan.body->stream && !scan.body->include_usage &&
-      ex.backend->config->kind == config::BackendKind::openai) {
-    ex.usage_injected = true;
-    if (scan.body->stream_options_span) {
-      // Keep the client's other options; a later duplicate key wins in every JSON parser that matters.
-      const ByteSpan span = *scan.body->stream_options_span;
-      const std::string_view options(body.data() + span.offset, span.length);
-      const bool empty = options.find_first_not_of(" \t\r\n", 1) == options.size() - 1;
-      ex.body.replace(ByteSpan{span.offset + span.length - 1, 0}, empty ? "\"include_usage\":true" : ",\"include_usage\":true");
-    } else {
-      append_member(ex.body, body, *scan.body->closing_brace, "\"stream_options\":{\"include_usage\":true}");
-    }
-  }
-  ex.upstream_head = upstream_head(*ex.backend, *request, api, ex.body.size(), request_id);
   ex.proxy_time += Clock::now() - ex.started;
 
-  // 4. Forward and relay, while watching the client (gone → close upstream) and the deadlines.
+  // 3. Forward to the candidates in order and relay, watching the client and the deadlines.
   session->busy = true;
-  state->metrics.in_flight_add(ex.backend->config->name, +1);
-  const KeepAlive result = co_await forward(&ex, keep_alive, &record);
-  state->metrics.in_flight_add(ex.backend->config->name, -1);
+  const KeepAlive result = co_await forward(&ex, &prepared, &decision, keep_alive, &record);
+  if (decision.pin_new && !conversation.empty() && record.failure_kind.empty() && ex.backend)
+    if (auto served = config.find_ref(record.backend + "/" + record.model_served))
+      router::pin_model(state->pins, config, conversation, *served, std::chrono::steady_clock::now());
   state->submit(std::move(record), ex.model);
   co_return result;
 }

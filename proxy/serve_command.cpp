@@ -3,6 +3,7 @@
 
 #include "config/config_loader.hpp"
 #include "proxy/server.hpp"
+#include "router/classify_command.hpp"
 
 #include <sys/resource.h>
 
@@ -16,11 +17,12 @@ namespace llmroute::proxy {
 
 namespace {
 
-constexpr const char* kServeUsage = R"(usage: llmroute serve [--config FILE] [--listen HOST:PORT]
+constexpr const char* kServeUsage = R"(usage: llmroute serve [--config FILE] [--listen HOST:PORT] [--rules FILE]
 
 Runs the routing proxy.
   --config FILE       config file (default: config/default.yaml, else /etc/llmroute/config.yaml)
   --listen HOST:PORT  overrides server.listen (port 0: any free port; the bound address is printed)
+  --rules FILE        classifier rules (default: $LLMROUTE_RULES, router/rules.yaml, or next to the binary)
   --help              this text
 SIGTERM or SIGINT stops accepting, lets running answers finish (server.timeouts.shutdown_grace), exits 0.
 )";
@@ -48,14 +50,15 @@ void raise_file_limit() {
 int run_serve_command(int argc, char** argv) {
   std::string config_path;
   std::string listen;
+  std::string rules_path;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(kServeUsage, stdout);
       return 0;
     }
-    if ((arg == "--config" || arg == "--listen") && i + 1 < argc) {
-      (arg == "--config" ? config_path : listen) = argv[++i];
+    if ((arg == "--config" || arg == "--listen" || arg == "--rules") && i + 1 < argc) {
+      (arg == "--config" ? config_path : arg == "--listen" ? listen : rules_path) = argv[++i];
     } else {
       std::fprintf(stderr, "llmroute serve: unexpected argument '%s'\n%s", argv[i], kServeUsage);
       return 2;
@@ -87,7 +90,7 @@ int run_serve_command(int argc, char** argv) {
   std::unique_ptr<Server> server_owner;
   tcp::endpoint bound;
   try {
-    server_owner = std::make_unique<Server>(io, config);
+    server_owner = std::make_unique<Server>(io, config, rules_path.empty() ? router::default_rules_path() : rules_path);
     bound = server_owner->listen(host, port);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "llmroute serve: %s\n", e.what());

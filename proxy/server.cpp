@@ -7,7 +7,8 @@
 
 namespace llmroute::proxy {
 
-Server::Server(asio::io_context& io, config::ConfigPtr config) : state_(io, std::move(config)), acceptor_(io) {}
+Server::Server(asio::io_context& io, config::ConfigPtr config, const std::string& rules_path)
+    : state_(io, std::move(config), rules_path), acceptor_(io) {}
 
 tcp::endpoint Server::listen(const std::string& host, std::uint16_t port) {
   error_code ec;

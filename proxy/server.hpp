@@ -11,7 +11,7 @@ namespace llmroute::proxy {
 
 class Server {
  public:
-  Server(asio::io_context& io, config::ConfigPtr config);
+  Server(asio::io_context& io, config::ConfigPtr config, const std::string& rules_path);
 
   /// Binds the listening socket (throws std::system_error with the address on failure).
   tcp::endpoint listen(const std::string& host, std::uint16_t port);

@@ -16,9 +16,18 @@ std::unique_ptr<records::RecordSink> open_records(const config::Config& config) 
 
 }  // namespace
 
-ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg)
+router::RuleClassifier load_classifier(const config::Config& config, const std::string& rules_path) {
+  router::RuleClassifier classifier = router::RuleClassifier::from_file(rules_path);
+  if (config.routing.long_context_tokens) return classifier.with_long_context_tokens(*config.routing.long_context_tokens);
+  return classifier;
+}
+
+ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, const std::string& rules_path)
     : io(io_context),
       config(std::move(cfg)),
+      classifier(load_classifier(*config, rules_path)),
+      pins(config->routing.pin_ttl, config->routing.max_pins),
+      health(config->backends.size(), config->routing.health),
       cost(*config),
       records(open_records(*config)),
       metrics(config->currency, records.get()) {

@@ -6,6 +6,10 @@
 #include "proxy/request_id.hpp"
 #include "proxy/upstream_pool.hpp"
 #include "records/cost_model.hpp"
+#include "router/classifier.hpp"
+#include "router/conversation_pins.hpp"
+#include "router/health.hpp"
+#include "router/request_features.hpp"
 #include "records/metrics.hpp"
 #include "records/record_sink.hpp"
 
@@ -36,8 +40,9 @@ struct BackendRuntime {
 
 class ServerState {
  public:
-  /// Opens the record store when records are enabled (throws records::RecordStoreError at startup).
-  ServerState(asio::io_context& io, config::ConfigPtr config);
+  /// Opens the record store when records are enabled and loads the classifier rules from `rules_path`
+  /// (throws at startup: records::RecordStoreError, config::ConfigError).
+  ServerState(asio::io_context& io, config::ConfigPtr config, const std::string& rules_path);
   /// Prices a finished request, counts it in the metrics and hands it to the record writer (never blocks).
   void submit(records::RequestRecord record, const config::ModelConfig* model);
 
@@ -46,6 +51,10 @@ class ServerState {
   std::vector<BackendRuntime> backends;
   RequestIdGenerator request_ids;
   std::list<ClientSession*> sessions;
+  router::RuleClassifier classifier;
+  router::RequestParser request_parser;
+  router::MemoryPinStore pins;
+  router::BackendHealth health;
   records::CostModel cost;
   std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled
   records::Metrics metrics;

@@ -32,9 +32,10 @@ std::size_t end_of_last_event(std::string_view text) {
 
 }  // namespace
 
-AnswerMeter::AnswerMeter(wire::WireFormat backend, wire::WireFormat client, AnswerFraming framing, UsageChunk usage_chunk)
-    : framing_(framing), usage_chunk_(usage_chunk), backend_(backend) {
-  if (framing_ == AnswerFraming::streamed) translator_ = wire::make_stream_translator(backend, client, wire::TranslationContext{});
+AnswerMeter::AnswerMeter(wire::WireFormat backend, wire::WireFormat client, AnswerFraming framing, UsageChunk usage_chunk,
+                         wire::TranslationContext context)
+    : framing_(framing), usage_chunk_(usage_chunk), backend_(backend), translating_(backend != client) {
+  if (framing_ == AnswerFraming::streamed) translator_ = wire::make_stream_translator(backend, client, std::move(context));
 }
 
 std::string_view AnswerMeter::filter_usage_chunks(std::string_view piece) {
@@ -65,10 +66,11 @@ std::string_view AnswerMeter::on_piece(std::string_view piece) {
   }
   scratch_.clear();
   translator_->feed(piece, scratch_);
+  if (translating_) return scratch_;  // the translator already hides chunks the client did not ask for
   return usage_chunk_ == UsageChunk::strip ? filter_usage_chunks(piece) : piece;
 }
 
-std::string_view AnswerMeter::on_end() {
+std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detail) {
   if (framing_ == AnswerFraming::whole) {
     if (!parsed_) {
       parsed_ = true;
@@ -78,7 +80,8 @@ std::string_view AnswerMeter::on_end() {
     return {};
   }
   scratch_.clear();
-  translator_->finish(scratch_);
+  translator_->finish(scratch_, end, detail);
+  if (translating_) return scratch_;
   out_ = std::move(pending_);
   pending_.clear();
   return out_;

@@ -18,13 +18,18 @@ enum class UsageChunk { keep, strip };
 
 class AnswerMeter {
  public:
-  AnswerMeter(wire::WireFormat backend, wire::WireFormat client, AnswerFraming framing, UsageChunk usage_chunk);
+  /// `context` describes the client's request when the answer is translated (backend != client format).
+  AnswerMeter(wire::WireFormat backend, wire::WireFormat client, AnswerFraming framing, UsageChunk usage_chunk,
+              wire::TranslationContext context = {});
 
   /// The bytes to send for one relayed piece: `piece` itself, or a view of an internal buffer
   /// (valid until the next call) when whole events had to be held back or dropped.
   std::string_view on_piece(std::string_view piece);
-  /// The upstream ended: whatever is still held back, to send before the end of the response.
-  std::string_view on_end();
+  /// The upstream ended: whatever is still held back or the client's format needs to end properly
+  /// (an error event when `end` is upstream_failed), to send before the end of the response.
+  std::string_view on_end(wire::StreamEnd end = wire::StreamEnd::clean, std::string_view detail = {});
+  /// Whether the client sees translated bytes rather than the backend's.
+  bool translating() const { return translating_; }
 
   bool first_content_seen() const;
   records::Usage usage() const;
@@ -38,6 +43,7 @@ class AnswerMeter {
   AnswerFraming framing_;
   UsageChunk usage_chunk_;
   wire::WireFormat backend_;
+  bool translating_;
   std::unique_ptr<wire::StreamTranslator> translator_;
   std::string scratch_;   ///< translator output, unused when formats are equal
   std::string pending_;   ///< the incomplete last event, while stripping

@@ -4,6 +4,7 @@
 #include "proxy/admin_endpoints.hpp"
 #include "proxy/error_body.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 
 namespace llmroute::proxy {
@@ -37,6 +38,15 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
   switch (api) {
     case ClientApi::chat_completions:
     case ClientApi::completions:
+    case ClientApi::messages:
+    case ClientApi::count_tokens:
+    case ClientApi::responses:
+      if (api == ClientApi::responses && beast::iequals((*request)[http::field::upgrade], "websocket")) {
+        // Codex tries a WebSocket first; 426 makes it fall back to plain HTTP streaming.
+        const std::string body = error_body(api, 426, "llmroute serves /v1/responses over HTTP only (no WebSocket)");
+        co_await write_response(*session, 426, "application/json", body, KeepAlive::no);
+        co_return KeepAlive::no;
+      }
       if (method == http::verb::post) {
         const KeepAlive result = co_await serve_model_request(state, session, request, api);
         co_return state->draining ? KeepAlive::no : result;
@@ -46,15 +56,6 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       if (method == http::verb::get) {
         const std::string body = models_json(*state->config);
         co_await write_response(*session, 200, "application/json", body, keep_alive);
-        co_return keep_alive;
-      }
-      break;
-    case ClientApi::messages:
-    case ClientApi::count_tokens:
-    case ClientApi::responses:
-      if (method == http::verb::post) {
-        const std::string body = error_body(api, 404, "this llmroute build does not serve " + std::string(path) + " yet");
-        co_await write_response(*session, 404, "application/json", body, keep_alive);
         co_return keep_alive;
       }
       break;

@@ -6,6 +6,9 @@
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
 #include "proxy/request_body.hpp"
+#include "wire/format_mappings.hpp"
+#include "wire/request_translation.hpp"
+#include "wire/response_translation.hpp"
 #include "router/conversation_pins.hpp"
 #include "router/router.hpp"
 
@@ -47,6 +50,8 @@ struct Exchange {
   std::string upstream_head;
   SplicedBody body;
   bool usage_injected = false;  ///< the proxy asked for include_usage; the client did not
+  std::string translated_body;  ///< the request in the backend's format, when it differs from the client's
+  wire::TranslationContext answer_context;
   std::string client_headers;  ///< x-llmroute-* and x-request-id lines for the client
 
   Phase phase = Phase::connecting;
@@ -131,12 +136,13 @@ std::string host_header(const config::BackendConfig& b) {
   return host;
 }
 
-std::string_view upstream_suffix(ClientApi api) {
-  switch (api) {
-    case ClientApi::completions: return "/completions";
-    case ClientApi::messages: return "/messages";
-    case ClientApi::count_tokens: return "/messages/count_tokens";
-    case ClientApi::responses: return "/responses";
+/// The backend path for a client API: the API itself when the formats match, else the backend's own.
+std::string_view upstream_suffix(ClientApi api, config::BackendKind kind) {
+  if (api == ClientApi::completions) return "/completions";
+  if (api == ClientApi::count_tokens) return "/messages/count_tokens";
+  switch (kind) {
+    case config::BackendKind::anthropic: return "/messages";
+    case config::BackendKind::openai_responses: return "/responses";
     default: return "/chat/completions";
   }
 }
@@ -149,8 +155,9 @@ std::string upstream_head(const BackendRuntime& backend, const ClientRequest& re
   const auto query = target.find('?');
   std::string head = "POST ";
   head += b.base_path;
-  head += upstream_suffix(api);
-  if (query != std::string_view::npos) head += target.substr(query);
+  head += upstream_suffix(api, b.kind);
+  // The query belongs to the client's API (`?beta=true` on Anthropic's); it only crosses to the same API.
+  if (query != std::string_view::npos && backend_format(b.kind) == client_format(api)) head += target.substr(query);
   head += " HTTP/1.1\r\nHost: ";
   head += host_header(b);
   head += "\r\nContent-Type: application/json\r\nContent-Length: ";
@@ -196,6 +203,13 @@ awaitable<void> write_stream_end(Exchange& ex) {
 /// After part of the answer went out, a failure can only be told inside the stream: close any partial
 /// event, append an error event, and end the response.
 awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view message) {
+  if (ex.meter && ex.meter->translating()) {
+    // The translator ends the client's format properly: its own error event (Anthropic `event: error`,
+    // Responses `response.failed`, Chat `data: {"error"…}` + [DONE]).
+    co_await write_piece(ex, ex.meter->on_end(wire::StreamEnd::upstream_failed, message));
+    co_await write_stream_end(ex);
+    co_return;
+  }
   if (ex.chunked || ex.client_http10) {
     std::string event = ex.ended_on_event_boundary ? "" : "\n\n";
     event += sse_error_event(ex.api, status, message);
@@ -220,6 +234,54 @@ std::string client_response_head(Exchange& ex, const http::response_parser<http:
 Failure upstream_broke(const Exchange& ex, std::string what) {
   return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, !ex.head_sent,
                  "backend '" + ex.backend->config->name + "' " + std::move(what)};
+}
+
+/// A whole (non-streamed) answer in another format: read it all, translate it, send it with its new length.
+template <typename Stream>
+awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& connection,
+                                          http::response_parser<http::buffer_body>& parser, Exchange& ex) {
+  std::string upstream_body;
+  std::array<char, kRelayBufferSize> relay;
+  while (!parser.is_done()) {
+    parser.get().body().data = relay.data();
+    parser.get().body().size = relay.size();
+    auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, use_nothrow);
+    if (ec == http::error::need_buffer) ec = {};
+    const std::size_t got = relay.size() - parser.get().body().size;
+    upstream_body.append(relay.data(), got);
+    ex.meter->on_piece(std::string_view(relay.data(), got));
+    if (ec) {
+      ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
+      co_return Attempt::done;
+    }
+    set_phase(ex, Phase::streaming);
+  }
+  ex.meter->on_end();
+  const auto started = Clock::now();
+  const wire::WireFormat from = backend_format(ex.backend->config->kind), to = client_format(ex.api);
+  std::string body;
+  if (ex.upstream_status >= 400) {
+    body = wire::translate_error(from, to, static_cast<int>(ex.upstream_status), upstream_body);
+  } else if (auto translated = wire::translate_response(from, to, upstream_body, ex.answer_context); translated) {
+    body = std::move(translated->body);
+  } else {
+    ex.upstream_status = 502;
+    ex.failure = upstream_broke(ex, "sent an answer that cannot be translated: " + translated.error().message);
+    body = error_body(ex.api, 502, ex.failure->detail);
+  }
+  std::string headers = "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  headers += ex.client_headers;
+  const std::string head = response_head(ex.upstream_status, ex.client_http10 ? KeepAlive::no : KeepAlive::yes, headers);
+  ex.proxy_time += Clock::now() - started;
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+  auto [ec, n] = co_await asio::async_write(ex.session->socket, buffers, use_nothrow);
+  ex.head_sent = true;
+  ex.bytes_to_client += body.size();
+  if (ec) {
+    ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
+    co_return Attempt::done;
+  }
+  co_return parser.keep_alive() ? Attempt::reusable : Attempt::done;
 }
 
 /// One attempt on one connection: send the request, relay the answer piece by piece.
@@ -253,12 +315,13 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   const bool whole = parser.content_length().has_value();
   ex.meter.emplace(backend_format(ex.backend->config->kind), client_format(ex.api),
                    whole ? AnswerFraming::whole : AnswerFraming::streamed,
-                   ex.usage_injected ? UsageChunk::strip : UsageChunk::keep);
+                   ex.usage_injected ? UsageChunk::strip : UsageChunk::keep, ex.answer_context);
   if (ex.upstream_status >= 400)
     ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status),
                          ex.upstream_status == 429 || ex.upstream_status >= 500,
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
   set_phase(ex, Phase::streaming);
+  if (whole && ex.meter->translating()) co_return co_await relay_translated_whole(stream, connection, parser, ex);
 
   const std::string head = client_response_head(ex, parser);
   if (auto [ec, n] = co_await asio::async_write(ex.session->socket, asio::buffer(head), use_nothrow); ec) {
@@ -288,7 +351,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
       }
     }
     if (ec) {
-      co_await write_piece(ex, ex.meter->on_end());
+      if (!ex.meter->translating()) co_await write_piece(ex, ex.meter->on_end());
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
       co_await end_stream_with_error(ex, 502, ex.failure->detail);
       co_return Attempt::done;
@@ -420,8 +483,9 @@ struct PreparedRequest {
   std::string reason;
 };
 
-/// Points the exchange at one candidate: its backend, its model id spliced into the body, its head.
-void aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelRef target) {
+/// Points the exchange at one candidate: its backend, its model id spliced into the body (or the body
+/// translated to the backend's format), its head. Returns why the request cannot go there, or empty.
+std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelRef target) {
   const config::Config& config = *ex.state->config;
   ex.backend = &ex.state->backends[target.backend];
   ex.model = &config.model(target);
@@ -430,6 +494,29 @@ void aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelRef targ
   ex.first_byte_at.reset();
   ex.upstream_status = 0;
   const RequestBody& scanned = *prepared.scanned;
+  const wire::WireFormat from = client_format(ex.api), to = backend_format(ex.backend->config->kind);
+  ex.translated_body.clear();
+  ex.answer_context = {};
+  if (from != to && ex.api != ClientApi::completions) {
+    wire::TranslateOptions options;
+    options.model = ex.model->upstream_name;
+    // A local server rejects prompt + max_tokens beyond its window (Claude Code asks for 32000+).
+    if (ex.backend->config->location == config::Location::local)
+      options.request.max_tokens_limit = std::max<std::int64_t>(1024, ex.model->context_tokens / 2);
+    auto translated = wire::translate_request(from, to, prepared.body, options);
+    if (!translated) return "the request cannot be translated for backend '" + ex.backend->config->name + "': " + translated.error().message;
+    ex.translated_body = std::move(translated->body);
+    const auto created = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    ex.answer_context = wire::answer_context(*translated, prepared.request_id, created);
+    ex.answer_context.model = ex.model->name;
+    ex.body = SplicedBody(ex.translated_body);
+    ex.usage_injected = false;
+    std::string reason = prepared.reason;
+    for (const std::string& note : translated->notes) reason += "; " + note;
+    ex.upstream_head = upstream_head(*ex.backend, *prepared.request, ex.api, ex.body.size(), prepared.request_id);
+    ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, reason);
+    return {};
+  }
   const std::string model_json = json_quote(ex.model->upstream_name);
   ex.body = SplicedBody(prepared.body);
   if (scanned.model_span) ex.body.replace(*scanned.model_span, model_json);
@@ -451,6 +538,7 @@ void aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelRef targ
   }
   ex.upstream_head = upstream_head(*ex.backend, *prepared.request, ex.api, ex.body.size(), prepared.request_id);
   ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, prepared.reason);
+  return {};
 }
 
 /// Why a candidate could not serve, or nothing when it served (or the failure is not the backend's).
@@ -472,7 +560,12 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
   for (std::size_t i = 0; i < decision->candidates.size(); ++i) {
     const config::ModelRef target = decision->candidates[i].target;
     ex.can_fall_back = i + 1 < decision->candidates.size();
-    aim_at(ex, *prepared, target);
+    if (std::string problem = aim_at(ex, *prepared, target); !problem.empty()) {
+      const std::string error = error_body(ex.api, 400, problem);
+      co_await write_response(*session, 400, "application/json", error, keep_alive, ex.client_headers);
+      complete_record(*record, ex, 400, to_string(FailureKind::bad_request));
+      co_return keep_alive;
+    }
     record->route = ex.backend->config->location;
     record->backend = ex.backend->config->name;
     record->model_served = ex.model->name;
@@ -606,6 +699,21 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
     co_return keep_alive;
   }
   ex.proxy_time += Clock::now() - ex.started;
+
+  // count_tokens is never a chat call: an Anthropic backend counts natively (forwarded below); for any
+  // other backend the estimate from the request's features is the answer.
+  const config::BackendConfig& first = *state->backends[decision.candidates.front().target.backend].config;
+  if (api == ClientApi::count_tokens && first.kind != config::BackendKind::anthropic) {
+    const std::string answer = "{\"input_tokens\":" + std::to_string(features.estimated_input_tokens) + "}";
+    ex.backend = &state->backends[decision.candidates.front().target.backend];
+    ex.model = &config.model(decision.candidates.front().target);
+    const std::string headers = routing_headers(ex, request_id, record.task, "count_tokens estimated by llmroute");
+    co_await write_response(*session, 200, "application/json", answer, keep_alive, headers);
+    record.usage.input = features.estimated_input_tokens;
+    complete_record(record, ex, 200, {});
+    state->submit(std::move(record), nullptr);
+    co_return keep_alive;
+  }
 
   // 3. Forward to the candidates in order and relay, watching the client and the deadlines.
   session->busy = true;

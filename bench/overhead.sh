@@ -62,6 +62,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 work=$(mktemp -d "${TMPDIR:-/tmp}/llmroute-overhead.XXXXXX")
 children=()
 
+# shellcheck disable=SC2317 # reached through the trap
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -187,6 +188,12 @@ EOF
   nginx_pid=$!
   children+=("$nginx_pid")
   wait_for_port "$nginx_port" "$nginx_pid" nginx "$dir/error.log"
+  # The master listens before it forks the worker, so the worker may appear a moment later.
+  local deadline=$((SECONDS + port_deadline_s))
+  until nginx_worker=$(pgrep -P "$nginx_pid" | head -n 1) && [[ -n "$nginx_worker" ]]; do
+    ((SECONDS < deadline)) || die "nginx started no worker process"
+    sleep 0.02
+  done
 }
 
 # Starts llmroute serve on core 0 in front of UPSTREAM_PORT; sets llmroute_pid and llmroute_port.
@@ -197,6 +204,7 @@ start_llmroute() {
   cat >"$dir/config.yaml" <<EOF
 server:
   listen: 127.0.0.1:$llmroute_port
+  timeouts: { shutdown_grace: 1s }
 backends:
   - name: sim
     kind: openai
@@ -221,6 +229,15 @@ require_alive() {
   kill -0 "$pid" 2>/dev/null || die "$name died during the benchmark (logs in $work)"
 }
 
+# CPU time in ns the given processes have run, all threads summed (schedstat is ns-exact, unlike ticks).
+cpu_ns() {
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }')))
+  done
+  echo "$total"
+}
+
 # VmRSS in KiB of the given processes, summed.
 rss_kib() {
   local total=0 pid value
@@ -232,10 +249,12 @@ rss_kib() {
 }
 
 # --- throughput and latency -------------------------------------------------------------------
-log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); results in $work"
+start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+log "machine: $(nproc) cores, load average $start_load; results in $work"
 start_simulator sim "$stream_tokens" "$stream_interval_ms"
 start_nginx "$sim_port"
 start_llmroute "$sim_port"
+declare -A proxy_pids=([direct]="" [nginx]="$nginx_pid $nginx_worker" [llmroute]="$llmroute_pid")
 declare -A url=(
   [direct]="http://127.0.0.1:$sim_port/v1/chat/completions"
   [nginx]="http://127.0.0.1:$nginx_port/v1/chat/completions"
@@ -254,11 +273,17 @@ for mode in "${modes[@]}"; do
       stream_flag=on
       [[ $mode == stream ]] || stream_flag=off
       warmup=$((c < 10 ? 20 : 2 * c))
+      # shellcheck disable=SC2086 # the pid lists are meant to split
+      cpu_before=$(cpu_ns ${proxy_pids[$scenario]})
       taskset -c 1 "$load" --url "${url[$scenario]}" --concurrency "$c" --duration-s "$duration_s" \
         --warmup "$warmup" --stream "$stream_flag" --timeout-s "$request_timeout_s" --json \
         >"$work/results/$scenario-$mode-$c.json" 2>"$work/results/$scenario-$mode-$c.err" || true
-      [[ -s "$work/results/$scenario-$mode-$c.json" ]] && jq -e .ok "$work/results/$scenario-$mode-$c.json" >/dev/null 2>&1 ||
-        { cat "$work/results/$scenario-$mode-$c.err" >&2; die "load client failed for $scenario $mode c=$c"; }
+      if ! [[ -s "$work/results/$scenario-$mode-$c.json" ]] || ! jq -e .ok "$work/results/$scenario-$mode-$c.json" >/dev/null 2>&1; then
+        cat "$work/results/$scenario-$mode-$c.err" >&2
+        die "load client failed for $scenario $mode c=$c"
+      fi
+      # shellcheck disable=SC2086
+      echo "$(($(cpu_ns ${proxy_pids[$scenario]}) - cpu_before)) $warmup" >"$work/results/$scenario-$mode-$c.cpu"
       require_alive "$sim_pid" simulator
       require_alive "$nginx_pid" nginx
       require_alive "$llmroute_pid" "llmroute serve"
@@ -273,8 +298,6 @@ stop_child "$sim_pid"
 start_simulator hold-sim "$hold_tokens" "$hold_interval_ms"
 start_nginx "$sim_port"
 start_llmroute "$sim_port"
-nginx_worker=$(pgrep -P "$nginx_pid" | head -n 1 || true)
-[[ -n "$nginx_worker" ]] || die "nginx has no worker process"
 
 # Holds $hold_streams streams through the proxy at PORT while sampling the VmRSS of PIDS;
 # sets hold_idle_kib, hold_peak_kib and hold_opened (globals: a subshell could not stop the script).
@@ -317,22 +340,31 @@ nginx_idle_kib=$hold_idle_kib nginx_peak_kib=$hold_peak_kib nginx_opened=$hold_o
 # --- report ------------------------------------------------------------------------------------
 field() { jq -r ".$4" "$work/results/$1-$2-$3.json"; }
 
+# Proxy CPU per request of one run in µs, warm-up requests included (they ran inside the CPU window).
+cpu_per_request_us() {
+  local delta warmup
+  read -r delta warmup <"$work/results/$1-$2-$3.cpu"
+  awk -v d="$delta" -v w="$warmup" -v n="$(field "$1" "$2" "$3" requests)" 'BEGIN { printf "%.0f", d / 1000 / (n + w) }'
+}
+
 echo
-echo "## llmroute overhead ($(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$( ((quick)) && echo ', --quick'))"
+echo "## llmroute overhead ($(date -u +'%Y-%m-%d %H:%M UTC'), checkout at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$( ((quick)) && echo ', --quick'))"
 echo
-echo "Proxy on core 0; simulator + load client on core 1. Stream: $stream_tokens chunks ${stream_interval_ms} ms apart, TTFT 0 ms; ${duration_s} s per cell."
+echo "Binaries from $build_dir. Proxy on core 0; simulator + load client on core 1. Stream: $stream_tokens chunks ${stream_interval_ms} ms apart, TTFT 0 ms; ${duration_s} s per cell; load average at start $start_load."
 echo
-echo "| target | mode | c | req/s | TTFT p50 µs | TTFT p99 µs | +TTFT p50 vs direct µs | total p50 ms | total p99 ms | errors |"
-echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+echo "| target | mode | c | req/s | proxy CPU µs/req | TTFT p50 µs | TTFT p99 µs | +TTFT p50 vs direct µs | total p50 ms | total p99 ms | errors |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 for mode in "${modes[@]}"; do
   for c in "${concurrencies[@]}"; do
     direct_ttft=$(field direct "$mode" "$c" ttft_p50_us)
     for scenario in "${scenarios[@]}"; do
+      cpu="–"
+      [[ $scenario == direct ]] || cpu=$(cpu_per_request_us "$scenario" "$mode" "$c")
       jq -r '[.concurrency, .rps, .ttft_p50_us, .ttft_p99_us, .total_p50_us, .total_p99_us, .errors] | @tsv' \
         "$work/results/$scenario-$mode-$c.json" |
-        awk -F'\t' -v s="$scenario" -v m="$mode" -v d="$direct_ttft" '{
+        awk -F'\t' -v s="$scenario" -v m="$mode" -v d="$direct_ttft" -v cpu="$cpu" '{
           added = s == "direct" ? "–" : sprintf("%.0f", $3 - d)
-          printf "| %s | %s | %d | %.0f | %.0f | %.0f | %s | %.2f | %.2f | %d |\n", s, m, $1, $2, $3, $4, added, $5 / 1000, $6 / 1000, $7
+          printf "| %s | %s | %d | %.0f | %s | %.0f | %.0f | %s | %.2f | %.2f | %d |\n", s, m, $1, $2, cpu, $3, $4, added, $5 / 1000, $6 / 1000, $7
         }'
     done
   done
@@ -348,8 +380,8 @@ echo
 pass_if() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
 
 failed=0
-verdict() {  # verdict PASS|FAIL|INCONCLUSIVE line
-  echo "$1: $2"
+verdict() {  # verdict PASS|FAIL|INCONCLUSIVE line; a markdown list item, so the output pastes as is
+  echo "- $1: $2"
   [[ $1 != FAIL ]] || failed=1
 }
 
@@ -377,6 +409,10 @@ else
   result=$(pass_if "$llm_peak_mb <= 64")
   verdict "$result" "RSS at $hold_streams streams: $llm_peak_mb MB (target ≤ 64 MB; nginx $(awk -v k="$nginx_peak_kib" 'BEGIN { printf "%.1f", k / 1024 }') MB)"
 fi
+
+llm_cpu=$(cpu_per_request_us llmroute stream 256)
+nginx_cpu=$(cpu_per_request_us nginx stream 256)
+echo "- info: proxy CPU per streaming request at c=256: llmroute $llm_cpu µs vs nginx $nginx_cpu µs (less sensitive to a busy machine than req/s)"
 
 errors=$(jq -s 'map(.errors) | add' "$work"/results/{direct,nginx,llmroute}-*.json)
 if ((errors > 0)); then

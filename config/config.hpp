@@ -114,6 +114,7 @@ struct HealthConfig {
   std::uint32_t failures = 3;   ///< consecutive failures that open a backend's circuit
   Millis cooldown{30'000};      ///< an open circuit puts the backend last in every candidate list this long
   Millis max_cooldown{300'000}; ///< each failed trial after a cooldown doubles it, up to this
+  Millis probe_interval{15'000}; ///< active check of every backend's health_path this often; 0: no active checks
 };
 
 /// How a request's candidates are chosen (the `routing:` section; `default` is Config::default_model).

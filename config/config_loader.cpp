@@ -165,6 +165,7 @@ HealthConfig load_health(Section s) {
     h.cooldown = v->as_duration();
     if (h.cooldown.count() <= 0) v->fail("must be more than 0");
   }
+  if (auto v = s.optional("probe_interval")) h.probe_interval = v->as_duration();
   if (auto v = s.optional("max_cooldown")) {
     h.max_cooldown = v->as_duration();
     if (h.max_cooldown < h.cooldown) v->fail("must be at least the cooldown");

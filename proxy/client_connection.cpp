@@ -30,6 +30,10 @@ std::string size_text(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+std::string body_limit_message(std::uint64_t max_body_bytes) {
+  return "request body exceeds the limit of " + size_text(max_body_bytes) + " (server.max_body_bytes)";
+}
+
 /// Reads one request. Returns false when the connection must close (after any error answer was sent).
 awaitable<bool> read_request(ServerState* state, ClientSession* session, http::request_parser<http::string_body>* parser) {
   const auto& server = state->config->server;
@@ -47,6 +51,12 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   }
   if (auto [ec, n] = std::get<0>(head); ec) {
     if (is_disconnect(ec)) co_return false;
+    // Beast checks a declared Content-Length against body_limit while parsing the header.
+    if (ec == http::error::body_limit) {
+      std::string message = body_limit_message(server.max_body_bytes);
+      co_await reject(*session, client_api_of(parser->get().target()), 413, std::move(message));
+      co_return false;
+    }
     const bool too_large = ec == http::error::header_limit;
     std::string message = too_large ? "request headers exceed " + size_text(server.max_header_bytes)
                                     : "malformed HTTP request: " + ec.message();
@@ -55,12 +65,7 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   }
 
   const ClientApi api = client_api_of(parser->get().target());
-  const std::string too_large = "request body exceeds the limit of " + size_text(server.max_body_bytes) +
-                                " (server.max_body_bytes)";
-  if (parser->content_length() && *parser->content_length() > server.max_body_bytes) {
-    co_await reject(*session, api, 413, too_large);
-    co_return false;
-  }
+  const std::string too_large = body_limit_message(server.max_body_bytes);
   if (beast::iequals(parser->get()[http::field::expect], "100-continue")) {
     auto [ec, n] = co_await asio::async_write(session->socket, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), use_nothrow);
     if (ec) co_return false;

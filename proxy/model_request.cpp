@@ -17,6 +17,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <span>
 
 namespace llmroute::proxy {
 
@@ -56,8 +57,10 @@ struct Exchange {
 
   Phase phase = Phase::connecting;
   Clock::time_point deadline;
+  asio::steady_timer* watchdog = nullptr;  ///< watch_deadline's timer while it runs
   Clock::time_point total_deadline;
   bool head_sent = false;          ///< the client has received our status line: no fallback, no JSON error
+  std::string pending_head;        ///< the status line and headers, written together with the first piece
   bool chunked = false;            ///< the client response uses chunked framing
   bool ended_on_event_boundary = true;
   unsigned upstream_status = 0;
@@ -113,6 +116,8 @@ void set_phase(Exchange& ex, Phase phase) {
     case Phase::streaming: ex.deadline = now + t.upstream_idle; break;
   }
   ex.deadline = std::min(ex.deadline, ex.total_deadline);
+  // The watchdog sleeps until the deadline it last saw: an earlier one must wake it.
+  if (ex.watchdog && ex.deadline < ex.watchdog->expiry()) ex.watchdog->expires_at(ex.deadline);
 }
 
 std::string timeout_message(const Exchange& ex) {
@@ -179,25 +184,38 @@ std::string upstream_head(const BackendRuntime& backend, const ClientRequest& re
   return head;
 }
 
-/// Writes one relayed piece to the client, in chunked framing when the response uses it.
-awaitable<bool> write_piece(Exchange& ex, std::string_view piece) {
-  if (piece.empty()) co_return true;
+/// Whether a write also ends the response (the chunked terminator rides along in the same write).
+enum class Last { no, yes };
+
+/// Writes one relayed piece to the client in one gather: the response head if it has not gone out yet
+/// (it waits for the first piece, so head and first event share a packet), the piece in chunked framing
+/// when the response uses it, and the terminator when `last`.
+awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = Last::no) {
+  const bool terminate = last == Last::yes && ex.chunked;
+  if (piece.empty() && ex.pending_head.empty() && !terminate) co_return true;
   char size_line[24];
-  const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
-  error_code ec;
-  if (ex.chunked) {
-    const std::array<asio::const_buffer, 3> buffers{asio::buffer(size_line, static_cast<std::size_t>(n)), asio::buffer(piece), asio::buffer("\r\n", 2)};
-    std::tie(ec, std::ignore) = co_await asio::async_write(ex.session->socket, buffers, use_nothrow);
-  } else {
-    std::tie(ec, std::ignore) = co_await asio::async_write(ex.session->socket, asio::buffer(piece), use_nothrow);
+  std::array<asio::const_buffer, 5> buffers;
+  std::size_t count = 0;
+  if (!ex.pending_head.empty()) buffers[count++] = asio::buffer(ex.pending_head);
+  if (!piece.empty()) {
+    if (ex.chunked) {
+      const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+      buffers[count++] = asio::buffer(size_line, static_cast<std::size_t>(n));
+      buffers[count++] = asio::buffer(piece);
+      buffers[count++] = asio::buffer("\r\n", 2);
+    } else {
+      buffers[count++] = asio::buffer(piece);
+    }
+  }
+  if (terminate) buffers[count++] = asio::buffer("0\r\n\r\n", 5);
+  auto [ec, n] = co_await asio::async_write(ex.session->socket, std::span(buffers.data(), count), use_nothrow);
+  if (!ex.pending_head.empty()) {
+    ex.pending_head.clear();
+    ex.head_sent = true;
   }
   ex.bytes_to_client += piece.size();
-  ex.ended_on_event_boundary = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
+  if (!piece.empty()) ex.ended_on_event_boundary = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
   co_return !ec;
-}
-
-awaitable<void> write_stream_end(Exchange& ex) {
-  if (ex.chunked) co_await asio::async_write(ex.session->socket, asio::buffer("0\r\n\r\n", 5), use_nothrow);
 }
 
 /// After part of the answer went out, a failure can only be told inside the stream: close any partial
@@ -206,15 +224,13 @@ awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view
   if (ex.meter && ex.meter->translating()) {
     // The translator ends the client's format properly: its own error event (Anthropic `event: error`,
     // Responses `response.failed`, Chat `data: {"error"…}` + [DONE]).
-    co_await write_piece(ex, ex.meter->on_end(wire::StreamEnd::upstream_failed, message));
-    co_await write_stream_end(ex);
+    co_await write_piece(ex, ex.meter->on_end(wire::StreamEnd::upstream_failed, message), Last::yes);
     co_return;
   }
   if (ex.chunked || ex.client_http10) {
     std::string event = ex.ended_on_event_boundary ? "" : "\n\n";
     event += sse_error_event(ex.api, status, message);
-    co_await write_piece(ex, event);
-    co_await write_stream_end(ex);
+    co_await write_piece(ex, event, Last::yes);
   }
 }
 
@@ -323,12 +339,9 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   set_phase(ex, Phase::streaming);
   if (whole && ex.meter->translating()) co_return co_await relay_translated_whole(stream, connection, parser, ex);
 
-  const std::string head = client_response_head(ex, parser);
-  if (auto [ec, n] = co_await asio::async_write(ex.session->socket, asio::buffer(head), use_nothrow); ec) {
-    ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
-    co_return Attempt::done;
-  }
-  ex.head_sent = true;
+  ex.pending_head = client_response_head(ex, parser);
+  // Parse every chunk already buffered in one call, so one read becomes one write (as nginx does).
+  parser.eager(true);
 
   std::array<char, kRelayBufferSize> relay;
   while (!parser.is_done()) {
@@ -358,11 +371,10 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     }
     set_phase(ex, Phase::streaming);
   }
-  if (!co_await write_piece(ex, ex.meter->on_end())) {
+  if (!co_await write_piece(ex, ex.meter->on_end(), Last::yes)) {
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
     co_return Attempt::done;
   }
-  co_await write_stream_end(ex);
   co_return parser.keep_alive() ? Attempt::reusable : Attempt::done;
 }
 
@@ -399,8 +411,11 @@ awaitable<void> run_exchange(Exchange* ex) {
 
 /// Completes when the client disconnects; bytes of a next request that arrive meanwhile are kept.
 awaitable<void> watch_client(ClientSession* session) {
-  auto [ec, n] = co_await session->socket.async_read_some(session->buffer.prepare(4096), use_nothrow);
-  if (ec) co_return;
+  // Waiting for readability costs no read syscall per request (a speculative read would return EAGAIN).
+  if (auto [ec] = co_await session->socket.async_wait(tcp::socket::wait_read, use_nothrow); ec) co_return;
+  error_code ec;
+  const std::size_t n = session->socket.read_some(session->buffer.prepare(4096), ec);
+  if (ec || n == 0) co_return;  // EOF or reset: the client is gone
   session->buffer.commit(n);
   asio::steady_timer forever(session->socket.get_executor(), Clock::time_point::max());
   co_await forever.async_wait(use_nothrow);
@@ -409,11 +424,15 @@ awaitable<void> watch_client(ClientSession* session) {
 /// Completes when the exchange's current deadline passes without progress.
 awaitable<void> watch_deadline(Exchange* ex) {
   asio::steady_timer timer(ex->session->socket.get_executor());
+  ex->watchdog = &timer;
   for (;;) {
     timer.expires_at(ex->deadline);
-    auto [ec] = co_await timer.async_wait(use_nothrow);
-    if (ec || Clock::now() >= ex->deadline) co_return;
+    co_await timer.async_wait(use_nothrow);
+    // Woken early: set_phase moved the deadline closer, or the exchange ended and cancelled this watch.
+    const asio::cancellation_type cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+    if (Clock::now() >= ex->deadline || cancelled != asio::cancellation_type::none) break;
   }
+  ex->watchdog = nullptr;
 }
 
 /// A header value on one line (reasons quote user-visible text).

@@ -2,6 +2,7 @@
 #include "proxy/server.hpp"
 
 #include "proxy/client_connection.hpp"
+#include "proxy/health_prober.hpp"
 
 #include <system_error>
 
@@ -44,7 +45,10 @@ void Server::begin_shutdown() {
   acceptor_.close(ignored);
   for (ClientSession* session : state_.sessions)
     if (!session->busy) session->socket.cancel(ignored);
-  for (auto& backend : state_.backends) backend.pool->close_idle();
+  for (auto& backend : state_.backends) {
+    backend.pool->close_idle();
+    backend.probe_timer->cancel();
+  }
   asio::co_spawn(state_.io, enforce_grace_period(), asio::detached);
 }
 
@@ -64,6 +68,10 @@ awaitable<void> Server::enforce_grace_period() {
   for (auto& backend : state_.backends) backend.pool->close_idle();
 }
 
-awaitable<void> Server::run() { co_await accept_loop(); }
+awaitable<void> Server::run() {
+  for (std::size_t i = 0; i < state_.backends.size(); ++i)
+    asio::co_spawn(state_.io, probe_backend_health(&state_, i), asio::detached);
+  co_await accept_loop();
+}
 
 }  // namespace llmroute::proxy

@@ -32,7 +32,8 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
       records(open_records(*config)),
       metrics(config->currency, records.get()) {
   for (const auto& backend : config->backends) {
-    BackendRuntime runtime{&backend, std::make_unique<UpstreamPool>(io.get_executor(), backend), std::nullopt};
+    BackendRuntime runtime{&backend, std::make_unique<UpstreamPool>(io.get_executor(), backend), std::nullopt,
+                           std::make_unique<asio::steady_timer>(io)};
     if (!backend.api_key_env.empty())
       if (const char* key = std::getenv(backend.api_key_env.c_str()); key && *key) runtime.api_key = key;
     backends.push_back(std::move(runtime));

@@ -36,6 +36,7 @@ struct BackendRuntime {
   const config::BackendConfig* config;
   std::unique_ptr<UpstreamPool> pool;
   std::optional<std::string> api_key;  ///< from the environment variable named in the config
+  std::unique_ptr<asio::steady_timer> probe_timer;  ///< paces active health checks; cancelled on shutdown
 };
 
 class ServerState {

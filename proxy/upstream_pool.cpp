@@ -73,7 +73,10 @@ awaitable<AcquireResult> UpstreamPool::connect_tcp(config::Millis timeout) {
   if (auto ec = std::get<0>(std::get<0>(connected)); ec) co_return connect_failure(backend_, ec.message());
   socket.set_option(tcp::no_delay(true));
   ++connects_;
-  co_return std::make_unique<UpstreamConnection>(std::move(socket));
+  auto connection = std::make_unique<UpstreamConnection>(std::move(socket));
+  // Room for a response head and the first events in one read (the default starts at 512 bytes).
+  connection->buffer.reserve(16 * 1024);
+  co_return connection;
 }
 
 awaitable<AcquireResult> UpstreamPool::connect(config::Millis connect_timeout) {
@@ -82,6 +85,7 @@ awaitable<AcquireResult> UpstreamPool::connect(config::Millis connect_timeout) {
 
   tcp::socket socket = std::move(std::get<UpstreamConnectionPtr>(tcp_result)->socket());
   auto connection = std::make_unique<UpstreamConnection>(std::move(socket), *tls_context_);
+  connection->buffer.reserve(16 * 1024);
   auto& stream = connection->tls();
   if (!SSL_set_tlsext_host_name(stream.native_handle(), backend_.host.c_str()))
     co_return connect_failure(backend_, "cannot set TLS server name");

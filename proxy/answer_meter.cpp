@@ -17,7 +17,7 @@ records::Usage to_record_usage(const wire::Usage& u) {
 
 /// The usage-only chunk a Chat stream ends with when `include_usage` was asked: empty choices, a usage object.
 bool is_usage_chunk(std::string_view event) {
-  return event.find("\"usage\"") != std::string_view::npos &&
+  return event.find("usage\"") != std::string_view::npos &&
          (event.find("\"choices\":[]") != std::string_view::npos || event.find("\"choices\": []") != std::string_view::npos);
 }
 
@@ -39,9 +39,10 @@ AnswerMeter::AnswerMeter(wire::WireFormat backend, wire::WireFormat client, Answ
 }
 
 std::string_view AnswerMeter::filter_usage_chunks(std::string_view piece) {
-  // Fast path: a piece of whole events without a usage chunk goes out as it is.
-  if (pending_.empty() && end_of_last_event(piece) == piece.size() && piece.find("\"usage\"") == std::string_view::npos)
-    return piece;
+  // Fast path: a piece of whole events without a usage chunk goes out as it is. The needle starts with
+  // a rare letter: searching from '"' would stop at every quote of the JSON.
+  const bool whole_events = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
+  if (pending_.empty() && whole_events && piece.find("usage\"") == std::string_view::npos) return piece;
   pending_.append(piece);
   const std::size_t complete = end_of_last_event(pending_);
   out_.clear();

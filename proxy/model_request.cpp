@@ -340,8 +340,6 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   if (whole && ex.meter->translating()) co_return co_await relay_translated_whole(stream, connection, parser, ex);
 
   ex.pending_head = client_response_head(ex, parser);
-  // Parse every chunk already buffered in one call, so one read becomes one write (as nginx does).
-  parser.eager(true);
 
   std::array<char, kRelayBufferSize> relay;
   while (!parser.is_done()) {

@@ -336,7 +336,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status),
                          ex.upstream_status == 429 || ex.upstream_status >= 500,
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
-  set_phase(ex, Phase::streaming);
+  // Still the first byte's wait: servers such as vLLM send headers at once and the first token much later.
   if (whole && ex.meter->translating()) co_return co_await relay_translated_whole(stream, connection, parser, ex);
 
   ex.pending_head = client_response_head(ex, parser);

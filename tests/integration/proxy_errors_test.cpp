@@ -140,6 +140,23 @@ TEST_CASE("a backend that sends no headers within upstream_first_byte gets 504 b
   CHECK(client.post_json("/v1/chat/completions", chat_body("local-model")).status == 200);
 }
 
+TEST_CASE("the wait for the first token is bounded by upstream_first_byte, not upstream_idle") {
+  // Servers such as vLLM send the response headers at once and the first token after the prompt is
+  // processed (or a slot frees): that wait is the first byte's, not silence in the middle of an answer.
+  ProxyConfigOptions options;
+  options.first_byte_timeout = "5s";
+  options.idle_timeout = "300ms";
+  SimulatedBackend setup(options);
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", stream_body("local-model"), {{"x-sim-ttft-ms", "800"}});
+  INFO(response.body);
+  CHECK(response.status == 200);
+  CHECK(response.complete());
+  CHECK_FALSE(trailing_error_event(response));
+  REQUIRE_FALSE(response.events.empty());
+  CHECK(response.events.back().data == "[DONE]");
+}
+
 TEST_CASE("a stream that breaks after it started ends with an SSE error event and a properly ended body") {
   ProxyConfigOptions options;
   options.idle_timeout = "300ms";

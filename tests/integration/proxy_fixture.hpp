@@ -145,6 +145,17 @@ inline std::int64_t answer_connections(const SimulatorProcess& sim) {
   return stats.at("connections_accepted").to_number<std::int64_t>() - (probes == nullptr ? 0 : probes->to_number<std::int64_t>());
 }
 
+/// Polls `done` every 2 ms until it returns true or `timeout` passes; returns its last answer.
+template <typename Predicate>
+bool poll_until(Predicate done, milliseconds timeout = milliseconds(3000)) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+}
+
 /// A header of the simulator's last request, looked up case-insensitively; nullopt when absent.
 inline std::optional<std::string> last_request_header(const SimulatorProcess& sim, std::string name) {
   const auto stats = sim.stats();

@@ -533,8 +533,9 @@ TEST_CASE("a thousand concurrent streams are all served by one simulator thread"
   constexpr int kStreams = 1000;
   REQUIRE(limit.rlim_cur > kStreams + 64);
 
-  // Each stream lasts two seconds, far longer than opening all the connections takes.
-  SimulatorProcess sim({"--ttft-ms", "50", "--tokens-per-second", "20", "--tokens", "40"});
+  // Each stream waits four seconds for its first token, far longer than opening all the connections
+  // takes even under sanitizers on a busy machine, then streams for two.
+  SimulatorProcess sim({"--ttft-ms", "4000", "--tokens-per-second", "20", "--tokens", "40"});
   boost::asio::io_context io;
   const std::string body = stream_body();
   const std::string request =
@@ -550,7 +551,7 @@ TEST_CASE("a thousand concurrent streams are all served by one simulator thread"
     boost::asio::write(socket, boost::asio::buffer(request));
     socket.non_blocking(true);
   }
-  CHECK(wait_for_stat(sim, "active_streams", kStreams) == kStreams);
+  CHECK(wait_for_stat(sim, "active_streams", kStreams, milliseconds(3500)) == kStreams);
 
   // Read every stream to its terminating chunk with poll(), under one deadline.
   const auto deadline = Clock::now() + milliseconds(30'000);

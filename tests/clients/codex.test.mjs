@@ -21,7 +21,9 @@ function codexBinary() {
 
 /**
  * Codex's config: the llmroute provider (Responses wire API, dummy key from an env var), no approval
- * prompts, a read-only sandbox, and everything that would reach another host switched off: the update
+ * prompts, no OS sandbox (its bubblewrap needs mount namespaces, which containers and chroots such as CI's
+ * may refuse; the only command run is the simulator's scripted one, in a temporary directory), and
+ * everything that would reach another host switched off: the update
  * check (api.github.com), the curated plugin sync (github.com, api.github.com, chatgpt.com), apps and
  * analytics (ab.chatgpt.com). --strict-config makes a renamed key an error instead of a silent no-op.
  */
@@ -30,7 +32,7 @@ function codexConfig(proxyUrl) {
     'model = "auto"',
     'model_provider = "llmroute"',
     'approval_policy = "never"',
-    'sandbox_mode = "read-only"',
+    'sandbox_mode = "danger-full-access"',
     'check_for_update_on_startup = false',
     '',
     '[analytics]',

@@ -159,5 +159,5 @@ TEST_CASE("the shipped configs carry route tables, and coop.yaml splits local an
   int cloud_with_keys = 0;
   for (const auto& b : coop->backends)
     if (b.location == Location::cloud && !b.api_key_env.empty()) ++cloud_with_keys;
-  CHECK(cloud_with_keys == 2);
+  CHECK(cloud_with_keys == 3);  // Anthropic, OpenRouter, OpenAI
 }

@@ -1,6 +1,8 @@
 // One scan of a JSON request body for the few top-level fields the proxy needs, and byte splicing.
 #pragma once
 
+#include "config/json_text.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -65,7 +67,7 @@ class SplicedBody {
 /// Inserts `member` (`"key":value`) as the last member of the top-level object.
 void append_member(SplicedBody& body, std::string_view original, std::size_t closing_brace, std::string_view member);
 
-/// `text` as a JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
+/// JSON string literals for spliced values come from the one shared escaper.
+using config::json_quote;
 
 }  // namespace llmroute::proxy

@@ -1,6 +1,8 @@
 // `llmroute classify`: reads bodies, prints {"task","confidence","rule"}; evaluates a labelled set.
 #include "router/classify_command.hpp"
 
+#include "config/json_text.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -22,6 +24,8 @@ namespace llmroute::router {
 
 namespace {
 
+using config::json_escape;
+
 constexpr std::string_view kUsage = R"(usage: llmroute classify [options] [FILE|-]
 Classifies one request body (a file, or standard input with '-' or no FILE) and prints
 {"task":...,"confidence":...,"rule":...}.
@@ -40,29 +44,6 @@ options:
   --explain          also print the request features and per-kind scores
   --help             this text
 )";
-
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string result_json(const Classification& c) {
   char confidence[32];

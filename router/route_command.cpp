@@ -1,6 +1,8 @@
 // `llmroute route`: reads a request body, classifies it, decides its route, prints the decision and its trace.
 #include "router/route_command.hpp"
 
+#include "config/json_text.hpp"
+
 #include <simdjson.h>
 
 #include <cstdio>
@@ -41,25 +43,6 @@ options:
 exit status: 0 routed, 1 refused, 2 usage or input errors
 )";
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 std::optional<std::string> read_input(const std::string& file) {
   std::ostringstream text;
   if (file.empty() || file == "-") {
@@ -91,17 +74,17 @@ std::string model_of(const std::string& body) {
 std::string decision_json(const config::Config& config, const Classification& verdict, const RouteDecision& d) {
   char confidence[32];
   std::snprintf(confidence, sizeof confidence, "%.3f", verdict.confidence);
-  std::string out = "{\"task\":" + json_string(to_string(verdict.kind)) + ",\"confidence\":" + confidence +
-                    ",\"rule\":" + json_string(verdict.rule);
+  std::string out = "{\"task\":" + config::json_quote(to_string(verdict.kind)) + ",\"confidence\":" + confidence +
+                    ",\"rule\":" + config::json_quote(verdict.rule);
   if (d.refusal) {
-    out += ",\"refusal\":" + json_string(*d.refusal);
+    out += ",\"refusal\":" + config::json_quote(*d.refusal);
   } else {
     out += ",\"candidates\":[";
     for (std::size_t i = 0; i < d.candidates.size(); ++i)
-      out += (i ? "," : "") + json_string(config.ref_name(d.candidates[i].target));
+      out += (i ? "," : "") + config::json_quote(config.ref_name(d.candidates[i].target));
     out += "]";
   }
-  out += ",\"reason\":" + json_string(d.reason) + ",\"pin_new\":" + (d.pin_new ? "true" : "false") + "}";
+  out += ",\"reason\":" + config::json_quote(d.reason) + ",\"pin_new\":" + (d.pin_new ? "true" : "false") + "}";
   return out;
 }
 

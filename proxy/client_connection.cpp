@@ -7,6 +7,8 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include <array>
+
 namespace llmroute::proxy {
 
 namespace {
@@ -88,6 +90,24 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   co_return true;
 }
 
+/// Closes like nginx's lingering close: stop sending, then read and drop what the client still sends
+/// (e.g. the rest of a body refused with 413) until it closes or a short deadline. Closing with unread
+/// input would make the kernel send a reset that destroys the error answer before the client reads it.
+awaitable<void> linger_close(ClientSession* session) {
+  error_code ignored;
+  session->socket.shutdown(tcp::socket::shutdown_send, ignored);
+  asio::steady_timer deadline(session->socket.get_executor(), std::chrono::seconds(2));
+  std::array<char, 16 * 1024> sink;
+  for (std::size_t dropped = 0; dropped < (64u << 20);) {
+    auto result = co_await (session->socket.async_read_some(asio::buffer(sink), use_nothrow) || deadline.async_wait(use_nothrow));
+    if (result.index() == 1) break;
+    auto [ec, n] = std::get<0>(result);
+    if (ec) break;
+    dropped += n;
+  }
+  session->socket.close(ignored);
+}
+
 }  // namespace
 
 awaitable<void> serve_client(ServerState* state, tcp::socket socket) {
@@ -106,8 +126,7 @@ awaitable<void> serve_client(ServerState* state, tcp::socket socket) {
     session.busy = true;
     if (co_await serve_endpoint(state, &session, &parser.get()) == KeepAlive::no) break;
   }
-  session.socket.shutdown(tcp::socket::shutdown_both, ignored);
-  session.socket.close(ignored);
+  co_await linger_close(&session);
 }
 
 }  // namespace llmroute::proxy

@@ -77,6 +77,7 @@ std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detai
       parsed_ = true;
       if (auto parsed = wire::parse_completion(backend_, whole_); parsed) completion_ = std::move(*parsed);
       whole_.clear();
+      if (keep_answer_bytes_ > 0) whole_answer_ = wire::collect_items(completion_.items, keep_answer_bytes_);
     }
     return {};
   }
@@ -86,6 +87,16 @@ std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detai
   out_ = std::move(pending_);
   pending_.clear();
   return out_;
+}
+
+void AnswerMeter::keep_answer(std::size_t max_bytes) {
+  keep_answer_bytes_ = max_bytes;
+  if (framing_ == AnswerFraming::streamed) translator_->keep_answer(max_bytes);
+}
+
+const wire::AnswerCollector* AnswerMeter::kept_answer() const {
+  if (framing_ == AnswerFraming::streamed) return translator_->answer();
+  return whole_answer_ ? &*whole_answer_ : nullptr;
 }
 
 bool AnswerMeter::first_content_seen() const {

@@ -6,6 +6,7 @@
 #include "wire/stream_translator.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,12 @@ class AnswerMeter {
   /// Whether the client sees translated bytes rather than the backend's.
   bool translating() const { return translating_; }
 
+  /// Also reassemble the answer's text, reasoning and tool calls, up to `max_bytes`. Only a request
+  /// sampled for shadowing calls this (right after construction): every other relay skips the work.
+  void keep_answer(std::size_t max_bytes);
+  /// The reassembled answer; nullptr unless keep_answer() was called (for a whole answer: after on_end).
+  const wire::AnswerCollector* kept_answer() const;
+
   bool first_content_seen() const;
   records::Usage usage() const;
   bool usage_reported() const;
@@ -51,6 +58,8 @@ class AnswerMeter {
   std::string whole_;     ///< a non-streamed body, kept (up to a cap) to read its usage at the end
   wire::Completion completion_;
   bool parsed_ = false;
+  std::size_t keep_answer_bytes_ = 0;              ///< 0: no reassembly
+  std::optional<wire::AnswerCollector> whole_answer_;  ///< a whole answer's items, when kept
 };
 
 }  // namespace llmroute::proxy

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wire/answer_collector.hpp"
 #include "wire/completion.hpp"
 #include "wire/sse_parser.hpp"
 #include "wire/stream_translator.hpp"
@@ -61,6 +62,10 @@ class StreamHub {
   /// The backend reported an error or sent something unreadable: the client gets an error event.
   void fail(std::string_view message);
 
+  /// Also reassemble the answer (up to `max_bytes`); off unless asked, so relaying stays cheap.
+  void collect_answer(std::size_t max_bytes) { collector_ = std::make_unique<AnswerCollector>(max_bytes); }
+  const AnswerCollector* collected_answer() const { return collector_.get(); }
+
   bool ended() const { return summary_.ended; }
   const TranslationContext& context() const { return context_; }
   const StreamSummary& summary() const { return summary_; }
@@ -74,6 +79,7 @@ class StreamHub {
   std::string scratch_;  // output of a passthrough hub (no encoder) is discarded
   std::string* out_ = &scratch_;
   std::vector<bool> begun_;  // tool slots announced to the encoder; others get no arguments
+  std::unique_ptr<AnswerCollector> collector_;  // null unless collect_answer() was called
   bool started_ = false;
 };
 

@@ -31,6 +31,7 @@ void StreamHub::text(std::string_view delta) {
   ensure_started();
   summary_.text_bytes += delta.size();
   summary_.first_content_seen = true;
+  if (collector_) collector_->text(delta);
   if (encoder_) encoder_->text(delta, *out_);
 }
 
@@ -39,6 +40,7 @@ void StreamHub::reasoning(std::string_view delta) {
   ensure_started();
   summary_.reasoning_bytes += delta.size();
   summary_.first_content_seen = true;
+  if (collector_) collector_->reasoning(delta);
   if (encoder_) encoder_->reasoning(delta, *out_);
 }
 
@@ -50,20 +52,20 @@ void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_vi
   begun_[slot] = true;
   ++summary_.tool_calls;
   summary_.first_content_seen = true;
-  if (!encoder_) return;
-  if (id.empty()) {
-    // Some local servers omit tool call ids; clients need one to send the result back.
-    const std::string synthesized =
-        "call_" + (context_.request_id.empty() ? std::string("0") : context_.request_id) + "_" + std::to_string(slot);
-    encoder_->tool_begin(slot, synthesized, name, *out_);
-  } else {
-    encoder_->tool_begin(slot, id, name, *out_);
-  }
+  if (!encoder_ && !collector_) return;
+  // Some local servers omit tool call ids; clients need one to send the result back.
+  const std::string synthesized =
+      id.empty() ? "call_" + (context_.request_id.empty() ? std::string("0") : context_.request_id) + "_" + std::to_string(slot)
+                 : std::string();
+  const std::string_view call_id = id.empty() ? std::string_view(synthesized) : id;
+  if (collector_) collector_->tool_begin(slot, call_id, name);
+  if (encoder_) encoder_->tool_begin(slot, call_id, name, *out_);
 }
 
 void StreamHub::tool_arguments(std::size_t slot, std::string_view delta) {
   if (summary_.ended || delta.empty() || slot >= begun_.size() || !begun_[slot]) return;
   summary_.argument_bytes += delta.size();
+  if (collector_) collector_->tool_arguments(slot, delta);
   if (encoder_) encoder_->tool_arguments(slot, delta, *out_);
 }
 
@@ -167,6 +169,8 @@ class StreamTranslator::Impl {
   }
 
   const StreamSummary& summary() const { return hub_.summary(); }
+  StreamHub& hub() { return hub_; }
+  const StreamHub& hub() const { return hub_; }
 
  private:
   void drain() {
@@ -198,6 +202,10 @@ void StreamTranslator::finish(std::string& out, StreamEnd end, std::string_view 
 }
 
 const StreamSummary& StreamTranslator::summary() const { return impl_->summary(); }
+
+void StreamTranslator::keep_answer(std::size_t max_bytes) { impl_->hub().collect_answer(max_bytes); }
+
+const AnswerCollector* StreamTranslator::answer() const { return impl_->hub().collected_answer(); }
 
 std::unique_ptr<StreamTranslator> make_stream_translator(WireFormat backend, WireFormat client,
                                                          TranslationContext context) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "wire/answer_collector.hpp"
 #include "wire/completion.hpp"
 #include "wire/wire_format.hpp"
 
@@ -61,6 +62,12 @@ class StreamTranslator {
 
   const StreamSummary& summary() const;
   bool first_content_seen() const { return summary().first_content_seen; }
+
+  /// Also reassemble the answer's text, reasoning and tool calls, up to `max_bytes` (call before the
+  /// first feed). Off by default: only sampled requests and model calls pay for it.
+  void keep_answer(std::size_t max_bytes);
+  /// The reassembled answer; nullptr unless keep_answer() was called.
+  const AnswerCollector* answer() const;
 
   class Impl;
 

@@ -64,6 +64,15 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
       }
       hub.usage_reported();
     }
+    // llama.cpp's llama-server reports its own counts in `timings` (cache_n prompt tokens reused from its
+    // cache, prompt_n processed, predicted_n generated); a standard usage object, when also sent, wins.
+    if (const auto timings = field(*document, "timings"); timings && is_object(*timings) && !hub.summary().usage_reported) {
+      auto& counts = hub.usage();
+      counts.cache_read = integer_field(*timings, "cache_n").value_or(0);
+      counts.input = counts.cache_read + integer_field(*timings, "prompt_n").value_or(0);
+      counts.output = integer_field(*timings, "predicted_n").value_or(0);
+      hub.usage_reported();
+    }
   }
 
   void flush(StreamHub& hub) override {

@@ -94,6 +94,13 @@ Translated<Completion> parse_chat(const json::object& body, ThinkTags think_tags
     completion.usage.cache_read = nested_integer(u, "prompt_tokens_details", "cached_tokens");
     completion.usage.reasoning = nested_integer(u, "completion_tokens_details", "reasoning_tokens");
     completion.usage_reported = true;
+  } else if (const auto* timings = member(body, "timings"); timings != nullptr && timings->is_object()) {
+    // llama.cpp's own counts (see chat_stream.cpp): prompt tokens reused from its cache, processed, generated.
+    const auto& t = timings->get_object();
+    completion.usage.cache_read = integer_member(t, "cache_n").value_or(0);
+    completion.usage.input = completion.usage.cache_read + integer_member(t, "prompt_n").value_or(0);
+    completion.usage.output = integer_member(t, "predicted_n").value_or(0);
+    completion.usage_reported = true;
   }
   return completion;
 }

@@ -173,3 +173,14 @@ TEST_CASE("backend error bodies are rewritten in the client's error shape with t
   CHECK(plain.at("error").at("message") == "Bad Gateway");
   CHECK(translate_error(WireFormat::chat, WireFormat::chat, 400, "as is") == "as is");
 }
+
+TEST_CASE("llama.cpp's timings count the tokens of a whole answer that reports no usage") {
+  const auto completion = parse_completion(
+      WireFormat::chat,
+      R"({"id":"x","choices":[{"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"timings":{"cache_n":10,"prompt_n":5,"predicted_n":2}})");
+  REQUIRE(completion.ok());
+  CHECK(completion->usage_reported);
+  CHECK(completion->usage.input == 15);
+  CHECK(completion->usage.cache_read == 10);
+  CHECK(completion->usage.output == 2);
+}

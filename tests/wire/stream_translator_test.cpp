@@ -399,3 +399,30 @@ TEST_CASE("a backend that says tool_calls without calling a tool ends the turn n
   CHECK(check_messages_stream(via_messages).finish == "end_turn");
   CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, via_messages), true).finish == "stop");
 }
+
+TEST_CASE("llama.cpp's timings count the tokens of a stream that reports no usage") {
+  StreamTranslator translator(WireFormat::chat, WireFormat::chat, test_context(false));
+  std::string out;
+  translator.feed(chat_chunk(R"({"role":"assistant","content":"Hi"})"), out);
+  translator.feed(R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"timings":{"cache_n":100,"prompt_n":23,"prompt_ms":12.5,"predicted_n":7,"predicted_ms":70.0}})"
+                  "\n\ndata: [DONE]\n\n",
+                  out);
+  translator.finish(out, StreamEnd::clean);
+  const StreamSummary& summary = translator.summary();
+  CHECK(summary.usage_reported);
+  CHECK(summary.usage.input == 123);
+  CHECK(summary.usage.cache_read == 100);
+  CHECK(summary.usage.output == 7);
+}
+
+TEST_CASE("a usage object wins over llama.cpp's timings when a stream sends both") {
+  StreamTranslator translator(WireFormat::chat, WireFormat::chat, test_context(true));
+  std::string out;
+  translator.feed(chat_chunk(R"({"role":"assistant","content":"Hi"})", R"("stop")"), out);
+  translator.feed(R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":50,"completion_tokens":9},"timings":{"prompt_n":1,"predicted_n":1}})"
+                  "\n\ndata: [DONE]\n\n",
+                  out);
+  translator.finish(out, StreamEnd::clean);
+  CHECK(translator.summary().usage.input == 50);
+  CHECK(translator.summary().usage.output == 9);
+}

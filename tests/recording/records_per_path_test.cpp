@@ -1,0 +1,151 @@
+// Every way a request can end leaves exactly one record with what happened, and records outlive the proxy.
+#include <doctest/doctest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <map>
+
+#include "integration/proxy_fixture.hpp"
+
+using namespace llmroute::test;
+
+namespace {
+
+/// A loopback port nothing listens on: bound once to learn a free number, then closed.
+std::uint16_t closed_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+/// One backend per behaviour (so a failing one never opens the circuit of another), all served by one
+/// simulator whose per-model suffixes inject the behaviour; records go to `db`.
+std::string recording_config(const std::string& sim_url, const std::string& db) {
+  const auto backend = [&](const std::string& name, const std::string& upstream) {
+    return "  - { name: " + name + ", url: '" + sim_url + "/v1', models: [{ name: " + name + "-model, upstream_name: '" +
+           upstream + "' }] }\n";
+  };
+  return "server:\n  listen: 127.0.0.1:0\n  timeouts: { upstream_first_byte: 700ms, upstream_connect: 1s }\n"
+         "backends:\n" +
+         backend("ok", "sim-upstream") + backend("die", "sim-upstream+fault=die-mid") +
+         backend("stall", "sim-upstream+fault=stall-headers") +
+         backend("slow", "sim-upstream+tokens=200+tokens-per-second=50") +
+         backend("llama", "sim-upstream+usage=off+timings=on") +
+         "  - { name: dead, url: 'http://127.0.0.1:" + std::to_string(closed_port()) +
+         "/v1', models: [{ name: dead-model }] }\n"
+         "routing:\n  default: ok/ok-model\n  health: { probe_interval: 0 }\n"
+         "records: { path: '" + db + "' }\n";
+}
+
+/// The records the proxy has written, by id; polls /admin/records until `ids` are all there (the writer
+/// thread commits in batches) or the deadline passes.
+std::map<std::string, std::vector<boost::json::object>> records_by_id(std::uint16_t port,
+                                                                     const std::vector<std::string>& ids) {
+  HttpClient admin("127.0.0.1", port);
+  std::map<std::string, std::vector<boost::json::object>> found;
+  poll_until(
+      [&] {
+        found.clear();
+        const HttpResponse answer = admin.get("/admin/records?limit=1000");
+        if (answer.status != 200) return false;
+        const boost::json::value list = answer.json();
+        for (const auto& value : list.as_array()) {
+          const auto& record = value.as_object();
+          found[std::string(record.at("id").as_string())].push_back(record);
+        }
+        for (const auto& id : ids)
+          if (!found.contains(id)) return false;
+        return true;
+      },
+      milliseconds(5000));
+  return found;
+}
+
+HttpResponse post(HttpClient& client, const std::string& id, std::string body) {
+  return client.post_json("/v1/chat/completions", std::move(body), {{"x-request-id", id}});
+}
+
+}  // namespace
+
+TEST_CASE("every way a request ends leaves exactly one record saying what happened") {
+  TempDir dir;
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"});
+  ProxyProcess proxy(recording_config(sim.base_url(), (dir / "records.db").string()));
+  HttpClient client("127.0.0.1", proxy.port());
+
+  CHECK(post(client, "streamed", stream_body("ok-model")).status == 200);
+  CHECK(post(client, "whole", chat_body("ok-model")).status == 200);
+  CHECK(post(client, "bad-json", "{\"model\": \"ok-model\", \"messages\": [").status == 400);
+  CHECK(post(client, "refused", chat_body("dead-model")).status == 502);
+  CHECK(post(client, "stalled", stream_body("stall-model")).status == 504);
+  const HttpResponse died = post(client, "died", stream_body("die-model"));
+  CHECK(died.status == 200);
+  CHECK(trailing_error_event(died).has_value());
+  CHECK(post(client, "truncated", chat_body("ok-model", {{"max_tokens", 3}})).status == 200);
+  CHECK(post(client, "llama", chat_body("llama-model")).status == 200);
+
+  HttpRequest leaving;
+  leaving.method = "POST";
+  leaving.target = "/v1/chat/completions";
+  leaving.body = stream_body("slow-model");
+  leaving.headers = {{"content-type", "application/json"}, {"x-request-id", "gone"}};
+  leaving.on_event = [](const SseEvent&) { return false; };
+  HttpClient leaver("127.0.0.1", proxy.port());
+  leaver.send(leaving);
+
+  const auto records = records_by_id(
+      proxy.port(), {"streamed", "whole", "bad-json", "refused", "stalled", "died", "truncated", "llama", "gone"});
+  for (const char* id : {"streamed", "whole", "bad-json", "refused", "stalled", "died", "truncated", "llama", "gone"}) {
+    INFO("request " << id);
+    REQUIRE(records.contains(id));
+    CHECK(records.at(id).size() == 1);
+  }
+  const auto field = [&](const char* id, const char* name) { return records.at(id).front().at(name); };
+
+  CHECK(field("streamed", "status") == 200);
+  CHECK(field("streamed", "failure") == "");
+  CHECK(field("streamed", "output_tokens") == 12);
+  CHECK(field("streamed", "usage_reported") == true);
+  CHECK(field("streamed", "ttft_ms").to_number<double>() > 0);
+  CHECK(field("whole", "status") == 200);
+  CHECK(field("whole", "output_tokens") == 12);
+  CHECK(field("bad-json", "status") == 400);
+  CHECK(field("bad-json", "failure") == "bad_request");
+  CHECK(field("refused", "status") == 502);
+  CHECK(field("refused", "failure") == "upstream_refused");
+  CHECK(field("refused", "backend") == "dead");
+  CHECK(field("stalled", "status") == 504);
+  CHECK(field("stalled", "failure") == "timeout");
+  CHECK(field("died", "status") == 200);
+  CHECK(field("died", "failure") == "upstream_error");
+  CHECK(field("truncated", "finish_reason") == "length");
+  CHECK(field("truncated", "truncated") == true);
+  CHECK(field("llama", "usage_reported") == true);
+  CHECK(field("llama", "output_tokens") == 12);
+  CHECK(field("llama", "input_tokens").to_number<std::int64_t>() > 0);
+  CHECK(field("gone", "client_disconnected") == true);
+  CHECK(field("gone", "failure") == "client_gone");
+}
+
+TEST_CASE("records written before a restart are still there after it") {
+  TempDir dir;
+  const std::string db = (dir / "records.db").string();
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  {
+    ProxyProcess first(recording_config(sim.base_url(), db));
+    HttpClient client("127.0.0.1", first.port());
+    for (const char* id : {"before-1", "before-2", "before-3"}) CHECK(post(client, id, stream_body("ok-model")).status == 200);
+    // SIGTERM drains the writer's queue before exit; nothing is polled first, so the drain is what is tested.
+    CHECK(first.process().stop() == 0);
+  }
+  ProxyProcess second(recording_config(sim.base_url(), db));
+  HttpClient client("127.0.0.1", second.port());
+  CHECK(post(client, "after", chat_body("ok-model")).status == 200);
+  const auto records = records_by_id(second.port(), {"before-1", "before-2", "before-3", "after"});
+  for (const char* id : {"before-1", "before-2", "before-3", "after"}) {
+    INFO("request " << id);
+    REQUIRE(records.contains(id));
+    CHECK(records.at(id).size() == 1);
+    CHECK(records.at(id).front().at("status") == 200);
+  }
+}

@@ -60,6 +60,57 @@ CREATE INDEX requests_by_user ON requests (user, start_ms);
 CREATE INDEX requests_by_task ON requests (task, start_ms);
 CREATE INDEX requests_by_primary ON requests (primary_id) WHERE primary_id <> '';
 )sql",
+    // 2: `llmroute bench` runs and their results, one row per (run, task, model). Bench calls are not client
+    // traffic, so they stay out of `requests` (the live local/cloud split); the measurement columns carry the
+    // same names as there. Quality columns are means over the judges on the 0-2 scale (NULL: not judged);
+    // checks_* are NULL for a task without a functional check.
+    R"sql(
+CREATE TABLE bench_runs (
+  run_id TEXT PRIMARY KEY,
+  start_ms INTEGER NOT NULL,
+  tasks_dir TEXT NOT NULL,
+  models TEXT NOT NULL,
+  judges TEXT NOT NULL,
+  task_count INTEGER NOT NULL
+);
+CREATE TABLE bench_results (
+  run_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  state TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  difficulty INTEGER NOT NULL,
+  route TEXT NOT NULL,
+  backend TEXT NOT NULL,
+  max_tokens INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  failure TEXT NOT NULL,
+  finish_reason TEXT NOT NULL,
+  truncated INTEGER NOT NULL,
+  ttft_ms REAL,
+  total_ms REAL NOT NULL,
+  tokens_per_second REAL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  usage_reported INTEGER NOT NULL,
+  cost REAL NOT NULL,
+  cloud_equivalent_cost REAL,
+  answer TEXT NOT NULL,
+  reasoning TEXT NOT NULL,
+  judges INTEGER NOT NULL,
+  correctness REAL,
+  completeness REAL,
+  clarity REAL,
+  quality REAL,
+  judge_detail TEXT NOT NULL,
+  checks_passed INTEGER,
+  checks_total INTEGER,
+  check_detail TEXT NOT NULL,
+  PRIMARY KEY (run_id, task_id, model)
+);
+)sql",
 };
 
 bool has_version_table(SqliteConnection& db) {

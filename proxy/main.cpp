@@ -1,5 +1,6 @@
 // llmroute's command line: dispatches to the subcommands (serve, simulate, classify, report, ...).
 #include "proxy/serve_command.hpp"
+#include "report/report_command.hpp"
 #include "router/classify_command.hpp"
 #include "router/route_command.hpp"
 #include "simulator/simulate_command.hpp"
@@ -15,6 +16,7 @@ commands:
   serve          run the routing proxy (default config: config/default.yaml)
   simulate       run a simulated model server (OpenAI/Anthropic/Responses APIs) for tests and demos
   route          show where a request would be routed and why (--explain: the whole trace)
+  report         the split report over the records: per task kind, user and model, savings, co-op economics
   check-config   validate a config file
 Run `llmroute <command> --help` for a command's options.
 )";
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   if (command == "simulate") return llmroute::simulator::run_simulate_command(argc - 1, argv + 1);
   if (command == "classify") return llmroute::router::run_classify_command(argc - 1, argv + 1);
   if (command == "route") return llmroute::router::run_route_command(argc - 1, argv + 1);
+  if (command == "report") return llmroute::report::run_report_command(argc - 1, argv + 1);
   if (command == "check-config") return llmroute::proxy::run_check_config_command(argc - 1, argv + 1);
   std::fprintf(stderr, "llmroute: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;

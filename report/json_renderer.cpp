@@ -1,0 +1,120 @@
+// The report as JSON, in the shape docs/report-schema.json documents.
+#include "report/renderers.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace llmroute::report {
+
+namespace {
+
+namespace json = boost::json;
+
+template <class T>
+json::value optional_value(const std::optional<T>& value) {
+  if (!value) return nullptr;
+  return json::value(*value);
+}
+
+json::object percentiles(const Percentiles& p) {
+  return {{"p50", optional_value(p.p50)}, {"p95", optional_value(p.p95)}};
+}
+
+json::object traffic(const TrafficRow& r) {
+  return {{"name", r.name},
+          {"requests", r.requests},
+          {"local", r.local},
+          {"cloud", r.cloud},
+          {"unrouted", r.unrouted},
+          {"local_share", optional_value(r.local_share)},
+          {"input_tokens", r.input_tokens},
+          {"output_tokens", r.output_tokens},
+          {"ttft_ms", percentiles(r.ttft_ms)},
+          {"total_ms", percentiles(r.total_ms)},
+          {"tokens_per_second", optional_value(r.tokens_per_second)},
+          {"cost", r.cost},
+          {"cloud_cost", r.cloud_cost},
+          {"all_cloud_cost", optional_value(r.all_cloud_cost)},
+          {"savings", optional_value(r.savings)},
+          {"truncations", r.truncations},
+          {"errors", r.errors},
+          {"fallbacks", r.fallbacks}};
+}
+
+json::object model(const ModelRow& m) {
+  return {{"model", m.model},
+          {"backend", m.backend},
+          {"type", m.location ? json::value(config::to_string(*m.location)) : json::value(nullptr)},
+          {"requests", m.requests},
+          {"tokens_per_second", optional_value(m.tokens_per_second)},
+          {"ttft_ms", optional_value(m.ttft_ms)},
+          {"total_ms", optional_value(m.total_ms)},
+          {"input_tokens", m.input_tokens},
+          {"output_tokens", m.output_tokens},
+          {"cost", m.cost},
+          {"quality", optional_value(m.quality)},
+          {"judgments", m.judgments},
+          {"cost_per_quality_point", optional_value(m.cost_per_quality_point)}};
+}
+
+json::object economics(const Economics& e) {
+  return {{"window_days", e.window_days},
+          {"cloud_spend_avoided", optional_value(e.cloud_spend_avoided)},
+          {"monthly_cloud_spend_avoided", optional_value(e.monthly_cloud_spend_avoided)},
+          {"monthly_cloud_spend", optional_value(e.monthly_cloud_spend)},
+          {"monthly_amortisation", e.monthly_amortisation},
+          {"monthly_electricity", e.monthly_electricity},
+          {"monthly_box_cost", e.monthly_box_cost},
+          {"monthly_net_saving", optional_value(e.monthly_net_saving)},
+          {"break_even_months", optional_value(e.break_even_months)},
+          {"members", e.members},
+          {"monthly_box_cost_per_member", optional_value(e.monthly_box_cost_per_member)}};
+}
+
+template <class T, class F>
+json::array array_of(const std::vector<T>& items, F convert) {
+  json::array out;
+  out.reserve(items.size());
+  for (const T& item : items) out.push_back(convert(item));
+  return out;
+}
+
+}  // namespace
+
+std::string render_json(const Report& report) {
+  json::object window{{"since_unix_ms", optional_value(report.since_unix_ms)},
+                      {"until_unix_ms", optional_value(report.until_unix_ms)},
+                      {"first_unix_ms", report.first_unix_ms},
+                      {"last_unix_ms", report.last_unix_ms}};
+  json::array verdicts = array_of(report.shadow_verdicts, [](const ShadowVerdictRow& v) {
+    return json::object{{"task", v.task},         {"pairs", v.pairs},     {"verdict", v.verdict},
+                        {"local_win_rate", v.local_win_rate}, {"ci_low", v.ci_low}, {"ci_high", v.ci_high},
+                        {"recommendation", v.recommendation}};
+  });
+  json::array quality = array_of(report.quality, [](const QualityCell& c) {
+    return json::object{{"task", c.task}, {"model", c.model}, {"quality", c.quality}, {"judgments", c.judgments}};
+  });
+  json::array points = array_of(report.cost_over_time, [](const CostPoint& p) {
+    return json::object{{"start_unix_ms", p.start_unix_ms},
+                        {"cost", p.cost},
+                        {"all_cloud_cost", optional_value(p.all_cloud_cost)}};
+  });
+  json::object document{
+      {"schema_version", 1},
+      {"currency", report.currency},
+      {"window", std::move(window)},
+      {"total", traffic(report.total)},
+      {"tasks", array_of(report.tasks, traffic)},
+      {"users", array_of(report.users, traffic)},
+      {"models", array_of(report.models, model)},
+      {"quality", std::move(quality)},
+      {"shadow", json::object{{"requests", report.shadow_requests},
+                              {"cost", report.shadow_cost},
+                              {"verdicts", std::move(verdicts)}}},
+      {"cost_over_time", json::object{{"bucket_ms", report.cost_bucket_ms}, {"points", std::move(points)}}},
+      {"economics", economics(report.economics)}};
+  return json::serialize(document) + "\n";
+}
+
+}  // namespace llmroute::report

@@ -1,0 +1,126 @@
+// The split report's numbers: what build_report computes from records and every renderer prints.
+#pragma once
+
+#include "config/config.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmroute::report {
+
+/// Nearest-rank percentiles (the value at rank ceil(p × n) of the sorted sample); unset for an empty sample.
+struct Percentiles {
+  std::optional<double> p50;
+  std::optional<double> p95;
+};
+
+/// The traffic of one group of client requests (a task kind, a user, or all of them). Shadow copies are not
+/// client traffic and never count here.
+struct TrafficRow {
+  std::string name;  ///< the task kind or user; "all" for the total
+  std::uint64_t requests = 0;
+  std::uint64_t local = 0;     ///< requests answered (or last tried) on a local backend
+  std::uint64_t cloud = 0;     ///< requests answered (or last tried) on a cloud backend
+  std::uint64_t unrouted = 0;  ///< requests that failed before a route was chosen
+  std::optional<double> local_share;  ///< local / (local + cloud); unset when nothing was routed
+  std::uint64_t input_tokens = 0;
+  std::uint64_t output_tokens = 0;
+  Percentiles ttft_ms;
+  Percentiles total_ms;
+  std::optional<double> tokens_per_second;  ///< mean over the requests that measured one
+  double cost = 0;                          ///< what the requests cost, in the config's currency
+  double cloud_cost = 0;                    ///< the part of `cost` spent on cloud backends
+  /// What the same tokens would have cost at the baseline cloud model; unset unless every request has a
+  /// cloud-equivalent cost (the config names a `cost.baseline`).
+  std::optional<double> all_cloud_cost;
+  std::optional<double> savings;  ///< all_cloud_cost − cost
+  std::uint64_t truncations = 0;  ///< answers cut at max_tokens
+  std::uint64_t errors = 0;       ///< requests with a failure or an HTTP status of 400 or more
+  std::uint64_t fallbacks = 0;    ///< requests that fell back past at least one failed candidate
+};
+
+/// One model's measurements, the seeds' comparison table. Shadow copies count here: they are real calls
+/// to the model.
+struct ModelRow {
+  std::string model;  ///< the configured model that served
+  std::string backend;
+  std::optional<config::Location> location;
+  std::uint64_t requests = 0;
+  std::optional<double> tokens_per_second;  ///< mean over the requests that measured one
+  std::optional<double> ttft_ms;            ///< mean
+  std::optional<double> total_ms;           ///< mean
+  std::uint64_t input_tokens = 0;
+  std::uint64_t output_tokens = 0;
+  double cost = 0;
+  std::optional<double> quality;                ///< mean judged score; unset without judgments
+  std::uint64_t judgments = 0;                  ///< how many scores `quality` averages
+  std::optional<double> cost_per_quality_point; ///< cost / quality
+};
+
+/// The mean judged score of one model on one task kind (a heatmap cell).
+struct QualityCell {
+  std::string task;
+  std::string model;
+  double quality = 0;
+  std::uint64_t judgments = 0;
+};
+
+/// What one task kind's shadow comparisons say, with the recommendation the report draws from it.
+struct ShadowVerdictRow {
+  std::string task;
+  std::uint64_t pairs = 0;
+  std::string verdict;  ///< "local-at-parity", "cloud-better", "local-better" or "inconclusive"
+  double local_win_rate = 0;  ///< local wins + half the ties, over the pairs
+  double ci_low = 0;          ///< 95 % confidence interval of local_win_rate
+  double ci_high = 0;
+  std::string recommendation;  ///< one plain sentence
+};
+
+/// Cost in one time bucket, for the cost-over-time chart.
+struct CostPoint {
+  std::int64_t start_unix_ms = 0;
+  double cost = 0;
+  std::optional<double> all_cloud_cost;
+};
+
+/// The co-op economics of seed local-inference-machine-coop: the cloud spend the local box avoids per
+/// month against what the box costs per month (amortisation + electricity). Monthly figures extrapolate the
+/// report's window to 30.4 days.
+struct Economics {
+  double window_days = 0;
+  std::optional<double> cloud_spend_avoided;          ///< in the window: local requests at the baseline price
+  std::optional<double> monthly_cloud_spend_avoided;
+  std::optional<double> monthly_cloud_spend;          ///< what cloud requests actually cost, per month
+  double monthly_amortisation = 0;                    ///< hardware_price / amortisation_months
+  double monthly_electricity = 0;                     ///< power × busy hours a day × 30.4 days × price per kWh
+  double monthly_box_cost = 0;                        ///< amortisation + electricity
+  std::optional<double> monthly_net_saving;           ///< cloud spend avoided − box cost
+  /// Months until the cloud spend avoided, less electricity, has paid the hardware; unset when it never does.
+  std::optional<double> break_even_months;
+  std::uint64_t members = 0;                          ///< users who sent requests in the window
+  std::optional<double> monthly_box_cost_per_member;
+};
+
+/// The whole report. Rows are sorted: task kinds in the config's order, users and models by name.
+struct Report {
+  std::string currency;
+  std::optional<std::int64_t> since_unix_ms;  ///< the window asked for; unset: from the first record
+  std::optional<std::int64_t> until_unix_ms;  ///< unset: to the end of the last record
+  std::int64_t first_unix_ms = 0;             ///< the window actually covered
+  std::int64_t last_unix_ms = 0;
+  std::uint64_t shadow_requests = 0;          ///< shadow copies in the window
+  double shadow_cost = 0;
+  TrafficRow total;
+  std::vector<TrafficRow> tasks;
+  std::vector<TrafficRow> users;
+  std::vector<ModelRow> models;
+  std::vector<QualityCell> quality;
+  std::vector<ShadowVerdictRow> shadow_verdicts;
+  std::int64_t cost_bucket_ms = 0;            ///< width of each cost point
+  std::vector<CostPoint> cost_over_time;
+  Economics economics;
+};
+
+}  // namespace llmroute::report

@@ -1,0 +1,35 @@
+// Records database → ReportInput → Report.
+#include "report/report_loader.hpp"
+
+#include "records/sqlite_connection.hpp"
+#include "records/sqlite_record_reader.hpp"
+#include "report/report_builder.hpp"
+
+#include <filesystem>
+
+namespace llmroute::report {
+
+LoadedReport load_report(const config::Config& config, std::optional<std::int64_t> since,
+                         std::optional<std::int64_t> until) {
+  if (!std::filesystem::exists(config.records.path))
+    return {std::nullopt, "no records database at " + config.records.path +
+                              " (records.path): run `llmroute serve` with this config first"};
+  try {
+    const records::SqliteRecordReader reader(config.records.path);
+    records::RecordQuery query;
+    query.since_unix_ms = since;
+    query.until_unix_ms = until;
+    records::RecordQueryResult result = reader.query(query);
+    if (!result.error.empty()) return {std::nullopt, "reading " + config.records.path + " failed: " + result.error};
+    ReportInput input;
+    input.config = &config;
+    input.records = std::move(result.records);
+    input.since_unix_ms = since;
+    input.until_unix_ms = until;
+    return {build_report(input), {}};
+  } catch (const records::RecordStoreError& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+}  // namespace llmroute::report

@@ -1,0 +1,119 @@
+// Formats the report's numbers into table cells.
+#include "report/report_tables.hpp"
+
+#include "report/format.hpp"
+
+namespace llmroute::report {
+
+namespace {
+
+std::string count(std::uint64_t n) { return format_count(n); }
+std::string ms(double value) { return format_duration_ms(value); }
+std::string rate(double value) { return format_decimal(value, 1); }
+std::string share(double value) { return format_share(value); }
+
+std::string cloud_share(const TrafficRow& row) {
+  return row.local_share ? format_share(1 - *row.local_share) : "–";
+}
+
+}  // namespace
+
+std::string window_text(const Report& report) {
+  const double days = report.economics.window_days;
+  const std::string length = days >= 1 ? format_decimal(days, 1) + " days"
+                             : days * 24 >= 1 ? format_decimal(days * 24, 1) + " hours"
+                                              : format_decimal(days * 24 * 60, 1) + " minutes";
+  return format_time(report.first_unix_ms) + " to " + format_time(report.last_unix_ms) + " (" + length + ")";
+}
+
+std::string summary_text(const Report& report) {
+  const TrafficRow& t = report.total;
+  const std::string& c = report.currency;
+  std::string text = format_count(t.requests) + " requests";
+  if (t.local_share) text += " (" + format_share(*t.local_share) + " local)";
+  text += ", cost " + format_money(t.cost, c);
+  if (t.all_cloud_cost && t.savings)
+    text += " against " + format_money(*t.all_cloud_cost, c) + " all-cloud: saved " + format_money(*t.savings, c);
+  text += "; shadow copies: " + format_count(report.shadow_requests) + " (" + format_money(report.shadow_cost, c) + ")";
+  return text + ".";
+}
+
+Table task_traffic_table(const Report& report) {
+  Table table({{"task", Align::left}, {"requests"}, {"local"}, {"cloud"}, {"tokens in"}, {"tokens out"},
+               {"TTFT p50"}, {"TTFT p95"}, {"tok/s"}, {"total p50"}, {"total p95"}});
+  const auto add = [&table](const TrafficRow& r) {
+    table.add_row({r.name, count(r.requests), or_dash(r.local_share, share), cloud_share(r), count(r.input_tokens),
+                   count(r.output_tokens), or_dash(r.ttft_ms.p50, ms), or_dash(r.ttft_ms.p95, ms),
+                   or_dash(r.tokens_per_second, rate), or_dash(r.total_ms.p50, ms), or_dash(r.total_ms.p95, ms)});
+  };
+  for (const TrafficRow& row : report.tasks) add(row);
+  if (report.tasks.size() > 1) add(report.total);
+  return table;
+}
+
+Table task_cost_table(const Report& report) {
+  Table table({{"task", Align::left}, {"cost"}, {"all-cloud cost"}, {"savings"}, {"truncated"}, {"errors"},
+               {"fallbacks"}});
+  const auto money = [&report](double value) { return format_money(value, report.currency); };
+  const auto add = [&](const TrafficRow& r) {
+    table.add_row({r.name, money(r.cost), or_dash(r.all_cloud_cost, money), or_dash(r.savings, money),
+                   count(r.truncations), count(r.errors), count(r.fallbacks)});
+  };
+  for (const TrafficRow& row : report.tasks) add(row);
+  if (report.tasks.size() > 1) add(report.total);
+  return table;
+}
+
+Table user_table(const Report& report) {
+  Table table({{"user", Align::left}, {"requests"}, {"local"}, {"tokens in"}, {"tokens out"}, {"spend"},
+               {"cloud spend"}});
+  const auto money = [&report](double value) { return format_money(value, report.currency); };
+  for (const TrafficRow& r : report.users)
+    table.add_row({r.name, count(r.requests), or_dash(r.local_share, share), count(r.input_tokens),
+                   count(r.output_tokens), money(r.cost), money(r.cloud_cost)});
+  return table;
+}
+
+Table model_table(const Report& report) {
+  Table table({{"model", Align::left}, {"type", Align::left}, {"requests"}, {"tok/s"}, {"TTFT"}, {"avg time"},
+               {"quality"}, {"tokens out"}, {"cost"}, {"cost/quality pt"}});
+  const auto money = [&report](double value) { return format_money(value, report.currency); };
+  const auto quality = [](double value) { return format_decimal(value, 2); };
+  for (const ModelRow& m : report.models) {
+    const std::string type = m.location ? std::string(config::to_string(*m.location)) : "–";
+    table.add_row({m.backend + "/" + m.model, type, count(m.requests), or_dash(m.tokens_per_second, rate),
+                   or_dash(m.ttft_ms, ms), or_dash(m.total_ms, ms), or_dash(m.quality, quality),
+                   count(m.output_tokens), money(m.cost), or_dash(m.cost_per_quality_point, money)});
+  }
+  return table;
+}
+
+Table shadow_table(const Report& report) {
+  Table table({{"task", Align::left}, {"pairs"}, {"local wins"}, {"95% CI"}, {"verdict", Align::left}});
+  for (const ShadowVerdictRow& v : report.shadow_verdicts)
+    table.add_row({v.task, count(v.pairs), format_share(v.local_win_rate),
+                   format_share(v.ci_low) + "–" + format_share(v.ci_high), v.verdict});
+  return table;
+}
+
+std::vector<std::pair<std::string, std::string>> economics_lines(const Report& report) {
+  const Economics& e = report.economics;
+  const auto money = [&report](double value) { return format_money(value, report.currency); };
+  const auto per_month = [&](double value) { return money(value) + " per month"; };
+  std::vector<std::pair<std::string, std::string>> lines;
+  lines.emplace_back("cloud spend avoided (local requests at the baseline price)",
+                     or_dash(e.monthly_cloud_spend_avoided, per_month));
+  lines.emplace_back("cloud spend", or_dash(e.monthly_cloud_spend, per_month));
+  lines.emplace_back("local box: amortisation", per_month(e.monthly_amortisation));
+  lines.emplace_back("local box: electricity", per_month(e.monthly_electricity));
+  lines.emplace_back("local box: total", per_month(e.monthly_box_cost));
+  lines.emplace_back("net saving (avoided − box)", or_dash(e.monthly_net_saving, per_month));
+  lines.emplace_back("break-even", e.break_even_months ? format_decimal(*e.break_even_months, 1) + " months"
+                                   : e.monthly_cloud_spend_avoided ? std::string("never at this rate")
+                                                                   : std::string("–"));
+  lines.emplace_back("members", format_count(e.members));
+  lines.emplace_back("local box per member", or_dash(e.monthly_box_cost_per_member, per_month));
+  return lines;
+}
+
+}  // namespace llmroute::report

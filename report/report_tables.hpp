@@ -1,0 +1,33 @@
+// The report's sections as tables of formatted cells, shared by the text, markdown and HTML renderers.
+#pragma once
+
+#include "report/report.hpp"
+#include "report/table.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace llmroute::report {
+
+/// "2026-11-01 00:00 UTC to 2026-11-08 00:00 UTC (7.0 days)".
+std::string window_text(const Report& report);
+/// One paragraph: requests, local share, cost against all-cloud cost, shadow copies.
+std::string summary_text(const Report& report);
+
+/// Per task kind: requests, local/cloud share, tokens, TTFT and total time percentiles, tokens/s.
+Table task_traffic_table(const Report& report);
+/// Per task kind: cost, all-cloud cost, savings, truncations, errors, fallbacks.
+Table task_cost_table(const Report& report);
+Table user_table(const Report& report);
+/// The seeds' comparison table: type, tokens/s, TTFT, average time, quality, tokens, cost, cost per quality point.
+Table model_table(const Report& report);
+Table shadow_table(const Report& report);
+/// The co-op economics as (what, amount) lines.
+std::vector<std::pair<std::string, std::string>> economics_lines(const Report& report);
+
+/// Shown instead of the shadow section while no pairwise judgments exist.
+inline constexpr const char* kNoShadowData =
+    "no shadow data yet: shadow copies and their judgments will show here once shadowing runs";
+
+}  // namespace llmroute::report

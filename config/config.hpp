@@ -1,6 +1,8 @@
 // Typed, validated, immutable configuration of llmroute (loaded once, shared as shared_ptr<const Config>).
 #pragma once
 
+#include "config/scheduling_config.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -55,6 +57,7 @@ struct BackendConfig {
   bool verify_tls = true;
   std::uint32_t max_idle_connections = 64;
   std::string health_path = "/models";  ///< relative to base_path; probed by active health checks
+  std::uint32_t max_concurrency = 0;    ///< requests sent at once; more wait for a slot (scheduling:); 0 = unlimited
   std::vector<ModelConfig> models;
 };
 
@@ -144,6 +147,7 @@ struct Config {
   RoutingConfig routing;
   CostConfig cost;
   RecordsConfig records;
+  SchedulingConfig scheduling;
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;

@@ -103,6 +103,7 @@ BackendConfig load_backend(Section s) {
   if (auto v = s.optional("max_idle_connections"))
     b.max_idle_connections = static_cast<std::uint32_t>(v->as_int(0, 100'000));
   if (auto v = s.optional("health_path")) b.health_path = v->as_string();
+  if (auto v = s.optional("max_concurrency")) b.max_concurrency = static_cast<std::uint32_t>(v->as_int(0, 100'000));
   const NodeAt models = s.required("models");
   for (const NodeAt& item : sequence_items(models)) b.models.push_back(load_model(item));
   if (b.models.empty()) models.fail("a backend needs at least one model");
@@ -249,6 +250,7 @@ ConfigPtr load(const YAML::Node& root, const std::string& name) {
   if (auto v = s.optional("routing")) load_routing(*config, Section(*v));
   if (auto v = s.optional("cost")) config->cost = load_cost(*config, Section(*v));
   if (auto v = s.optional("records")) config->records = load_records(Section(*v));
+  if (auto v = s.optional("scheduling")) config->scheduling = load_scheduling(Section(*v));
   s.finish();
   return config;
 }

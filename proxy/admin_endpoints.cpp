@@ -1,9 +1,12 @@
-// /metrics and /admin/records.
+// /metrics, /admin/records and /report.
 #include "proxy/admin_endpoints.hpp"
 
 #include "proxy/error_body.hpp"
 #include "records/record_json.hpp"
 #include "records/sqlite_record_reader.hpp"
+#include "report/renderers.hpp"
+#include "report/report_loader.hpp"
+#include "report/report_window.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -41,6 +44,26 @@ struct QueryAnswer {
   std::string body;
 };
 
+/// Why an operator endpoint over the records refuses this client, or nothing when it may be served.
+std::optional<QueryAnswer> records_endpoint_refusal(const ServerState& state, ClientSession& session,
+                                                    std::string_view path) {
+  error_code ec;
+  const auto peer = session.socket.remote_endpoint(ec);
+  if (ec || !peer.address().is_loopback())
+    return QueryAnswer{403, openai_error_body(403, std::string(path) + " is served to loopback clients only")};
+  if (!state.config->records.enabled)
+    return QueryAnswer{404, openai_error_body(404, "records are disabled (records.enabled: false)")};
+  return std::nullopt;
+}
+
+/// Reads and renders the HTML report; runs on ServerState::blocking_work.
+awaitable<QueryAnswer> run_report(config::ConfigPtr config, std::optional<std::int64_t> since,
+                                  std::optional<std::int64_t> until) {
+  const report::LoadedReport loaded = report::load_report(*config, since, until);
+  if (!loaded.report) co_return QueryAnswer{503, openai_error_body(503, "no report: " + loaded.error)};
+  co_return QueryAnswer{200, report::render_html(*loaded.report)};
+}
+
 awaitable<QueryAnswer> run_query(std::string path, records::RecordQuery query) {
   try {
     records::SqliteRecordReader reader(path);
@@ -62,16 +85,8 @@ awaitable<KeepAlive> serve_metrics(ServerState* state, ClientSession* session, K
 
 awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* session, const ClientRequest* request,
                                          KeepAlive keep_alive) {
-  error_code ec;
-  const auto peer = session->socket.remote_endpoint(ec);
-  if (ec || !peer.address().is_loopback()) {
-    const std::string body = openai_error_body(403, "/admin/records is served to loopback clients only");
-    co_await write_response(*session, 403, "application/json", body, keep_alive);
-    co_return keep_alive;
-  }
-  if (!state->config->records.enabled) {
-    const std::string body = openai_error_body(404, "records are disabled (records.enabled: false)");
-    co_await write_response(*session, 404, "application/json", body, keep_alive);
+  if (const auto refusal = records_endpoint_refusal(*state, *session, "/admin/records")) {
+    co_await write_response(*session, refusal->status, "application/json", refusal->body, keep_alive);
     co_return keep_alive;
   }
 
@@ -106,6 +121,43 @@ awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* sess
   QueryAnswer answer = co_await asio::co_spawn(state->blocking_work, run_query(state->config->records.path, query),
                                                asio::use_awaitable);
   co_await write_response(*session, answer.status, "application/json", answer.body, keep_alive);
+  co_return keep_alive;
+}
+
+awaitable<KeepAlive> serve_report(ServerState* state, ClientSession* session, const ClientRequest* request,
+                                  KeepAlive keep_alive) {
+  if (const auto refusal = records_endpoint_refusal(*state, *session, "/report")) {
+    co_await write_response(*session, refusal->status, "application/json", refusal->body, keep_alive);
+    co_return keep_alive;
+  }
+  std::optional<std::int64_t> since;
+  std::optional<std::int64_t> until;
+  std::string error;
+  const std::int64_t now = report::now_unix_ms();
+  const auto url = boost::urls::parse_origin_form(request->target());
+  if (url) {
+    for (const auto& param : url->params()) {
+      if (param.key != "since" && param.key != "until") {
+        error = "unknown parameter '" + std::string(param.key) + "' (since, until)";
+        break;
+      }
+      const report::WhenResult when = report::parse_when(param.value, now);
+      if (!when.unix_ms) {
+        error = std::string(param.key) + ": " + when.error;
+        break;
+      }
+      (param.key == "since" ? since : until) = when.unix_ms;
+    }
+  }
+  if (!error.empty()) {
+    const std::string body = openai_error_body(400, error);
+    co_await write_response(*session, 400, "application/json", body, keep_alive);
+    co_return keep_alive;
+  }
+  awaitable<QueryAnswer> work = run_report(state->config, since, until);
+  QueryAnswer answer = co_await asio::co_spawn(state->blocking_work, std::move(work), asio::use_awaitable);
+  const char* content_type = answer.status == 200 ? "text/html; charset=utf-8" : "application/json";
+  co_await write_response(*session, answer.status, content_type, answer.body, keep_alive);
   co_return keep_alive;
 }
 

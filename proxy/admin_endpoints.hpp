@@ -1,4 +1,4 @@
-// Operator endpoints: Prometheus /metrics and GET /admin/records.
+// Operator endpoints: Prometheus /metrics, GET /admin/records and GET /report.
 #pragma once
 
 #include "proxy/client_response.hpp"
@@ -13,5 +13,10 @@ awaitable<KeepAlive> serve_metrics(ServerState* state, ClientSession* session, K
 /// (until users and admin keys exist). The query runs on a worker thread, never on the I/O thread.
 awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* session, const ClientRequest* request,
                                          KeepAlive keep_alive);
+
+/// GET /report?since=&until=: the HTML split report (`llmroute report --format html`) over the records. Loopback
+/// clients only, like /admin/records; reading and rendering run on a worker thread, never on the I/O thread.
+awaitable<KeepAlive> serve_report(ServerState* state, ClientSession* session, const ClientRequest* request,
+                                  KeepAlive keep_alive);
 
 }  // namespace llmroute::proxy

@@ -63,6 +63,7 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       if (path == "/metrics" && method == http::verb::get) co_return co_await serve_metrics(state, session, keep_alive);
       if (path == "/admin/records" && method == http::verb::get)
         co_return co_await serve_admin_records(state, session, request, keep_alive);
+      if (path == "/report" && method == http::verb::get) co_return co_await serve_report(state, session, request, keep_alive);
       if (path == "/healthz" || path == "/health") {
         if (method == http::verb::get || method == http::verb::head) {
           const std::string_view body = method == http::verb::head ? "" : R"({"status":"ok"})";

@@ -9,7 +9,11 @@ std::string response_head(unsigned status, KeepAlive keep_alive, std::string_vie
   std::string head = "HTTP/1.1 ";
   head += std::to_string(status);
   head += ' ';
-  head += http::obsolete_reason(static_cast<http::status>(status));
+  // 529 is Anthropic's own "overloaded", unknown to Beast's table of reason phrases.
+  if (status == 529)
+    head += "Overloaded";
+  else
+    head += http::obsolete_reason(static_cast<http::status>(status));
   head += keep_alive == KeepAlive::yes ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n";
   head += headers;
   head += "\r\n";

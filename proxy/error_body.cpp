@@ -21,6 +21,11 @@ std::string_view anthropic_error_type(int status) {
 
 }  // namespace
 
+int error_status(ClientApi api, int status) {
+  const bool anthropic = api == ClientApi::messages || api == ClientApi::count_tokens;
+  return anthropic && status == 503 ? 529 : status;
+}
+
 std::string openai_error_body(int status, std::string_view message, std::string_view code) {
   std::string out = R"({"error":{"message":)";
   out += json_quote(message);

@@ -15,6 +15,11 @@ std::string openai_error_body(int status, std::string_view message, std::string_
 /// `{"type":"error","error":{"type","message"}}`, Anthropic's shape.
 std::string anthropic_error_body(int status, std::string_view message);
 
+/// The HTTP status an error answer to `api` carries: Anthropic's API says "overloaded" with 529, which
+/// Claude Code and the Anthropic SDKs retry with backoff, so a 503 (ours or a backend's) becomes 529 on
+/// /v1/messages; every other status and API is unchanged.
+int error_status(ClientApi api, int status);
+
 /// The error body for `api`.
 std::string error_body(ClientApi api, int status, std::string_view message, std::string_view code = {});
 

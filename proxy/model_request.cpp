@@ -244,7 +244,7 @@ std::string client_response_head(Exchange& ex, const http::response_parser<http:
   if (!has_length) headers += "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n";
   headers += ex.client_headers;
   const KeepAlive keep = ex.client_http10 ? KeepAlive::no : KeepAlive::yes;
-  return response_head(response.result_int(), keep, headers);
+  return response_head(static_cast<unsigned>(error_status(ex.api, response.result_int())), keep, headers);
 }
 
 Failure upstream_broke(const Exchange& ex, std::string what) {
@@ -287,7 +287,7 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
   }
   std::string headers = "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   headers += ex.client_headers;
-  const std::string head = response_head(ex.upstream_status, ex.client_http10 ? KeepAlive::no : KeepAlive::yes, headers);
+  const std::string head = response_head(static_cast<unsigned>(error_status(ex.api, static_cast<int>(ex.upstream_status))), ex.client_http10 ? KeepAlive::no : KeepAlive::yes, headers);
   ex.proxy_time += Clock::now() - started;
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   auto [ec, n] = co_await asio::async_write(ex.session->socket, buffers, use_nothrow);
@@ -623,10 +623,11 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     co_return KeepAlive::no;
   }
   if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
-    const std::string error = error_body(ex.api, ex.failure->status, ex.failure->detail);
-    co_await write_response(*session, static_cast<unsigned>(ex.failure->status), "application/json", error, keep_alive,
+    const int status = error_status(ex.api, ex.failure->status);
+    const std::string error = error_body(ex.api, status, ex.failure->detail);
+    co_await write_response(*session, static_cast<unsigned>(status), "application/json", error, keep_alive,
                             ex.client_headers);
-    complete_record(*record, ex, ex.failure->status, to_string(ex.failure->kind));
+    complete_record(*record, ex, status, to_string(ex.failure->kind));
     co_return keep_alive;
   }
   const int status = ex.head_sent ? static_cast<int>(ex.upstream_status) : 0;
@@ -707,7 +708,7 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   PreparedRequest prepared{request, &*scan.body, body, request_id, record.task, decision.reason};
   record.reason = decision.reason;
   if (decision.refusal) {
-    const int status = decision.refusal_cause == router::RefusalCause::no_fit ? 400 : 503;
+    const int status = error_status(api, decision.refusal_cause == router::RefusalCause::no_fit ? 400 : 503);
     const std::string error = error_body(api, status, *decision.refusal);
     const std::string headers = routing_headers(ex, request_id, record.task, decision.reason);
     co_await write_response(*session, static_cast<unsigned>(status), "application/json", error, keep_alive, headers);

@@ -1,4 +1,5 @@
 // llmroute's command line: dispatches to the subcommands (serve, simulate, classify, report, ...).
+#include "demo/demo_command.hpp"
 #include "proxy/serve_command.hpp"
 #include "report/report_command.hpp"
 #include "router/classify_command.hpp"
@@ -18,6 +19,7 @@ commands:
   route          show where a request would be routed and why (--explain: the whole trace)
   report         the split report over the records: per task kind, user and model, savings, co-op economics
   check-config   validate a config file
+  demo           a one-minute tour: simulated local box and cloud, real-shaped traffic, then the report
 Run `llmroute <command> --help` for a command's options.
 )";
 
@@ -34,6 +36,7 @@ int main(int argc, char** argv) {
   if (command == "classify") return llmroute::router::run_classify_command(argc - 1, argv + 1);
   if (command == "route") return llmroute::router::run_route_command(argc - 1, argv + 1);
   if (command == "report") return llmroute::report::run_report_command(argc - 1, argv + 1);
+  if (command == "demo") return llmroute::demo::run_demo_command(argc - 1, argv + 1);
   if (command == "check-config") return llmroute::proxy::run_check_config_command(argc - 1, argv + 1);
   std::fprintf(stderr, "llmroute: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;

@@ -168,7 +168,10 @@ int run(const DemoOptions& o) {
   html << report::render_html(*loaded.report);
   html.close();
   if (!html) return failure("cannot write " + o.out.string());
-  std::fprintf(stderr, "\nHTML report: %s (open it in a browser; `llmroute report --config %s` reads the same records)\n",
+  std::fprintf(stderr,
+               "\nThe economics extrapolate these seconds of back-to-back traffic to a month, so they come out large;\n"
+               "over real traffic, `llmroute report --since 30d` gives the month itself.\n"
+               "HTML report: %s (open it in a browser; `llmroute report --config %s` reads the same records)\n",
                o.out.c_str(), config_path.c_str());
   return 0;
 }

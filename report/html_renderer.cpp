@@ -87,16 +87,18 @@ std::string quality_charts(const Report& report) {
                         ? empty_chart("quality-vs-speed", "Quality vs speed", "no judgments yet")
                         : scatter_chart("quality-vs-speed", "Quality vs speed (top right is fast and good)",
                                         "tokens per second", "judged quality", points);
+  const auto add_once = [](std::vector<std::string>& list, const std::string& name) {
+    if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+  };
+  // Rows in the task kinds' order; columns in the per-model table's order (local first), then any judged
+  // model that no longer served in this window.
   std::vector<std::string> tasks;
   std::vector<std::string> models;
-  for (const QualityCell& c : report.quality)
-    if (std::find(tasks.begin(), tasks.end(), c.task) == tasks.end()) tasks.push_back(c.task);
+  for (const QualityCell& c : report.quality) add_once(tasks, c.task);
   for (const ModelRow& m : report.models)
-    if (std::any_of(report.quality.begin(), report.quality.end(), [&m](const QualityCell& c) { return c.model == m.model; }) &&
-        std::find(models.begin(), models.end(), m.model) == models.end())
-      models.push_back(m.model);
-  for (const QualityCell& c : report.quality)
-    if (std::find(models.begin(), models.end(), c.model) == models.end()) models.push_back(c.model);
+    if (std::any_of(report.quality.begin(), report.quality.end(), [&m](const QualityCell& c) { return c.model == m.model; }))
+      add_once(models, m.model);
+  for (const QualityCell& c : report.quality) add_once(models, c.model);
   std::vector<HeatCell> cells;
   for (const QualityCell& c : report.quality) {
     const auto row = static_cast<std::size_t>(std::find(tasks.begin(), tasks.end(), c.task) - tasks.begin());

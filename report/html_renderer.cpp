@@ -86,7 +86,7 @@ std::string quality_charts(const Report& report) {
   std::string out = points.empty()
                         ? empty_chart("quality-vs-speed", "Quality vs speed", "no judgments yet")
                         : scatter_chart("quality-vs-speed", "Quality vs speed (top right is fast and good)",
-                                        "tokens per second", "judged quality", points);
+                                        "tokens per second", "judged quality (0–2)", points);
   const auto add_once = [](std::vector<std::string>& list, const std::string& name) {
     if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
   };
@@ -154,7 +154,8 @@ std::string render_html(const Report& report) {
   out += "<h2>Per task kind: traffic and speed</h2>\n" + html_table(task_traffic_table(report), "No requests in this window.");
   out += "<h2>Per task kind: cost and failures</h2>\n" + html_table(task_cost_table(report), "No requests in this window.");
   out += "<h2>Per user</h2>\n" + html_table(user_table(report), "No requests in this window.");
-  out += "<h2>Per model</h2>\n" + html_table(model_table(report), "No model answered in this window.");
+  out += "<h2>Per model</h2>\n" + html_table(model_table(report), "No model answered in this window.") +
+         "<p class=\"note\">" + html_escape(quality_note(report)) + "</p>\n";
   out += "<h2>Shadow verdicts</h2>\n";
   if (report.shadow_verdicts.empty()) {
     out += "<p class=\"empty\">" + html_escape(kNoShadowData) + "</p>\n";

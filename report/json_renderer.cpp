@@ -109,6 +109,7 @@ std::string render_json(const Report& report) {
       {"users", array_of(report.users, traffic)},
       {"models", array_of(report.models, model)},
       {"quality", std::move(quality)},
+      {"quality_source", report.quality_source.empty() ? json::value(nullptr) : json::value(report.quality_source)},
       {"shadow", json::object{{"requests", report.shadow_requests},
                               {"cost", report.shadow_cost},
                               {"verdicts", std::move(verdicts)}}},

@@ -17,7 +17,7 @@ std::string render_markdown(const Report& report) {
   out += section("Per task kind: traffic and speed", task_traffic_table(report), "No requests in this window.");
   out += section("Per task kind: cost and failures", task_cost_table(report), "No requests in this window.");
   out += section("Per user", user_table(report), "No requests in this window.");
-  out += section("Per model", model_table(report), "No model answered in this window.");
+  out += section("Per model", model_table(report), "No model answered in this window.") + "\n" + quality_note(report) + "\n";
   out += "\n## Shadow verdicts\n\n";
   if (report.shadow_verdicts.empty()) {
     out += std::string(kNoShadowData) + "\n";

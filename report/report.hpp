@@ -54,7 +54,7 @@ struct ModelRow {
   std::uint64_t input_tokens = 0;
   std::uint64_t output_tokens = 0;
   double cost = 0;
-  std::optional<double> quality;                ///< mean judged score; unset without judgments
+  std::optional<double> quality;                ///< mean judged score, 0 (fail) to 2 (good); unset without judgments
   std::uint64_t judgments = 0;                  ///< how many scores `quality` averages
   std::optional<double> cost_per_quality_point; ///< cost / quality
 };
@@ -117,6 +117,7 @@ struct Report {
   std::vector<TrafficRow> users;
   std::vector<ModelRow> models;
   std::vector<QualityCell> quality;
+  std::string quality_source;  ///< where the quality scores come from; empty without judgments
   std::vector<ShadowVerdictRow> shadow_verdicts;
   std::int64_t cost_bucket_ms = 0;            ///< width of each cost point
   std::vector<CostPoint> cost_over_time;

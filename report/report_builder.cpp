@@ -210,6 +210,7 @@ Report build_report(const ReportInput& input) {
   report.currency = config.currency;
   report.since_unix_ms = input.since_unix_ms;
   report.until_unix_ms = input.until_unix_ms;
+  report.quality_source = input.quality_source;
 
   std::vector<const RequestRecord*> primaries;
   std::int64_t first = std::numeric_limits<std::int64_t>::max();

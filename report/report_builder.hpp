@@ -12,7 +12,7 @@
 
 namespace llmroute::report {
 
-/// One judged score of one answer on the judge's absolute scale.
+/// One judged score of one answer: the bench's weighted rubric score, 0 (fail) to 2 (good).
 struct QualityJudgment {
   std::string task;
   std::string model;
@@ -36,6 +36,7 @@ struct ReportInput {
   std::optional<std::int64_t> since_unix_ms;    ///< the window asked for (bounds the economics' period)
   std::optional<std::int64_t> until_unix_ms;
   std::vector<QualityJudgment> judgments;
+  std::string quality_source;  ///< where the judgments come from, e.g. "bench run r1 of 2026-11-20 10:00 UTC"
   std::vector<PairwiseSummary> pairwise;
 };
 

@@ -3,6 +3,8 @@
 
 #include "records/sqlite_connection.hpp"
 #include "records/sqlite_record_reader.hpp"
+#include "report/bench_quality.hpp"
+#include "report/format.hpp"
 #include "report/report_builder.hpp"
 
 #include <filesystem>
@@ -26,6 +28,11 @@ LoadedReport load_report(const config::Config& config, std::optional<std::int64_
     input.records = std::move(result.records);
     input.since_unix_ms = since;
     input.until_unix_ms = until;
+    BenchQuality quality = read_bench_quality(config.records.path);
+    if (!quality.error.empty()) return {std::nullopt, "reading bench results failed: " + quality.error};
+    input.judgments = std::move(quality.judgments);
+    if (!quality.run_id.empty())
+      input.quality_source = "bench run " + quality.run_id + " of " + format_time(quality.run_start_unix_ms);
     return {build_report(input), {}};
   } catch (const records::RecordStoreError& e) {
     return {std::nullopt, e.what()};

@@ -88,6 +88,12 @@ Table model_table(const Report& report) {
   return table;
 }
 
+std::string quality_note(const Report& report) {
+  if (report.quality_source.empty())
+    return "quality: no judged answers yet (run `llmroute bench` with judges to score the models)";
+  return "quality: mean judged score, 0 (fail) to 2 (good), from " + report.quality_source;
+}
+
 Table shadow_table(const Report& report) {
   Table table({{"task", Align::left}, {"pairs"}, {"local wins"}, {"95% CI"}, {"verdict", Align::left}});
   for (const ShadowVerdictRow& v : report.shadow_verdicts)

@@ -26,6 +26,9 @@ Table shadow_table(const Report& report);
 /// The co-op economics as (what, amount) lines.
 std::vector<std::pair<std::string, std::string>> economics_lines(const Report& report);
 
+/// Under the per-model table: where the quality column comes from.
+std::string quality_note(const Report& report);
+
 /// Shown instead of the shadow section while no pairwise judgments exist.
 inline constexpr const char* kNoShadowData =
     "no shadow data yet: shadow copies and their judgments will show here once shadowing runs";

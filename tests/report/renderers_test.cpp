@@ -22,8 +22,8 @@ Report full_fixture_report(const config::Config& config) {
   input.records = test::fixture_records();
   input.since_unix_ms = test::kDayStart;
   input.until_unix_ms = test::kDayStart + 24 * test::kHour;
-  input.judgments = {{"debugging", "qwen3-coder", 8}, {"debugging", "qwen3-coder", 6}, {"debugging", "sonnet", 9},
-                     {"architecture", "sonnet", 10}};
+  input.judgments = {{"debugging", "qwen3-coder", 1.6}, {"debugging", "qwen3-coder", 1.2}, {"debugging", "sonnet", 1.8},
+                     {"architecture", "sonnet", 2.0}};
   input.pairwise = {{"debugging", 140, 0.52, 0.437, 0.602}, {"architecture", 60, 0.20, 0.11, 0.32}};
   return build_report(input);
 }
@@ -50,8 +50,8 @@ TEST_CASE("the text report reads as aligned tables with the hand-computed number
                   "total p50  total p95\n") != std::string::npos);
   CHECK(text.find("debugging              4    75%    25%      4,500         600    400 ms    800 ms   63.3     "
                   "2.00 s     6.00 s\n") != std::string::npos);
-  CHECK(text.find("ollama/qwen3-coder  local         4   50.0  233 ms    1.64 s     7.00         320  USD 0.0035  "
-                  "     USD 0.0005\n") != std::string::npos);
+  CHECK(text.find("ollama/qwen3-coder  local         4   50.0  233 ms    1.64 s     1.40         320  USD 0.0035  "
+                  "     USD 0.0025\n") != std::string::npos);
   CHECK(text.find("net saving (avoided − box)                                  USD -107.11 per month\n") !=
         std::string::npos);
   CHECK(text.find("- debugging: local at parity over 140 pairs — keep local, saves USD 0.3648 per month\n") !=

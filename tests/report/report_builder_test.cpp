@@ -54,29 +54,29 @@ TEST_CASE("a WHEN is an ISO date or time in UTC, or a duration ago") {
 TEST_CASE("model quality and the heatmap are the mean judged scores; cost per quality point divides by them") {
   const config::ConfigPtr config = config::load_config_text(test::fixture_config_yaml("unused.db"), "fixture.yaml");
   ReportInput input = fixture_input(*config);
-  input.judgments = {{"debugging", "qwen3-coder", 8}, {"debugging", "qwen3-coder", 6}, {"debugging", "sonnet", 9},
-                     {"architecture", "sonnet", 10}};
+  input.judgments = {{"debugging", "qwen3-coder", 1.6}, {"debugging", "qwen3-coder", 1.2}, {"debugging", "sonnet", 1.8},
+                     {"architecture", "sonnet", 2.0}};
   const Report report = build_report(input);
 
   REQUIRE(report.models.size() == 2);
   CHECK(report.models[0].model == "qwen3-coder");
-  CHECK(*report.models[0].quality == 7);
+  CHECK(*report.models[0].quality == Approx(1.4));
   CHECK(report.models[0].judgments == 2);
-  CHECK(*report.models[0].cost_per_quality_point == Approx(0.0005));  // 0.0035 / 7
+  CHECK(*report.models[0].cost_per_quality_point == Approx(0.0025));  // 0.0035 / 1.4
   CHECK(report.models[1].model == "sonnet");
-  CHECK(*report.models[1].quality == 9.5);
-  CHECK(*report.models[1].cost_per_quality_point == Approx(0.0528 / 9.5));
+  CHECK(*report.models[1].quality == Approx(1.9));
+  CHECK(*report.models[1].cost_per_quality_point == Approx(0.0528 / 1.9));
 
   REQUIRE(report.quality.size() == 3);  // debugging before architecture: the task kinds' order
   CHECK(report.quality[0].task == "debugging");
   CHECK(report.quality[0].model == "qwen3-coder");
-  CHECK(report.quality[0].quality == 7);
+  CHECK(report.quality[0].quality == Approx(1.4));
   CHECK(report.quality[0].judgments == 2);
   CHECK(report.quality[1].task == "debugging");
   CHECK(report.quality[1].model == "sonnet");
-  CHECK(report.quality[1].quality == 9);
+  CHECK(report.quality[1].quality == Approx(1.8));
   CHECK(report.quality[2].task == "architecture");
-  CHECK(report.quality[2].quality == 10);
+  CHECK(report.quality[2].quality == Approx(2.0));
 }
 
 TEST_CASE("shadow verdicts turn into plain recommendations with the money they are worth") {

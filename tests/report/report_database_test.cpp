@@ -1,6 +1,7 @@
 // Every number of the report over a fixture records database, against values computed by hand.
 #include <doctest/doctest.h>
 
+#include "benchmark/bench_store.hpp"
 #include "records/sqlite_record_store.hpp"
 #include "report/report_loader.hpp"
 #include "report_fixture.hpp"
@@ -224,4 +225,54 @@ TEST_CASE("a window without the database, or a newer schema, is an error message
   const LoadedReport loaded = load_report(*config, std::nullopt, std::nullopt);
   CHECK_FALSE(loaded.report.has_value());
   CHECK(loaded.error.find("no records database at") == 0);
+}
+
+TEST_CASE("model quality comes from the latest bench run with judged answers in the same database") {
+  test::TempDir dir;
+  const config::ConfigPtr config =
+      config::load_config_text(test::fixture_config_yaml((dir / "records.db").string()), "fixture.yaml");
+  {
+    records::SqliteRecordStore store(config->records);
+    for (records::RequestRecord& r : test::fixture_records()) REQUIRE(store.submit(std::move(r)));
+  }
+  {
+    benchmark::BenchStore bench((dir / "records.db").string());
+    // An older judged run, a newer one, and the newest, which has no judged answer yet.
+    const std::vector<std::pair<std::string, std::int64_t>> runs = {
+        {"old", test::kDayStart}, {"judged", test::kDayStart + 12 * test::kHour}, {"unjudged", test::kDayStart + 20 * test::kHour}};
+    for (const auto& [id, start] : runs) REQUIRE(bench.create_run({id, start, "tasks", {}, {}, 3}).empty());
+    const auto save = [&bench](const char* run, const char* task, const char* category, const char* model,
+                               std::optional<double> quality) {
+      benchmark::BenchResult r;
+      r.run_id = run;
+      r.task_id = task;
+      r.category = category;
+      r.model = model;
+      r.state = quality ? benchmark::PairState::done : benchmark::PairState::answered;
+      r.quality = quality;
+      REQUIRE(bench.save(r).empty());
+    };
+    save("old", "debug-1", "debugging", "ollama/qwen3-coder", 0.2);
+    save("judged", "debug-1", "debugging", "ollama/qwen3-coder", 1.5);
+    save("judged", "debug-2", "debugging", "ollama/qwen3-coder", 1.0);
+    save("judged", "debug-1", "debugging", "anthropic/sonnet", 2.0);
+    save("judged", "arch-1", "architecture", "anthropic/sonnet", 1.6);
+    save("unjudged", "debug-1", "debugging", "ollama/qwen3-coder", std::nullopt);
+  }
+  const LoadedReport loaded = load_report(*config, test::kDayStart, test::kDayStart + 24 * test::kHour);
+  REQUIRE_MESSAGE(loaded.report.has_value(), loaded.error);
+  const Report& r = *loaded.report;
+  CHECK(r.quality_source == "bench run judged of 2026-11-01 12:00 UTC");
+  CHECK(*r.models[0].quality == Approx(1.25));  // qwen3-coder: (1.5 + 1.0) / 2
+  CHECK(r.models[0].judgments == 2);
+  CHECK(*r.models[0].cost_per_quality_point == Approx(0.0028));  // 0.0035 / 1.25
+  CHECK(*r.models[1].quality == Approx(1.8));   // sonnet: (2.0 + 1.6) / 2
+  REQUIRE(r.quality.size() == 3);
+  CHECK(r.quality[0].task == "debugging");
+  CHECK(r.quality[0].model == "qwen3-coder");
+  CHECK(r.quality[0].quality == Approx(1.25));
+  CHECK(r.quality[1].model == "sonnet");
+  CHECK(r.quality[1].quality == Approx(2.0));
+  CHECK(r.quality[2].task == "architecture");
+  CHECK(r.quality[2].quality == Approx(1.6));
 }

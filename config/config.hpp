@@ -13,6 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "config/judging_config.hpp"
+#include "config/model_ref.hpp"
+
 namespace llmroute::config {
 
 using Millis = std::chrono::milliseconds;
@@ -42,6 +45,9 @@ struct ModelConfig {
   bool tools = true;
   bool vision = false;
   std::optional<Price> price;  ///< unset: local models cost their busy time, cloud models cost 0
+  /// The model family (e.g. "claude", "gpt", "qwen"): a judge of a candidate's own family is flagged
+  /// for self-preference bias. Empty: unknown, never flagged.
+  std::string family;
 };
 
 struct BackendConfig {
@@ -76,13 +82,6 @@ struct ServerConfig {
   std::uint64_t max_body_bytes = 32ull << 20;
   std::uint32_t max_header_bytes = 64u << 10;
   Timeouts timeouts;
-};
-
-/// A reference to one model of one backend, written `backend/model` in the config.
-struct ModelRef {
-  std::size_t backend = 0;  ///< index into Config::backends
-  std::size_t model = 0;    ///< index into BackendConfig::models
-  bool operator==(const ModelRef&) const = default;
 };
 
 /// The local cost model: the co-op's box costs its amortised purchase price plus its power, per busy second.
@@ -148,6 +147,7 @@ struct Config {
   CostConfig cost;
   RecordsConfig records;
   SchedulingConfig scheduling;
+  JudgingConfig judging;  ///< `judging:`; no judges when the section is absent
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;

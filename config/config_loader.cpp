@@ -82,6 +82,10 @@ ModelConfig load_model(const NodeAt& at) {
   if (auto v = s.optional("tools")) m.tools = v->as_bool();
   if (auto v = s.optional("vision")) m.vision = v->as_bool();
   if (auto v = s.optional("price")) m.price = load_price(Section(*v));
+  if (auto v = s.optional("family")) {
+    m.family = v->as_string();
+    if (m.family.empty()) v->fail("must not be empty (leave the key out when the family is unknown)");
+  }
   s.finish();
   if (m.name.empty()) at.fail("name must not be empty");
   return m;
@@ -111,6 +115,8 @@ BackendConfig load_backend(Section s) {
   return b;
 }
 
+}  // namespace
+
 ModelRef resolve_model_ref(const Config& config, const NodeAt& at) {
   const std::string ref = at.as_string();
   const auto slash = ref.find('/');
@@ -127,6 +133,8 @@ ModelRef resolve_model_ref(const Config& config, const NodeAt& at) {
   }
   at.fail("no backend named '" + backend + "'");
 }
+
+namespace {
 
 /// `tasks:` maps task kind names to ordered candidates: a list of `backend/model`, or one as a string.
 std::array<std::vector<ModelRef>, kTaskKindNames.size()> load_route_table(const Config& config, const NodeAt& at) {
@@ -251,6 +259,7 @@ ConfigPtr load(const YAML::Node& root, const std::string& name) {
   if (auto v = s.optional("cost")) config->cost = load_cost(*config, Section(*v));
   if (auto v = s.optional("records")) config->records = load_records(Section(*v));
   if (auto v = s.optional("scheduling")) config->scheduling = load_scheduling(Section(*v));
+  if (auto v = s.optional("judging")) config->judging = load_judging(*config, Section(*v));
   s.finish();
   return config;
 }

@@ -14,6 +14,9 @@ ConfigPtr load_config_file(const std::string& path);
 /// The same from text already in memory; `name` is used in error messages.
 ConfigPtr load_config_text(const std::string& text, const std::string& name);
 
+/// The model `at` names (`backend/model` or a configured model name); an error at `at` when there is none.
+ModelRef resolve_model_ref(const Config& config, const NodeAt& at);
+
 /// Splits "http(s)://host:port/base" into the backend's scheme, host, port and base path.
 /// Returns an error message, or empty on success.
 std::string parse_backend_url(BackendConfig& backend);

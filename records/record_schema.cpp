@@ -111,6 +111,77 @@ CREATE TABLE bench_results (
   PRIMARY KEY (run_id, task_id, model)
 );
 )sql",
+    // 3: the judge queue. judge_pairs holds each shadow pair (a primary answer and its shadow's answer to one
+    // request) from the moment it is queued: state pending → judged | invalid (no judge gave a valid verdict)
+    // | failed (judge calls kept failing); the judges' combined verdict in the pair's own terms (winner
+    // primary | shadow | tie, score_difference = weighted primary − shadow on the 0-2 scale), the per-judge
+    // detail as JSON, and a human verdict that overrides it. judge_calls holds every judge call, failed ones
+    // too, with its reply, cost and a note (the judge's reason, why the reply is invalid, or why the call failed):
+    // a restart replays them and asks only the calls still missing.
+    R"sql(
+CREATE TABLE judge_pairs (
+  pair_id INTEGER PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  task TEXT NOT NULL,
+  prompt TEXT NOT NULL,
+  tools TEXT NOT NULL,
+  primary_id TEXT NOT NULL,
+  primary_backend TEXT NOT NULL,
+  primary_model TEXT NOT NULL,
+  primary_location TEXT NOT NULL,
+  primary_text TEXT NOT NULL,
+  primary_tool_calls TEXT NOT NULL,
+  primary_clipped INTEGER NOT NULL,
+  primary_ms REAL NOT NULL,
+  primary_cost REAL NOT NULL,
+  shadow_id TEXT NOT NULL,
+  shadow_backend TEXT NOT NULL,
+  shadow_model TEXT NOT NULL,
+  shadow_location TEXT NOT NULL,
+  shadow_text TEXT NOT NULL,
+  shadow_tool_calls TEXT NOT NULL,
+  shadow_clipped INTEGER NOT NULL,
+  shadow_ms REAL NOT NULL,
+  shadow_cost REAL NOT NULL,
+  state TEXT NOT NULL,
+  failed_rounds INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  finished_ms INTEGER,
+  winner TEXT,
+  score_difference REAL,
+  mean_abs_difference REAL,
+  valid_judges INTEGER,
+  needs_review INTEGER NOT NULL,
+  same_family_judge INTEGER NOT NULL,
+  judges_detail TEXT NOT NULL,
+  human_winner TEXT,
+  human_note TEXT NOT NULL,
+  human_ms INTEGER
+);
+CREATE UNIQUE INDEX judge_pairs_by_primary ON judge_pairs (primary_id);
+CREATE INDEX judge_pairs_by_state ON judge_pairs (state, next_attempt_ms);
+CREATE INDEX judge_pairs_by_time ON judge_pairs (created_ms);
+CREATE TABLE judge_calls (
+  pair_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL,
+  judge TEXT NOT NULL,
+  judge_family TEXT NOT NULL,
+  same_family INTEGER NOT NULL,
+  call_order TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  reply TEXT NOT NULL,
+  note TEXT NOT NULL,
+  winner TEXT,
+  latency_ms REAL NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost REAL NOT NULL,
+  PRIMARY KEY (pair_id, seq)
+);
+)sql",
 };
 
 bool has_version_table(SqliteConnection& db) {

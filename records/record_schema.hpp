@@ -8,7 +8,7 @@
 namespace llmroute::records {
 
 /// The schema version this build writes and reads.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// The version recorded in the database's schema_version table; 0 for a database without one.
 /// Returns -1 (with db.error() set) when it cannot be read.

@@ -1,5 +1,6 @@
 // llmroute's command line: dispatches to the subcommands (serve, simulate, classify, report, ...).
 #include "demo/demo_command.hpp"
+#include "proxy/bench_command.hpp"
 #include "proxy/serve_command.hpp"
 #include "report/report_command.hpp"
 #include "router/classify_command.hpp"
@@ -20,6 +21,7 @@ commands:
   report         the split report over the records: per task kind, user and model, savings, co-op economics
   check-config   validate a config file
   demo           a one-minute tour: simulated local box and cloud, real-shaped traffic, then the report
+  bench          benchmark configured models on the task suite (speed, cost, judged quality, functional checks)
 Run `llmroute <command> --help` for a command's options.
 )";
 
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
   if (command == "report") return llmroute::report::run_report_command(argc - 1, argv + 1);
   if (command == "demo") return llmroute::demo::run_demo_command(argc - 1, argv + 1);
   if (command == "check-config") return llmroute::proxy::run_check_config_command(argc - 1, argv + 1);
+  if (command == "bench") return llmroute::proxy::run_bench_command(argc - 1, argv + 1);
   std::fprintf(stderr, "llmroute: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

@@ -27,15 +27,6 @@ Runs the routing proxy.
 SIGTERM or SIGINT stops accepting, lets running answers finish (server.timeouts.shutdown_grace), exits 0.
 )";
 
-std::string default_config_path() {
-  for (const char* candidate : {"config/default.yaml", "/etc/llmroute/config.yaml"})
-    if (FILE* f = std::fopen(candidate, "r")) {
-      std::fclose(f);
-      return candidate;
-    }
-  return "config/default.yaml";
-}
-
 /// Streams need one descriptor each on both sides: lift the soft limit to the hard one.
 void raise_file_limit() {
   rlimit limit{};
@@ -46,6 +37,15 @@ void raise_file_limit() {
 }
 
 }  // namespace
+
+std::string default_config_path() {
+  for (const char* candidate : {"config/default.yaml", "/etc/llmroute/config.yaml"})
+    if (FILE* f = std::fopen(candidate, "r")) {
+      std::fclose(f);
+      return candidate;
+    }
+  return "config/default.yaml";
+}
 
 int run_serve_command(int argc, char** argv) {
   std::string config_path;

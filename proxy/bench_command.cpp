@@ -1,0 +1,193 @@
+// `llmroute bench`: load config and suite, plan the run (or resume it), run the workers, print the summary.
+#include "proxy/bench_command.hpp"
+
+#include "benchmark/bench_options.hpp"
+#include "benchmark/bench_plan.hpp"
+#include "benchmark/bench_store.hpp"
+#include "benchmark/bench_summary.hpp"
+#include "config/config_loader.hpp"
+#include "proxy/bench_runner.hpp"
+#include "proxy/serve_command.hpp"
+#include "router/classify_command.hpp"
+#include "tasks/task_suite.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace llmroute::proxy {
+
+namespace {
+
+/// Raised for errors that end the command before any pair runs (exit status 2).
+struct BenchSetupError {
+  std::string message;
+};
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// tasks/suite in the working directory, else next to (or above) the running executable.
+std::string default_tasks_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory("tasks/suite", ec)) return "tasks/suite";
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  for (fs::path dir = exe.parent_path(); !ec && !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+    if (fs::is_directory(dir / "tasks" / "suite", ec)) return (dir / "tasks" / "suite").string();
+  return "tasks/suite";
+}
+
+std::string generated_run_id() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char id[32];
+  std::strftime(id, sizeof id, "bench-%Y%m%d-%H%M%S", &utc);
+  return id;
+}
+
+/// `names` as backend/model references of `config`; a name that is not configured is a setup error.
+std::vector<std::string> resolve_models(const config::Config& config, const std::vector<std::string>& names,
+                                        const char* what) {
+  std::vector<std::string> refs;
+  for (const std::string& name : names) {
+    const std::optional<config::ModelRef> ref = config.find_ref(name);
+    if (!ref) {
+      std::string known;
+      for (const auto& b : config.backends)
+        for (const auto& m : b.models) known += (known.empty() ? "" : ", ") + b.name + "/" + m.name;
+      throw BenchSetupError{std::string(what) + " '" + name + "' is not a configured model (configured: " + known + ")"};
+    }
+    const std::string spelled = config.ref_name(*ref);
+    if (std::find(refs.begin(), refs.end(), spelled) == refs.end()) refs.push_back(spelled);
+  }
+  return refs;
+}
+
+/// The run this invocation works on: a new one, or the one --resume continues with this invocation's changes.
+benchmark::BenchRun open_run(benchmark::BenchStore& store, const benchmark::BenchOptions& options,
+                             const config::Config& config) {
+  if (options.resume) {
+    std::optional<benchmark::BenchRun> run = options.run_id.empty() ? store.latest_run() : store.find_run(options.run_id);
+    if (!run)
+      throw BenchSetupError{options.run_id.empty() ? "no bench run to resume in this database"
+                                                   : "no bench run '" + options.run_id + "' to resume in this database"};
+    if (!options.tasks_dir.empty()) run->tasks_dir = options.tasks_dir;
+    for (const std::string& model : resolve_models(config, options.models, "--models"))
+      if (std::find(run->models.begin(), run->models.end(), model) == run->models.end()) run->models.push_back(model);
+    return *run;
+  }
+  benchmark::BenchRun run;
+  run.id = options.run_id.empty() ? generated_run_id() : options.run_id;
+  if (store.find_run(run.id)) throw BenchSetupError{"bench run '" + run.id + "' exists already; continue it with --resume"};
+  run.start_ms = now_unix_ms();
+  run.tasks_dir = options.tasks_dir.empty() ? default_tasks_dir() : options.tasks_dir;
+  run.models = resolve_models(config, options.models, "--models");
+  return run;
+}
+
+/// Runs the plan's pairs with `concurrency` workers on one I/O thread; returns when all are through.
+void run_workers(BenchContext& context, std::size_t concurrency, asio::io_context& io) {
+  const std::size_t workers = std::min(concurrency, context.pairs->size());
+  for (std::size_t i = 0; i < workers; ++i)
+    asio::co_spawn(io, bench_worker(&context), [](std::exception_ptr error) {
+      if (error) std::rethrow_exception(error);
+    });
+  io.run();
+}
+
+int run(const benchmark::BenchOptions& options) {
+  const std::string config_path = options.config_path.empty() ? default_config_path() : options.config_path;
+  const config::ConfigPtr config = config::load_config_file(config_path);
+  benchmark::BenchStore store(options.db_path.empty() ? config->records.path : options.db_path);
+  benchmark::BenchRun run = open_run(store, options, *config);
+
+  std::vector<std::string> unknown;
+  const std::vector<tasks::Task> suite = tasks::load_task_suite(run.tasks_dir);
+  const std::vector<tasks::Task> selected = benchmark::select_tasks(suite, options.only, unknown);
+  if (!unknown.empty()) throw BenchSetupError{"--only names no task id or category '" + unknown.front() + "'"};
+  run.task_count = selected.size();
+  const std::string stored_error = options.resume ? store.update_run(run) : store.create_run(run);
+  if (!stored_error.empty()) throw BenchSetupError{"cannot record the run: " + stored_error};
+
+  benchmark::BenchPlan plan = benchmark::plan_pairs(selected, run.models, store.results(run.id));
+  std::optional<benchmark::Sandbox> sandbox;
+  if (std::any_of(plan.pairs.begin(), plan.pairs.end(), [](const auto& p) { return p.task->check.has_value(); })) {
+    std::string error;
+    sandbox = benchmark::Sandbox::detect(error);
+    if (!sandbox) throw BenchSetupError{error + " (or leave the checked tasks out with --only)"};
+  }
+  std::fprintf(stderr, "bench: run %s: %zu tasks × %zu models, %zu pairs to do (%zu finished earlier), concurrency %zu\n",
+               run.id.c_str(), selected.size(), run.models.size(), plan.pairs.size(), plan.already_done,
+               options.concurrency);
+  if (sandbox) std::fprintf(stderr, "bench: functional checks: %s\n", sandbox->describe().c_str());
+
+  asio::io_context io(1);
+  const std::string rules = options.rules_path.empty() ? router::default_rules_path() : options.rules_path;
+  ServerState state(io, config, rules);
+  asio::thread_pool blocking(2);
+  benchmark::Progress progress(stderr, benchmark::Progress::style_for(stderr), plan.pairs.size());
+  BenchContext context;
+  context.state = &state;
+  context.store = &store;
+  context.sandbox = sandbox ? &*sandbox : nullptr;
+  context.progress = &progress;
+  context.blocking = &blocking;
+  context.run_id = run.id;
+  context.pairs = &plan.pairs;
+  run_workers(context, options.concurrency, io);
+  progress.close();
+  blocking.join();
+
+  std::vector<benchmark::BenchResult> results;
+  for (auto& [key, result] : store.results(run.id)) results.push_back(std::move(result));
+  const std::vector<benchmark::ModelSummary> summaries = benchmark::summarize(results, run.models);
+  std::printf("bench run %s (database %s)\n%s", run.id.c_str(),
+              (options.db_path.empty() ? config->records.path : options.db_path).c_str(),
+              benchmark::render_summary(summaries, config->currency).c_str());
+  if (!options.out_path.empty()) {
+    std::ofstream out(options.out_path, std::ios::binary | std::ios::trunc);
+    out << benchmark::results_json(run, config->currency, summaries, results) << "\n";
+    if (!out) throw BenchSetupError{"cannot write " + options.out_path};
+  }
+  if (context.failed > 0 || context.save_errors > 0) {
+    std::fprintf(stderr, "bench: %zu pairs failed and %zu could not be stored; `llmroute bench --resume --run %s` retries them\n",
+                 context.failed, context.save_errors, run.id.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_bench_command(int argc, char** argv) {
+  std::string error;
+  const std::optional<benchmark::BenchOptions> options = benchmark::parse_bench_options(argc, argv, error);
+  if (!options) {
+    std::fprintf(stderr, "llmroute bench: %s\n\n%s", error.c_str(), benchmark::kBenchUsage);
+    return 2;
+  }
+  if (options->help) {
+    std::fputs(benchmark::kBenchUsage, stdout);
+    return 0;
+  }
+  try {
+    return run(*options);
+  } catch (const BenchSetupError& e) {
+    std::fprintf(stderr, "llmroute bench: %s\n", e.message.c_str());
+  } catch (const config::ConfigError& e) {  // already file:line:col: key: what
+    std::fprintf(stderr, "%s\n", e.what());
+  } catch (const tasks::TaskSuiteError& e) {  // already file:line:col: task.key: what
+    std::fprintf(stderr, "%s\n", e.what());
+  } catch (const std::exception& e) {  // the database or the classifier rules at startup
+    std::fprintf(stderr, "llmroute bench: %s\n", e.what());
+  }
+  return 2;
+}
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,120 @@
+// The bench's workers: one pair at a time each, the model call streamed and measured, every step stored.
+#include "proxy/bench_runner.hpp"
+
+#include "benchmark/task_request.hpp"
+#include "proxy/model_call.hpp"
+
+#include <cstdio>
+
+namespace llmroute::proxy {
+
+namespace {
+
+using benchmark::BenchResult;
+using benchmark::PairState;
+
+BenchResult fresh_result(const BenchContext& context, const benchmark::PlannedPair& pair) {
+  BenchResult r;
+  r.run_id = context.run_id;
+  r.task_id = pair.task->id;
+  r.model = pair.model;
+  r.category = pair.task->category;
+  r.difficulty = pair.task->difficulty;
+  r.max_tokens = pair.task->max_tokens;
+  return r;
+}
+
+void take_call(BenchResult& r, const ModelCallResult& call, const ServerState& state, config::ModelRef ref) {
+  r.state = call.ok() ? PairState::answered : PairState::failed;
+  r.start_ms = call.start_unix_ms;
+  r.route = std::string(config::to_string(call.location));
+  r.backend = call.backend;
+  r.http_status = call.http_status;
+  r.failure = call.failure ? std::string(to_string(call.failure->kind)) + ": " + call.failure->detail : std::string();
+  r.finish_reason = call.finish_reason;
+  r.truncated = call.truncated;
+  r.ttft_ms = call.ttft_ms;
+  r.total_ms = call.total_ms;
+  r.tokens_per_second = record_of(call).tokens_per_second;
+  const benchmark::AnswerParts parts = benchmark::split_answer(call.text, call.reasoning, call.usage);
+  r.usage = call.usage;
+  r.usage.reasoning = parts.reasoning_tokens;
+  r.usage_reported = call.usage_reported;
+  // As the proxy prices a request: a local model's cost is its busy time, from request to last byte.
+  r.cost = state.cost.cost_of(state.config->model(ref), call.location, call.usage, call.total_ms / 1000.0);
+  r.cloud_equivalent_cost = state.cost.cloud_equivalent(call.usage);
+  r.answer = parts.answer;
+  r.reasoning = parts.reasoning;
+}
+
+std::string outcome_text(const BenchResult& r) {
+  if (r.state == PairState::failed) return "failed (" + r.failure + ")";
+  char text[96];
+  std::snprintf(text, sizeof text, "done in %.1f s, %llu tokens", r.total_ms / 1000.0,
+                static_cast<unsigned long long>(r.usage.output));
+  std::string out = text;
+  if (r.usage.reasoning > 0) out += " (" + std::to_string(r.usage.reasoning) + " thinking)";
+  if (r.truncated) out += ", TRUNCATED at max_tokens " + std::to_string(r.max_tokens);
+  if (r.checks_total) out += ", " + std::to_string(*r.checks_passed) + "/" + std::to_string(*r.checks_total) + " checks";
+  return out;
+}
+
+// Blocking work, run on the context's thread pool.
+awaitable<benchmark::CheckOutcome> run_check(const benchmark::Sandbox* sandbox, const tasks::FunctionalCheck* check,
+                                             std::string answer) {
+  co_return sandbox->run(*check, answer);
+}
+
+awaitable<std::string> save_result(benchmark::BenchStore* store, BenchResult result) { co_return store->save(result); }
+
+awaitable<void> save(BenchContext* context, const BenchResult& result) {
+  // GCC 12: no non-trivial temporaries inside co_await, so the coroutines are named first.
+  awaitable<std::string> saving = save_result(context->store, result);
+  const std::string error = co_await asio::co_spawn(*context->blocking, std::move(saving), asio::use_awaitable);
+  if (error.empty()) co_return;
+  ++context->save_errors;
+  std::fprintf(stderr, "\nbench: cannot store %s × %s: %s\n", result.task_id.c_str(), result.model.c_str(), error.c_str());
+}
+
+awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
+  ServerState& state = *context->state;
+  const std::string label = pair->task->id + " × " + pair->model;
+  context->progress->started(label);
+  BenchResult result = pair->stored.value_or(fresh_result(*context, *pair));
+  if (pair->needs_call) {
+    const config::ModelRef ref = *state.config->find_ref(pair->model);
+    ModelCallOptions options;
+    options.mode = CallMode::streamed;
+    std::string body = benchmark::task_request_body(*pair->task);
+    awaitable<ModelCallResult> calling = call_model(&state, ref, std::move(body), std::move(options));
+    const ModelCallResult call = co_await std::move(calling);
+    take_call(result, call, state, ref);
+    co_await save(context, result);
+    if (result.state == PairState::failed) {
+      ++context->failed;
+      context->progress->finished(label, outcome_text(result));
+      co_return;
+    }
+  }
+  if (const auto& check = pair->task->check) {
+    awaitable<benchmark::CheckOutcome> checking = run_check(context->sandbox, &*check, result.answer);
+    const benchmark::CheckOutcome outcome = co_await asio::co_spawn(*context->blocking, std::move(checking), asio::use_awaitable);
+    result.checks_passed = outcome.passed;
+    result.checks_total = outcome.total;
+    result.check_detail = benchmark::to_json(outcome);
+  }
+  result.state = PairState::done;
+  co_await save(context, result);
+  context->progress->finished(label, outcome_text(result));
+}
+
+}  // namespace
+
+awaitable<void> bench_worker(BenchContext* context) {
+  while (context->next < context->pairs->size()) {
+    benchmark::PlannedPair* pair = &(*context->pairs)[context->next++];
+    co_await run_pair(context, pair);
+  }
+}
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,278 @@
+// `llmroute bench` end to end against the simulator: a full run, truncation and thinking, kill and resume.
+#include <doctest/doctest.h>
+
+#include "benchmark/bench_store.hpp"
+#include "support/child_process.hpp"
+#include "support/simulator_process.hpp"
+
+#include <boost/json.hpp>
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace llmroute;
+using benchmark::BenchResult;
+using benchmark::PairState;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Three small tasks in two category files; one has a functional check.
+void write_suite(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "commit-message.yaml") << R"(- id: commit-one
+  category: commit-message
+  title: First commit message
+  difficulty: 1
+  max_tokens: 64
+  tags: [git]
+  prompt: Write a commit message for a one-line fix.
+  expected_capabilities: [an imperative subject]
+- id: commit-two
+  category: commit-message
+  title: Second commit message
+  difficulty: 1
+  max_tokens: 64
+  tags: [git]
+  prompt: Write a commit message for a typo fix in the README.
+  expected_capabilities: [an imperative subject]
+)";
+  std::ofstream(dir / "simple-coding.yaml") << R"(- id: code-runs
+  category: simple-coding
+  title: A program that runs
+  difficulty: 1
+  max_tokens: 64
+  tags: [python]
+  prompt: Write a Python program that prints ok.
+  expected_capabilities: [prints ok]
+  check:
+    language: python
+    file: app.py
+    timeout: 5s
+    steps:
+      - name: it prints ok
+        stdout_has: [ok]
+)";
+}
+
+// More tasks for the kill test, all of one category.
+void write_long_suite(const std::filesystem::path& dir, int count) {
+  std::filesystem::create_directories(dir);
+  std::ofstream out(dir / "documentation.yaml");
+  for (int i = 0; i < count; ++i)
+    out << "- id: doc-" << i << "\n  category: documentation\n  title: Doc " << i
+        << "\n  difficulty: 1\n  max_tokens: 64\n  tags: []\n  prompt: Document function number " << i
+        << ".\n  expected_capabilities: [a docstring]\n";
+}
+
+struct BenchSetup {
+  test::TempDir dir;
+  test::SimulatorProcess sim{{"--tokens-per-second", "200", "--ttft-ms", "5"}};
+  std::filesystem::path suite = dir / "suite";
+  std::filesystem::path config = dir / "config.yaml";
+  std::filesystem::path db = dir / "records.db";
+
+  BenchSetup() {
+    // Per-model simulator knobs ride on the upstream name: length, thinking, first-token delay.
+    std::ofstream(config) << "backends:\n"
+                             "  - name: sim\n    kind: openai\n    location: local\n    url: " << sim.base_url() << "/v1\n"
+                             "    models:\n"
+                             "      - name: short\n        upstream_name: sim-model+tokens=20\n"
+                             "      - name: thinker\n        upstream_name: sim-model+tokens=20+think=30\n"
+                             "      - name: slow\n        upstream_name: sim-model+tokens=5+ttft-ms=400\n"
+                             "  - name: cloud\n    kind: anthropic\n    location: cloud\n    url: " << sim.base_url() << "/v1\n"
+                             "    models:\n"
+                             "      - name: verbose\n        upstream_name: sim-model+tokens=500\n"
+                             // Cache prices equal to the input price: the simulator caches repeated prompts.
+                             "        price: { input: 3, output: 15, cache_read: 3, cache_write: 3 }\n"
+                             "routing:\n  default: sim/short\n"
+                             "records:\n  path: " << db.string() << "\n";
+  }
+
+  test::ChildProcess start(std::vector<std::string> args, const std::string& name = "bench") {
+    test::ChildProcessOptions options;
+    options.program = LLMROUTE_BINARY;
+    options.args = {"bench", "--config", config.string()};
+    options.args.insert(options.args.end(), args.begin(), args.end());
+    options.stdout_path = dir / (name + ".out");
+    options.stderr_path = dir / (name + ".err");
+    return test::ChildProcess(options);
+  }
+
+  int run(std::vector<std::string> args, const std::string& name = "bench") {
+    test::ChildProcess child = start(std::move(args), name);
+    const std::optional<int> code = child.wait_for_exit(milliseconds(120'000));
+    REQUIRE_MESSAGE(code.has_value(), "llmroute bench did not finish: " << read(dir / (name + ".err")));
+    return *code;
+  }
+
+  std::string err(const std::string& name = "bench") { return read(dir / (name + ".err")); }
+  std::string out(const std::string& name = "bench") { return read(dir / (name + ".out")); }
+
+  std::map<std::pair<std::string, std::string>, BenchResult> results(const std::string& run) {
+    return benchmark::BenchStore(db.string()).results(run);
+  }
+  std::int64_t sim_requests() const { return sim.stats().at("requests").to_number<std::int64_t>(); }
+};
+
+}  // namespace
+
+TEST_CASE("a full small run stores every pair with its timings, tokens, cost, truncation, thinking and checks") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  const int code = setup.run({"--tasks", setup.suite.string(), "--models", "short,sim/thinker,cloud/verbose", "--run",
+                              "r1", "--concurrency", "2", "--out", (setup.dir / "out.json").string()});
+  INFO(setup.err());
+  REQUIRE(code == 0);
+  const auto results = setup.results("r1");
+  REQUIRE(results.size() == 9);
+  CHECK(setup.sim_requests() == 9);
+  for (const auto& [key, r] : results) {
+    CAPTURE(key.first);
+    CAPTURE(key.second);
+    CHECK(r.state == PairState::done);
+    CHECK(r.http_status == 200);
+    CHECK(r.failure.empty());
+    CHECK(r.ttft_ms.has_value());
+    CHECK(r.total_ms >= r.ttft_ms.value_or(0));
+    CHECK(r.usage.output > 0);
+    CHECK(r.usage_reported);
+    CHECK(r.tokens_per_second.has_value());
+    CHECK_FALSE(r.answer.empty());
+    CHECK(r.checks_total.has_value() == (key.first == "code-runs"));
+  }
+  // The seed's 4,096 trap: an answer longer than the task's max_tokens is cut and marked.
+  const BenchResult& verbose = results.at({"commit-one", "cloud/verbose"});
+  CHECK(verbose.truncated);
+  CHECK(verbose.finish_reason == "length");
+  CHECK(verbose.usage.output == 64);
+  CHECK(verbose.route == "cloud");
+  CHECK(verbose.cost == doctest::Approx((verbose.usage.input * 3 + 64 * 15) / 1e6));
+  CHECK_FALSE(results.at({"commit-one", "sim/short"}).truncated);
+  CHECK(results.at({"commit-one", "sim/short"}).finish_reason == "stop");
+  // The <think> tax: thinking tokens counted apart and kept out of the answer.
+  const BenchResult& thinker = results.at({"commit-one", "sim/thinker"});
+  CHECK(thinker.usage.reasoning > 0);
+  CHECK(thinker.answer.find("<think>") == std::string::npos);
+  CHECK_FALSE(thinker.reasoning.empty());
+  CHECK(results.at({"commit-one", "sim/short"}).usage.reasoning == 0);
+  // A simulated answer is no program that prints ok: the check ran and failed.
+  CHECK(results.at({"code-runs", "sim/short"}).checks_passed == 0);
+  CHECK(results.at({"code-runs", "sim/short"}).checks_total == 1);
+
+  CHECK(setup.out().find("sim/thinker") != std::string::npos);
+  const boost::json::value out = boost::json::parse(read(setup.dir / "out.json"));
+  CHECK(out.at("run").at("id") == "r1");
+  CHECK(out.at("models").as_array().size() == 3);
+  CHECK(out.at("results").as_array().size() == 9);
+  CHECK(out.at("models").at(2).at("truncated") == 3);
+}
+
+TEST_CASE("a bench killed half way resumes without running, billing or storing a finished pair twice") {
+  BenchSetup setup;
+  write_long_suite(setup.suite, 6);
+  test::ChildProcess first = setup.start({"--tasks", setup.suite.string(), "--models", "slow", "--run", "r2"}, "first");
+  // Wait (with a deadline) until two pairs are stored, then kill the bench without warning.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t stored = 0;
+  while (stored < 2 && std::chrono::steady_clock::now() < deadline && first.running()) {
+    std::this_thread::sleep_for(milliseconds(20));
+    stored = std::filesystem::exists(setup.db) ? setup.results("r2").size() : 0;
+  }
+  REQUIRE_MESSAGE(stored >= 2, setup.err("first"));
+  first.send_signal(SIGKILL);
+  REQUIRE(first.wait_for_exit(milliseconds(10'000)).has_value());
+
+  const auto before = setup.results("r2");
+  REQUIRE(before.size() < 6);
+  std::size_t done_before = 0;
+  for (const auto& [key, r] : before) done_before += r.state == PairState::done ? 1 : 0;
+  const std::int64_t calls_before = setup.sim_requests();
+  CHECK(calls_before >= static_cast<std::int64_t>(before.size()));
+
+  const int code = setup.run({"--resume"}, "resumed");
+  INFO(setup.err("resumed"));
+  REQUIRE(code == 0);
+  CHECK(setup.err("resumed").find("(" + std::to_string(done_before) + " finished earlier)") != std::string::npos);
+  const auto after = setup.results("r2");
+  CHECK(after.size() == 6);
+  for (const auto& [key, r] : after) CHECK(r.state == PairState::done);
+  // Pairs stored before the kill kept their row (same start time), and the model was asked only for the rest.
+  for (const auto& [key, r] : before) CHECK(after.at(key).start_ms == r.start_ms);
+  CHECK(setup.sim_requests() - calls_before == static_cast<std::int64_t>(6 - before.size()));
+}
+
+TEST_CASE("a stored answer that was never checked is checked on resume without asking the model again") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  REQUIRE(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--run", "r3", "--only", "commit-one"}) == 0);
+  {
+    benchmark::BenchStore store(setup.db.string());
+    BenchResult answered;
+    answered.run_id = "r3";
+    answered.task_id = "code-runs";
+    answered.model = "sim/short";
+    answered.state = PairState::answered;
+    answered.category = "simple-coding";
+    answered.route = "local";
+    answered.backend = "sim";
+    answered.max_tokens = 64;
+    answered.http_status = 200;
+    answered.answer = "```python\nprint('ok')\n```\n";
+    REQUIRE(store.save(answered).empty());
+  }
+  setup.sim.reset_stats();
+  REQUIRE(setup.run({"--resume", "--run", "r3", "--only", "commit-one,code-runs"}, "resumed") == 0);
+  CHECK(setup.sim_requests() == 0);
+  const BenchResult checked = setup.results("r3").at({"code-runs", "sim/short"});
+  CHECK(checked.state == PairState::done);
+  CHECK(checked.checks_passed == 1);
+  CHECK(checked.checks_total == 1);
+}
+
+TEST_CASE("a failed model call is stored as failed, exits 1, and is retried by --resume") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  // The simulator answers 500 to this model through a per-model fault.
+  const std::string healthy = read(setup.config);
+  std::string faulty = healthy;
+  const std::string from = "upstream_name: sim-model+tokens=20\n";
+  faulty.replace(faulty.find(from), from.size(), "upstream_name: sim-model+tokens=20+fault=500\n");
+  std::ofstream(setup.config) << faulty;
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--run", "r4", "--only", "commit-one"}) == 1);
+  const BenchResult failed = setup.results("r4").at({"commit-one", "sim/short"});
+  CHECK(failed.state == PairState::failed);
+  CHECK(failed.http_status == 500);
+  CHECK(failed.failure.starts_with("upstream_status: backend 'sim' answered 500"));
+  CHECK(setup.err().find("--resume --run r4") != std::string::npos);
+
+  std::ofstream(setup.config) << healthy;
+  CHECK(setup.run({"--resume"}, "resumed") == 0);
+  CHECK(setup.results("r4").at({"commit-one", "sim/short"}).state == PairState::done);
+}
+
+TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "nope"}) == 2);
+  CHECK(setup.err().find("--models 'nope' is not a configured model (configured: sim/short, sim/thinker, sim/slow, "
+                         "cloud/verbose)") != std::string::npos);
+  CHECK(setup.run({"--resume"}) == 2);
+  CHECK(setup.err().find("no bench run to resume in this database") != std::string::npos);
+  CHECK(setup.run({"--tasks", setup.suite.string()}) == 2);
+  CHECK(setup.err().find("a new run needs --models") != std::string::npos);
+  std::ofstream(setup.suite / "debugging.yaml") << "- id: broken\n  category: debugging\n  difficulty: 9\n";
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short"}) == 2);
+  CHECK(setup.err().starts_with((setup.suite / "debugging.yaml").string() + ":1:3: broken: missing required key"));
+}

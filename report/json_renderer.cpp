@@ -88,8 +88,20 @@ std::string render_json(const Report& report) {
                       {"first_unix_ms", report.first_unix_ms},
                       {"last_unix_ms", report.last_unix_ms}};
   json::array verdicts = array_of(report.shadow_verdicts, [](const ShadowVerdictRow& v) {
-    return json::object{{"task", v.task},         {"pairs", v.pairs},     {"verdict", v.verdict},
-                        {"local_win_rate", v.local_win_rate}, {"ci_low", v.ci_low}, {"ci_high", v.ci_high},
+    return json::object{{"task", v.task},
+                        {"candidate_model", v.candidate_model},
+                        {"baseline_model", v.baseline_model},
+                        {"local_vs_cloud", v.local_vs_cloud},
+                        {"pairs", v.pairs},
+                        {"wins", v.wins},
+                        {"ties", v.ties},
+                        {"losses", v.losses},
+                        {"mean_difference", v.mean_difference},
+                        {"ci_low", optional_value(v.ci_low)},
+                        {"ci_high", optional_value(v.ci_high)},
+                        {"awaiting_review", v.awaiting_review},
+                        {"verdict", v.verdict},
+                        {"judges_say", v.judges_say},
                         {"recommendation", v.recommendation}};
   });
   json::array quality = array_of(report.quality, [](const QualityCell& c) {

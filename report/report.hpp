@@ -67,15 +67,24 @@ struct QualityCell {
   std::uint64_t judgments = 0;
 };
 
-/// What one task kind's shadow comparisons say, with the recommendation the report draws from it.
+/// What the judged shadow pairs of one task kind and model pair say (policies::aggregate_pairs), with the
+/// recommendation the report draws from it and the task's traffic.
 struct ShadowVerdictRow {
   std::string task;
+  std::string candidate_model;  ///< the local model of the pair (the shadow when both share a location)
+  std::string baseline_model;   ///< the cloud model
+  bool local_vs_cloud = true;   ///< the candidate is local and the baseline cloud
   std::uint64_t pairs = 0;
-  std::string verdict;  ///< "local-at-parity", "cloud-better", "local-better" or "inconclusive"
-  double local_win_rate = 0;  ///< local wins + half the ties, over the pairs
-  double ci_low = 0;          ///< 95 % confidence interval of local_win_rate
-  double ci_high = 0;
-  std::string recommendation;  ///< one plain sentence
+  std::uint64_t wins = 0;       ///< the candidate's
+  std::uint64_t ties = 0;
+  std::uint64_t losses = 0;
+  double mean_difference = 0;   ///< candidate − baseline, weighted judge score (−2…2)
+  std::optional<double> ci_low; ///< 95 % t-interval of mean_difference; unset below two pairs
+  std::optional<double> ci_high;
+  std::uint64_t awaiting_review = 0;  ///< pairs the judges disagreed on that no human decided yet
+  std::string verdict;          ///< "parity", "baseline-better" or "not-enough-data"
+  std::string judges_say;       ///< the aggregation's own words, e.g. "parity — can run local"
+  std::string recommendation;   ///< one plain sentence
 };
 
 /// Cost in one time bucket, for the cost-over-time chart.

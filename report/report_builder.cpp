@@ -167,42 +167,42 @@ Economics economics(const config::Config& config, const std::vector<const Reques
   return e;
 }
 
-std::string interval_text(const PairwiseSummary& s) {
-  return "local wins " + format_share(s.local_win_rate) + ", 95% CI " + format_share(s.ci_low) + "–" +
-         format_share(s.ci_high);
+std::string_view verdict_word(policies::AggregateVerdict verdict) {
+  switch (verdict) {
+    case policies::AggregateVerdict::parity: return "parity";
+    case policies::AggregateVerdict::baseline_better: return "baseline-better";
+    case policies::AggregateVerdict::not_enough_data: return "not-enough-data";
+  }
+  return "not-enough-data";
 }
 
-/// One plain sentence: what the verdict means for the task's current route, and what it is worth.
-std::string recommendation(const PairwiseSummary& s, const std::string& verdict, const TrafficRow* traffic,
-                           double to_month, const std::string& currency) {
+/// One plain sentence: what the verdict means for the task's current route, and what it is worth a month.
+std::string recommendation(const policies::PairAggregate& g, const TrafficRow* traffic, double to_month,
+                           const std::string& currency) {
+  const bool local_vs_cloud =
+      g.candidate_location == config::Location::local && g.baseline_location == config::Location::cloud;
+  if (!local_vs_cloud) return g.task + ": " + g.verdict_text;
   const bool mostly_local = traffic && traffic->local_share && *traffic->local_share >= 0.5;
-  const std::string over = " over " + format_count(s.pairs) + " pairs";
+  const std::string over = " over " + format_count(g.n) + " pairs";
   const auto monthly = [&](double amount) { return format_money(amount * to_month, currency) + " per month"; };
-  if (verdict == "local-at-parity" || verdict == "local-better") {
-    const std::string head = s.task + ": local " + (verdict == "local-better" ? "better" : "at parity") + over;
-    if (mostly_local) {
-      if (traffic->savings && to_month > 0) return head + " — keep local, saves " + monthly(*traffic->savings);
-      return head + " — keep local";
-    }
-    if (traffic && to_month > 0 && traffic->cloud_cost > 0)
-      return head + " — move local, saves up to " + monthly(traffic->cloud_cost);
-    return head + " — move local";
+  switch (g.verdict) {
+    case policies::AggregateVerdict::parity:
+      if (mostly_local) {
+        if (traffic->savings && to_month > 0) return g.task + ": local at parity" + over + " — keep local, saves " + monthly(*traffic->savings);
+        return g.task + ": local at parity" + over + " — keep local";
+      }
+      if (traffic && to_month > 0 && traffic->cloud_cost > 0)
+        return g.task + ": local at parity" + over + " — move local, saves up to " + monthly(traffic->cloud_cost);
+      return g.task + ": local at parity" + over + " — move local";
+    case policies::AggregateVerdict::baseline_better:
+      return g.task + ": cloud clearly better" + over + (mostly_local ? " — move to the cloud" : " — keep cloud");
+    case policies::AggregateVerdict::not_enough_data:
+      break;
   }
-  if (verdict == "cloud-better")
-    return s.task + ": cloud clearly better" + over + (mostly_local ? " — move to the cloud" : " — keep cloud");
-  return s.task + ": no clear verdict" + over + " (" + interval_text(s) +
-         ") — keep the current route and collect more pairs";
+  return g.task + ": " + g.verdict_text + " — keep the current route and collect more pairs";
 }
 
 }  // namespace
-
-std::string verdict_of(const PairwiseSummary& s) {
-  if (s.pairs == 0) return "inconclusive";
-  if (s.ci_high < 0.5) return "cloud-better";
-  if (s.ci_low > 0.5) return "local-better";
-  if (s.ci_low >= kParityMargin) return "local-at-parity";
-  return "inconclusive";
-}
 
 Report build_report(const ReportInput& input) {
   const config::Config& config = *input.config;
@@ -282,21 +282,30 @@ Report build_report(const ReportInput& input) {
   const double window_days = static_cast<double>(period_ms) / kMsPerDay;
   const double to_month = window_days > 0 ? kDaysPerMonth / window_days : 0;
 
-  for (const PairwiseSummary& s : input.pairwise) {
+  for (const policies::PairAggregate& g : input.pairwise) {
     const auto traffic = std::find_if(report.tasks.begin(), report.tasks.end(),
-                                      [&s](const TrafficRow& row) { return row.name == s.task; });
+                                      [&g](const TrafficRow& row) { return row.name == g.task; });
     ShadowVerdictRow row;
-    row.task = s.task;
-    row.pairs = s.pairs;
-    row.verdict = verdict_of(s);
-    row.local_win_rate = s.local_win_rate;
-    row.ci_low = s.ci_low;
-    row.ci_high = s.ci_high;
-    row.recommendation = recommendation(s, row.verdict, traffic == report.tasks.end() ? nullptr : &*traffic,
-                                        to_month, report.currency);
+    row.task = g.task;
+    row.candidate_model = g.candidate_model;
+    row.baseline_model = g.baseline_model;
+    row.local_vs_cloud =
+        g.candidate_location == config::Location::local && g.baseline_location == config::Location::cloud;
+    row.pairs = g.n;
+    row.wins = g.wins;
+    row.ties = g.ties;
+    row.losses = g.losses;
+    row.mean_difference = g.mean_difference;
+    row.ci_low = g.ci_low;
+    row.ci_high = g.ci_high;
+    row.awaiting_review = g.awaiting_review;
+    row.verdict = verdict_word(g.verdict);
+    row.judges_say = g.verdict_text;
+    row.recommendation = recommendation(g, traffic == report.tasks.end() ? nullptr : &*traffic, to_month,
+                                        report.currency);
     report.shadow_verdicts.push_back(std::move(row));
   }
-  std::sort(report.shadow_verdicts.begin(), report.shadow_verdicts.end(),
+  std::stable_sort(report.shadow_verdicts.begin(), report.shadow_verdicts.end(),
             [](const ShadowVerdictRow& a, const ShadowVerdictRow& b) { return task_before(a.task, b.task); });
 
   report.cost_bucket_ms = bucket_width(period_ms);

@@ -95,10 +95,16 @@ std::string quality_note(const Report& report) {
 }
 
 Table shadow_table(const Report& report) {
-  Table table({{"task", Align::left}, {"pairs"}, {"local wins"}, {"95% CI"}, {"verdict", Align::left}});
-  for (const ShadowVerdictRow& v : report.shadow_verdicts)
-    table.add_row({v.task, count(v.pairs), format_share(v.local_win_rate),
-                   format_share(v.ci_low) + "–" + format_share(v.ci_high), v.verdict});
+  Table table({{"task", Align::left}, {"candidate vs baseline", Align::left}, {"pairs"}, {"wins/ties/losses"},
+               {"score diff"}, {"95% CI"}, {"judges say", Align::left}});
+  const auto signed_score = [](double value) { return (value > 0 ? "+" : "") + format_decimal(value, 2); };
+  for (const ShadowVerdictRow& v : report.shadow_verdicts) {
+    const std::string interval =
+        v.ci_low && v.ci_high ? signed_score(*v.ci_low) + " … " + signed_score(*v.ci_high) : std::string("–");
+    table.add_row({v.task, v.candidate_model + " vs " + v.baseline_model, count(v.pairs),
+                   count(v.wins) + "/" + count(v.ties) + "/" + count(v.losses), signed_score(v.mean_difference),
+                   interval, v.judges_say});
+  }
   return table;
 }
 

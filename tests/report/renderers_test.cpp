@@ -24,7 +24,31 @@ Report full_fixture_report(const config::Config& config) {
   input.until_unix_ms = test::kDayStart + 24 * test::kHour;
   input.judgments = {{"debugging", "qwen3-coder", 1.6}, {"debugging", "qwen3-coder", 1.2}, {"debugging", "sonnet", 1.8},
                      {"architecture", "sonnet", 2.0}};
-  input.pairwise = {{"debugging", 140, 0.52, 0.437, 0.602}, {"architecture", 60, 0.20, 0.11, 0.32}};
+  policies::PairAggregate debugging;
+  debugging.task = "debugging";
+  debugging.candidate_model = "qwen3-coder";
+  debugging.baseline_model = "sonnet";
+  debugging.n = 140;
+  debugging.wins = 60;
+  debugging.ties = 30;
+  debugging.losses = 50;
+  debugging.mean_difference = -0.04;
+  debugging.ci_low = -0.15;
+  debugging.ci_high = 0.07;
+  debugging.verdict = policies::AggregateVerdict::parity;
+  debugging.verdict_text = "parity — can run local";
+  policies::PairAggregate architecture = debugging;
+  architecture.task = "architecture";
+  architecture.n = 60;
+  architecture.wins = 10;
+  architecture.ties = 10;
+  architecture.losses = 40;
+  architecture.mean_difference = -0.61;
+  architecture.ci_low = -0.8;
+  architecture.ci_high = -0.42;
+  architecture.verdict = policies::AggregateVerdict::baseline_better;
+  architecture.verdict_text = "cloud clearly better — keep on cloud";
+  input.pairwise = {debugging, architecture};
   return build_report(input);
 }
 
@@ -56,6 +80,8 @@ TEST_CASE("the text report reads as aligned tables with the hand-computed number
         std::string::npos);
   CHECK(text.find("- debugging: local at parity over 140 pairs — keep local, saves USD 0.3648 per month\n") !=
         std::string::npos);
+  CHECK(text.find("debugging     qwen3-coder vs sonnet    140          60/30/50       -0.04  -0.15 … +0.07  "
+                  "parity — can run local\n") != std::string::npos);
   CHECK(text.find("local box: total                                            USD 107.60 per month\n") !=
         std::string::npos);
   CHECK(text.find("break-even                                                  never at this rate\n") !=

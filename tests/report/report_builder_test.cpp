@@ -79,36 +79,72 @@ TEST_CASE("model quality and the heatmap are the mean judged scores; cost per qu
   CHECK(report.quality[2].quality == Approx(2.0));
 }
 
+/// A judged-pairs aggregate of local qwen3-coder against cloud sonnet.
+policies::PairAggregate aggregate(const char* task, std::uint64_t n, double mean, double low, double high,
+                                  policies::AggregateVerdict verdict, const char* text) {
+  policies::PairAggregate g;
+  g.task = task;
+  g.candidate_model = "qwen3-coder";
+  g.baseline_model = "sonnet";
+  g.n = n;
+  g.wins = n / 2;
+  g.ties = n / 4;
+  g.losses = n - n / 2 - n / 4;
+  g.mean_difference = mean;
+  g.ci_low = low;
+  g.ci_high = high;
+  g.verdict = verdict;
+  g.verdict_text = text;
+  return g;
+}
+
 TEST_CASE("shadow verdicts turn into plain recommendations with the money they are worth") {
+  using policies::AggregateVerdict;
   const config::ConfigPtr config = config::load_config_text(test::fixture_config_yaml("unused.db"), "fixture.yaml");
   ReportInput input = fixture_input(*config);
-  input.pairwise = {{"debugging", 140, 0.52, 0.437, 0.602},
-                    {"architecture", 60, 0.20, 0.11, 0.32},
-                    {"commit-message", 12, 0.55, 0.28, 0.79}};
+  input.pairwise = {
+      aggregate("architecture", 60, -0.6, -0.8, -0.4, AggregateVerdict::baseline_better, "cloud clearly better — keep on cloud"),
+      aggregate("debugging", 140, -0.05, -0.15, 0.05, AggregateVerdict::parity, "parity — can run local"),
+      aggregate("commit-message", 12, 0.1, -0.4, 0.6, AggregateVerdict::not_enough_data, "not enough data (n = 12)")};
   const Report report = build_report(input);
 
-  REQUIRE(report.shadow_verdicts.size() == 3);
-  CHECK(report.shadow_verdicts[0].task == "commit-message");
-  CHECK(report.shadow_verdicts[0].verdict == "inconclusive");
-  CHECK(report.shadow_verdicts[0].recommendation ==
-        "commit-message: no clear verdict over 12 pairs (local wins 55%, 95% CI 28%–79%) — keep the current route "
-        "and collect more pairs");
+  REQUIRE(report.shadow_verdicts.size() == 3);  // in the task kinds' order
+  const ShadowVerdictRow& commit = report.shadow_verdicts[0];
+  CHECK(commit.task == "commit-message");
+  CHECK(commit.verdict == "not-enough-data");
+  CHECK(commit.recommendation ==
+        "commit-message: not enough data (n = 12) — keep the current route and collect more pairs");
   // debugging is 75 % local and saved 0.012 in one day: 0.3648 a month.
-  CHECK(report.shadow_verdicts[1].verdict == "local-at-parity");
-  CHECK(report.shadow_verdicts[1].pairs == 140);
-  CHECK(report.shadow_verdicts[1].recommendation ==
-        "debugging: local at parity over 140 pairs — keep local, saves USD 0.3648 per month");
-  CHECK(report.shadow_verdicts[2].verdict == "cloud-better");
-  CHECK(report.shadow_verdicts[2].recommendation == "architecture: cloud clearly better over 60 pairs — keep cloud");
+  const ShadowVerdictRow& debugging = report.shadow_verdicts[1];
+  CHECK(debugging.verdict == "parity");
+  CHECK(debugging.pairs == 140);
+  CHECK(debugging.wins == 70);
+  CHECK(debugging.ties == 35);
+  CHECK(debugging.losses == 35);
+  CHECK(debugging.candidate_model == "qwen3-coder");
+  CHECK(debugging.baseline_model == "sonnet");
+  CHECK(debugging.local_vs_cloud);
+  CHECK(*debugging.ci_low == -0.15);
+  CHECK(debugging.judges_say == "parity — can run local");
+  CHECK(debugging.recommendation == "debugging: local at parity over 140 pairs — keep local, saves USD 0.3648 per month");
+  const ShadowVerdictRow& architecture = report.shadow_verdicts[2];
+  CHECK(architecture.verdict == "baseline-better");
+  CHECK(architecture.recommendation == "architecture: cloud clearly better over 60 pairs — keep cloud");
 
-  input.pairwise = {{"architecture", 300, 0.5, 0.45, 0.6}};
-  const Report moved = build_report(input);
   // architecture runs in the cloud at 0.0405 a day: 1.2312 a month could move to the local box.
-  CHECK(moved.shadow_verdicts[0].recommendation ==
+  input.pairwise = {aggregate("architecture", 300, 0, -0.1, 0.1, AggregateVerdict::parity, "parity — can run local")};
+  CHECK(build_report(input).shadow_verdicts[0].recommendation ==
         "architecture: local at parity over 300 pairs — move local, saves up to USD 1.23 per month");
 
-  CHECK(verdict_of({"x", 50, 0.7, 0.56, 0.82}) == "local-better");
-  CHECK(verdict_of({"x", 0, 0, 0, 0}) == "inconclusive");
+  // Two local models: the aggregation's own words.
+  policies::PairAggregate local_pair =
+      aggregate("refactoring", 30, 0, -0.1, 0.1, AggregateVerdict::parity, "parity — qwen2.5-coder can serve it");
+  local_pair.baseline_location = config::Location::local;
+  input.pairwise = {local_pair};
+  const Report local_only = build_report(input);
+  const ShadowVerdictRow& row = local_only.shadow_verdicts[0];
+  CHECK_FALSE(row.local_vs_cloud);
+  CHECK(row.recommendation == "refactoring: parity — qwen2.5-coder can serve it");
 }
 
 TEST_CASE("the co-op economics: break-even is the hardware over the avoided cloud spend less electricity") {

@@ -157,8 +157,9 @@ std::string render_html(const Report& report) {
   out += "<h2>Per model</h2>\n" + html_table(model_table(report), "No model answered in this window.") +
          "<p class=\"note\">" + html_escape(quality_note(report)) + "</p>\n";
   out += "<h2>Shadow verdicts</h2>\n";
+  out += "<p class=\"note\">" + html_escape(shadow_status_text(report)) + "</p>\n";
   if (report.shadow_verdicts.empty()) {
-    out += "<p class=\"empty\">" + html_escape(kNoShadowData) + "</p>\n";
+    out += "<p class=\"empty\">" + html_escape(no_verdict_text(report)) + "</p>\n";
   } else {
     out += html_table(shadow_table(report), "") + "<ul class=\"recommendations\">";
     for (const ShadowVerdictRow& v : report.shadow_verdicts) out += "<li>" + html_escape(v.recommendation) + "</li>";

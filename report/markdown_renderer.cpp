@@ -19,8 +19,9 @@ std::string render_markdown(const Report& report) {
   out += section("Per user", user_table(report), "No requests in this window.");
   out += section("Per model", model_table(report), "No model answered in this window.") + "\n" + quality_note(report) + "\n";
   out += "\n## Shadow verdicts\n\n";
+  out += shadow_status_text(report) + "\n\n";
   if (report.shadow_verdicts.empty()) {
-    out += std::string(kNoShadowData) + "\n";
+    out += no_verdict_text(report) + "\n";
   } else {
     out += shadow_table(report).markdown() + "\n";
     for (const ShadowVerdictRow& v : report.shadow_verdicts) out += "- " + v.recommendation + "\n";

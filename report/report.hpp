@@ -87,6 +87,18 @@ struct ShadowVerdictRow {
   std::string recommendation;   ///< one plain sentence
 };
 
+/// Where the window's shadow pairs stand with the judges.
+struct JudgingCounts {
+  std::uint64_t pending = 0;          ///< pairs waiting for judges
+  std::uint64_t judged = 0;           ///< pairs with a verdict (the verdict rows count these)
+  std::uint64_t invalid = 0;          ///< pairs no judge gave a valid verdict on
+  std::uint64_t failed = 0;           ///< pairs whose judge calls kept failing
+  std::uint64_t awaiting_review = 0;  ///< flagged pairs no human has decided yet
+  std::uint64_t judge_calls = 0;
+  double judge_cost = 0;
+  std::uint32_t min_n = 0;            ///< pairs a verdict needs (judging.min_n)
+};
+
 /// Cost in one time bucket, for the cost-over-time chart.
 struct CostPoint {
   std::int64_t start_unix_ms = 0;
@@ -127,6 +139,7 @@ struct Report {
   std::vector<ModelRow> models;
   std::vector<QualityCell> quality;
   std::string quality_source;  ///< where the quality scores come from; empty without judgments
+  JudgingCounts judging;
   std::vector<ShadowVerdictRow> shadow_verdicts;
   std::int64_t cost_bucket_ms = 0;            ///< width of each cost point
   std::vector<CostPoint> cost_over_time;

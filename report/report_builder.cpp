@@ -282,7 +282,9 @@ Report build_report(const ReportInput& input) {
   const double window_days = static_cast<double>(period_ms) / kMsPerDay;
   const double to_month = window_days > 0 ? kDaysPerMonth / window_days : 0;
 
-  for (const policies::PairAggregate& g : input.pairwise) {
+  const policies::JudgeSummary& j = input.judging;
+  report.judging = {j.pending, j.judged, j.invalid, j.failed, j.awaiting_review, j.judge_calls, j.judge_cost, j.min_n};
+  for (const policies::PairAggregate& g : j.groups) {
     const auto traffic = std::find_if(report.tasks.begin(), report.tasks.end(),
                                       [&g](const TrafficRow& row) { return row.name == g.task; });
     ShadowVerdictRow row;

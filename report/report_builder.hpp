@@ -2,7 +2,7 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "policies/judge_aggregation.hpp"
+#include "policies/judge_summary.hpp"
 #include "records/request_record.hpp"
 #include "report/report.hpp"
 
@@ -28,7 +28,7 @@ struct ReportInput {
   std::optional<std::int64_t> until_unix_ms;
   std::vector<QualityJudgment> judgments;
   std::string quality_source;  ///< where the judgments come from, e.g. "bench run r1 of 2026-11-20 10:00 UTC"
-  std::vector<policies::PairAggregate> pairwise;  ///< judged shadow pairs, aggregated per task and model pair
+  policies::JudgeSummary judging;  ///< the window's shadow pairs: counts, and the judged ones aggregated
 };
 
 /// Days in the month that monthly figures extrapolate to (as the cost model's amortisation).

@@ -28,6 +28,8 @@ LoadedReport load_report(const config::Config& config, std::optional<std::int64_
     input.records = std::move(result.records);
     input.since_unix_ms = since;
     input.until_unix_ms = until;
+    input.judging = policies::load_judge_summary(config, since, until);
+    if (!input.judging.error.empty()) return {std::nullopt, "reading judged pairs failed: " + input.judging.error};
     BenchQuality quality = read_bench_quality(config.records.path);
     if (!quality.error.empty()) return {std::nullopt, "reading bench results failed: " + quality.error};
     input.judgments = std::move(quality.judgments);

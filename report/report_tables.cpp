@@ -94,6 +94,22 @@ std::string quality_note(const Report& report) {
   return "quality: mean judged score, 0 (fail) to 2 (good), from " + report.quality_source;
 }
 
+std::string shadow_status_text(const Report& report) {
+  const JudgingCounts& j = report.judging;
+  return "shadow copies: " + format_count(report.shadow_requests) + " (" + format_money(report.shadow_cost, report.currency) +
+         "); pairs judged " + format_count(j.judged) + ", waiting " + format_count(j.pending) + ", invalid " +
+         format_count(j.invalid) + ", failed " + format_count(j.failed) + ", awaiting human review " +
+         format_count(j.awaiting_review) + "; judge calls " + format_count(j.judge_calls) + " (" +
+         format_money(j.judge_cost, report.currency) + ")";
+}
+
+std::string no_verdict_text(const Report& report) {
+  const JudgingCounts& j = report.judging;
+  if (report.shadow_requests == 0 && j.pending + j.judged + j.invalid + j.failed == 0)
+    return "no shadow data yet: shadow copies and their judgments will show here once shadowing runs";
+  return "no verdict yet (pairs waiting for judges: " + format_count(j.pending) + ")";
+}
+
 Table shadow_table(const Report& report) {
   Table table({{"task", Align::left}, {"candidate vs baseline", Align::left}, {"pairs"}, {"wins/ties/losses"},
                {"score diff"}, {"95% CI"}, {"judges say", Align::left}});

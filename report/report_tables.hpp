@@ -29,8 +29,10 @@ std::vector<std::pair<std::string, std::string>> economics_lines(const Report& r
 /// Under the per-model table: where the quality column comes from.
 std::string quality_note(const Report& report);
 
-/// Shown instead of the shadow section while no pairwise judgments exist.
-inline constexpr const char* kNoShadowData =
-    "no shadow data yet: shadow copies and their judgments will show here once shadowing runs";
+/// Above the shadow verdicts: the shadow copies and where their pairs stand with the judges.
+std::string shadow_status_text(const Report& report);
+/// Instead of the verdict table while there is none: "no shadow data yet: …" before any shadow copy, else why
+/// there is no verdict.
+std::string no_verdict_text(const Report& report);
 
 }  // namespace llmroute::report

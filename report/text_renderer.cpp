@@ -23,8 +23,9 @@ std::string render_text(const Report& report) {
   out += section("Per user", user_table(report), "no requests in this window");
   out += section("Per model", model_table(report), "no model answered in this window") + quality_note(report) + "\n";
   out += heading("Shadow verdicts");
+  out += shadow_status_text(report) + "\n\n";
   if (report.shadow_verdicts.empty()) {
-    out += std::string(kNoShadowData) + "\n";
+    out += no_verdict_text(report) + "\n";
   } else {
     out += shadow_table(report).text() + "\n";
     for (const ShadowVerdictRow& v : report.shadow_verdicts) out += "- " + v.recommendation + "\n";

@@ -48,7 +48,7 @@ Report full_fixture_report(const config::Config& config) {
   architecture.ci_high = -0.42;
   architecture.verdict = policies::AggregateVerdict::baseline_better;
   architecture.verdict_text = "cloud clearly better — keep on cloud";
-  input.pairwise = {debugging, architecture};
+  input.judging.groups = {debugging, architecture};
   return build_report(input);
 }
 
@@ -104,11 +104,19 @@ TEST_CASE("a report without shadow data says so in every format") {
   ReportInput input;
   input.config = config.get();
   input.records = test::fixture_records();
+  input.records.pop_back();  // no shadow copy either
   const Report report = build_report(input);
   CHECK(render_text(report).find("no shadow data yet") != std::string::npos);
   CHECK(render_markdown(report).find("no shadow data yet") != std::string::npos);
   CHECK(render_html(report).find("no shadow data yet") != std::string::npos);
   CHECK(boost::json::parse(render_json(report)).at("shadow").at("verdicts").as_array().empty());
+
+  input.records = test::fixture_records();
+  input.judging.pending = 1;
+  const std::string waiting = render_text(build_report(input));
+  CHECK(waiting.find("shadow copies: 1 (USD 0.0048); pairs judged 0, waiting 1, invalid 0, failed 0, awaiting human "
+                     "review 0; judge calls 0 (USD 0.0000)\n\nno verdict yet (pairs waiting for judges: 1)\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("the JSON report matches docs/report-schema.json and carries the same numbers") {

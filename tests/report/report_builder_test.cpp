@@ -102,11 +102,27 @@ TEST_CASE("shadow verdicts turn into plain recommendations with the money they a
   using policies::AggregateVerdict;
   const config::ConfigPtr config = config::load_config_text(test::fixture_config_yaml("unused.db"), "fixture.yaml");
   ReportInput input = fixture_input(*config);
-  input.pairwise = {
+  input.judging.groups = {
       aggregate("architecture", 60, -0.6, -0.8, -0.4, AggregateVerdict::baseline_better, "cloud clearly better — keep on cloud"),
       aggregate("debugging", 140, -0.05, -0.15, 0.05, AggregateVerdict::parity, "parity — can run local"),
       aggregate("commit-message", 12, 0.1, -0.4, 0.6, AggregateVerdict::not_enough_data, "not enough data (n = 12)")};
+  input.judging.pending = 4;
+  input.judging.judged = 212;
+  input.judging.invalid = 1;
+  input.judging.failed = 2;
+  input.judging.awaiting_review = 3;
+  input.judging.judge_calls = 850;
+  input.judging.judge_cost = 1.25;
+  input.judging.min_n = 20;
   const Report report = build_report(input);
+  CHECK(report.judging.pending == 4);
+  CHECK(report.judging.judged == 212);
+  CHECK(report.judging.invalid == 1);
+  CHECK(report.judging.failed == 2);
+  CHECK(report.judging.awaiting_review == 3);
+  CHECK(report.judging.judge_calls == 850);
+  CHECK(report.judging.judge_cost == 1.25);
+  CHECK(report.judging.min_n == 20);
 
   REQUIRE(report.shadow_verdicts.size() == 3);  // in the task kinds' order
   const ShadowVerdictRow& commit = report.shadow_verdicts[0];
@@ -132,7 +148,7 @@ TEST_CASE("shadow verdicts turn into plain recommendations with the money they a
   CHECK(architecture.recommendation == "architecture: cloud clearly better over 60 pairs — keep cloud");
 
   // architecture runs in the cloud at 0.0405 a day: 1.2312 a month could move to the local box.
-  input.pairwise = {aggregate("architecture", 300, 0, -0.1, 0.1, AggregateVerdict::parity, "parity — can run local")};
+  input.judging.groups = {aggregate("architecture", 300, 0, -0.1, 0.1, AggregateVerdict::parity, "parity — can run local")};
   CHECK(build_report(input).shadow_verdicts[0].recommendation ==
         "architecture: local at parity over 300 pairs — move local, saves up to USD 1.23 per month");
 
@@ -140,7 +156,7 @@ TEST_CASE("shadow verdicts turn into plain recommendations with the money they a
   policies::PairAggregate local_pair =
       aggregate("refactoring", 30, 0, -0.1, 0.1, AggregateVerdict::parity, "parity — qwen2.5-coder can serve it");
   local_pair.baseline_location = config::Location::local;
-  input.pairwise = {local_pair};
+  input.judging.groups = {local_pair};
   const Report local_only = build_report(input);
   const ShadowVerdictRow& row = local_only.shadow_verdicts[0];
   CHECK_FALSE(row.local_vs_cloud);

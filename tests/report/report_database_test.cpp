@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "benchmark/bench_store.hpp"
+#include "policies/judge_store.hpp"
 #include "records/sqlite_record_store.hpp"
 #include "report/report_loader.hpp"
 #include "report_fixture.hpp"
@@ -275,4 +276,37 @@ TEST_CASE("model quality comes from the latest bench run with judged answers in 
   CHECK(r.quality[1].quality == Approx(2.0));
   CHECK(r.quality[2].task == "architecture");
   CHECK(r.quality[2].quality == Approx(1.6));
+}
+
+TEST_CASE("the shadow pairs of the window come from the judge queue in the same database") {
+  test::TempDir dir;
+  const config::ConfigPtr config =
+      config::load_config_text(test::fixture_config_yaml((dir / "records.db").string()), "fixture.yaml");
+  {
+    records::SqliteRecordStore store(config->records);
+    for (records::RequestRecord& r : test::fixture_records()) REQUIRE(store.submit(std::move(r)));
+  }
+  {
+    policies::JudgeStore judges((dir / "records.db").string());
+    const auto enqueue = [&judges](const char* primary_id, std::int64_t created) {
+      policies::ShadowPair pair;
+      pair.task = "debugging";
+      pair.prompt = "user: why does this crash?";
+      pair.request_body = R"({"messages":[]})";
+      pair.created_unix_ms = created;
+      pair.primary = {primary_id, "ollama", "qwen3-coder", config::Location::local, "a fix", "", false, 2000, 100, 0.001};
+      pair.shadow = {"s1", "anthropic", "sonnet", config::Location::cloud, "another fix", "", false, 3000, 120, 0.0048};
+      std::string error;
+      REQUIRE_MESSAGE(judges.enqueue(pair, "", error).has_value(), error);
+    };
+    enqueue("r1", test::kDayStart + test::kHour);
+    enqueue("r2", test::kDayStart + 2 * test::kHour);
+    enqueue("x9", test::kDayStart + 30 * test::kHour);  // the next day: outside the window
+  }
+  const LoadedReport loaded = load_report(*config, test::kDayStart, test::kDayStart + 24 * test::kHour);
+  REQUIRE_MESSAGE(loaded.report.has_value(), loaded.error);
+  CHECK(loaded.report->judging.pending == 2);
+  CHECK(loaded.report->judging.judged == 0);
+  CHECK(loaded.report->judging.min_n == 20);  // judging.min_n's default
+  CHECK(loaded.report->shadow_verdicts.empty());
 }

@@ -1,6 +1,7 @@
 // Chat Completions streams: decoding backend chunks and encoding client chunks.
 #include <vector>
 
+#include "wire/chat_delta_scanner.hpp"
 #include "wire/format_mappings.hpp"
 #include "wire/json_dom.hpp"
 #include "wire/json_writer.hpp"
@@ -27,6 +28,14 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
       flush(hub);
       hub.done();
       return;
+    }
+    // Almost every event is a plain text delta: read it without the JSON parser when it provably is
+    // one (the first event, which starts the stream, always takes the full path).
+    if (started_) {
+      if (const auto plain = plain_deltas_.scan(data)) {
+        text_deltas(plain->reasoning, plain->content, hub);
+        return;
+      }
     }
     const auto document = json_.parse(data, error_);
     if (!document || !is_object(*document)) {
@@ -95,18 +104,21 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
   void on_text(std::string_view text) override { hub_->text(text); }
   void on_reasoning(std::string_view text) override { hub_->reasoning(text); }
 
+  void text_deltas(std::string_view reasoning, std::string_view content, StreamHub& hub) {
+    hub.reasoning(reasoning);
+    if (content.empty()) return;
+    if (split_think_) {
+      splitter_.feed(content, *this);
+    } else {
+      hub.text(content);
+    }
+  }
+
   void decode_choice(simdjson::dom::element choice, StreamHub& hub) {
     if (const auto delta = field(choice, "delta"); delta && is_object(*delta)) {
       auto reasoning = string_field(*delta, "reasoning_content");
       if (reasoning.empty()) reasoning = string_field(*delta, "reasoning");
-      hub.reasoning(reasoning);
-      if (const auto content = string_field(*delta, "content"); !content.empty()) {
-        if (split_think_) {
-          splitter_.feed(content, *this);
-        } else {
-          hub.text(content);
-        }
-      }
+      text_deltas(reasoning, string_field(*delta, "content"), hub);
       if (const auto calls = field(*delta, "tool_calls")) {
         simdjson::dom::array array;
         if (calls->get_array().get(array) == simdjson::SUCCESS) {
@@ -179,6 +191,7 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
   bool split_think_;
   EventJson json_;
   std::string error_;
+  ChatDeltaScanner plain_deltas_;
   ThinkSplitter splitter_;
   StreamHub* hub_ = nullptr;
   std::vector<Slot> slots_;

@@ -2,8 +2,26 @@
 #include "wire/sse_parser.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace llmroute::wire {
+
+namespace {
+
+/// Offset of the first '\r' or '\n' at or after `from`, or npos. Two memchr passes: find_first_of
+/// with a two-byte set compares every byte against the set one call at a time, and lines are long
+/// (a Chat chunk is a few hundred bytes on one `data:` line).
+std::size_t line_end(const std::string& text, std::size_t from) {
+  const char* begin = text.data() + from;
+  const std::size_t size = text.size() - from;
+  const void* lf = std::memchr(begin, '\n', size);
+  const std::size_t limit = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - begin) : size;
+  const void* cr = std::memchr(begin, '\r', limit);
+  if (cr) return from + static_cast<std::size_t>(static_cast<const char*>(cr) - begin);
+  return lf ? from + limit : std::string::npos;
+}
+
+}  // namespace
 
 void SseParser::append(std::string_view bytes) {
   if (failed_ || finished_) return;
@@ -35,7 +53,7 @@ std::optional<SseEvent> SseParser::next() {
       at_stream_start_ = false;
       continue;
     }
-    const auto end = buffer_.find_first_of("\r\n", position_);
+    const auto end = line_end(buffer_, position_);
     if (end == std::string::npos) {
       if (buffer_.size() - position_ > max_event_bytes_) failed_ = true;
       return std::nullopt;

@@ -3,6 +3,8 @@
 
 #include "wire/response_translation.hpp"
 
+#include <cstring>
+
 namespace llmroute::proxy {
 
 namespace {
@@ -15,19 +17,60 @@ records::Usage to_record_usage(const wire::Usage& u) {
   return records::Usage{n(u.input), n(u.output), n(u.reasoning), n(u.cache_read), n(u.cache_write)};
 }
 
-/// The usage-only chunk a Chat stream ends with when `include_usage` was asked: empty choices, a usage object.
-bool is_usage_chunk(std::string_view event) {
-  return event.find("usage\"") != std::string_view::npos &&
-         (event.find("\"choices\":[]") != std::string_view::npos || event.find("\"choices\": []") != std::string_view::npos);
+/// Whether `text` may carry a usage object: a `usage"` key whose value is not `null` (servers asked for
+/// include_usage, such as OpenAI, vLLM and the simulator, put `"usage":null` in every chunk).
+bool may_hold_usage(std::string_view text) {
+  constexpr std::string_view kKey = "usage\"";
+  const auto skip_space = [](std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    return first == std::string_view::npos ? std::string_view() : s.substr(first);
+  };
+  // memmem, not string_view::find: that one restarts at every 'u' (each `null` has one).
+  const auto find = [text, kKey](std::size_t from) {
+    const void* hit = ::memmem(text.data() + from, text.size() - from, kKey.data(), kKey.size());
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
+  };
+  for (auto at = find(0); at != std::string_view::npos; at = find(at + kKey.size())) {
+    std::string_view rest = skip_space(text.substr(at + kKey.size()));
+    if (!rest.starts_with(':')) return true;
+    if (!skip_space(rest.substr(1)).starts_with("null")) return true;
+  }
+  return false;
 }
 
+/// Whether `text` has `"choices":[]` (or `"choices": []`). Cheap enough for every piece: memchr stops at
+/// each ']', about one per event.
+bool has_empty_choices(std::string_view text) {
+  const char* const end = text.data() + text.size();
+  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, ']', static_cast<std::size_t>(end - p)))); ++p) {
+    const std::string_view before(text.data(), static_cast<std::size_t>(p - text.data()) + 1);
+    if (before.ends_with("\"choices\":[]") || before.ends_with("\"choices\": []")) return true;
+  }
+  return false;
+}
+
+/// The usage-only chunk a Chat stream ends with when `include_usage` was asked: empty choices, a usage object.
+bool is_usage_chunk(std::string_view event) { return has_empty_choices(event) && may_hold_usage(event); }
+
+/// Just past the blank line that ends the first event starting at or after `from`, or npos. A blank
+/// line is "\n\n" or "\r\n\r\n" (any "\n" followed by an empty line).
+std::size_t next_event_end(std::string_view text, std::size_t from) {
+  for (std::size_t lf = text.find('\n', from); lf != std::string_view::npos; lf = text.find('\n', lf + 1)) {
+    if (lf + 1 < text.size() && text[lf + 1] == '\n') return lf + 2;
+    if (lf + 2 < text.size() && text[lf + 1] == '\r' && text[lf + 2] == '\n') return lf + 3;
+  }
+  return std::string_view::npos;
+}
+
+/// Just past the last blank line in `text`; 0 when it holds none.
 std::size_t end_of_last_event(std::string_view text) {
-  const auto lf = text.rfind("\n\n");
-  const auto crlf = text.rfind("\r\n\r\n");
-  std::size_t end = 0;
-  if (lf != std::string_view::npos) end = lf + 2;
-  if (crlf != std::string_view::npos) end = std::max(end, crlf + 4);
-  return end;
+  std::size_t size = text.size();
+  while (const void* found = size > 1 ? ::memrchr(text.data() + 1, '\n', size - 1) : nullptr) {
+    const std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
+    if (text[lf - 1] == '\n' || (lf >= 2 && text[lf - 1] == '\r' && text[lf - 2] == '\n')) return lf + 1;
+    size = lf;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -39,24 +82,22 @@ AnswerMeter::AnswerMeter(wire::WireFormat backend, wire::WireFormat client, Answ
 }
 
 std::string_view AnswerMeter::filter_usage_chunks(std::string_view piece) {
-  // Fast path: a piece of whole events without a usage chunk goes out as it is. The needle starts with
-  // a rare letter: searching from '"' would stop at every quote of the JSON.
-  const bool whole_events = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
-  if (pending_.empty() && whole_events && piece.find("usage\"") == std::string_view::npos) return piece;
+  if (pending_.empty() && !has_empty_choices(piece)) {
+    // Nearly every piece: no usage chunk, so its whole events go out as they are (a view, no copy).
+    const std::size_t complete = end_of_last_event(piece);
+    if (complete == piece.size()) return piece;
+    // An unfinished last event is held back: it may yet turn out to be the usage chunk.
+    pending_.assign(piece.substr(complete));
+    return piece.substr(0, complete);
+  }
   pending_.append(piece);
-  const std::size_t complete = end_of_last_event(pending_);
   out_.clear();
   std::size_t start = 0;
-  while (start < complete) {
-    std::size_t end = pending_.find("\n\n", start);
-    const std::size_t crlf = pending_.find("\r\n\r\n", start);
-    std::size_t next = end == std::string::npos ? complete : end + 2;
-    if (crlf != std::string::npos && crlf + 4 <= next) next = crlf + 4;
-    const std::string_view event(pending_.data() + start, std::min(next, complete) - start);
+  for (std::size_t end; (end = next_event_end(pending_, start)) != std::string_view::npos; start = end) {
+    const std::string_view event(pending_.data() + start, end - start);
     if (!is_usage_chunk(event)) out_.append(event);
-    start = std::min(next, complete);
   }
-  pending_.erase(0, complete);
+  pending_.erase(0, start);
   return out_;
 }
 
@@ -87,6 +128,12 @@ std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detai
   out_ = std::move(pending_);
   pending_.clear();
   return out_;
+}
+
+bool AnswerMeter::ending_adds_bytes() const {
+  if (framing_ == AnswerFraming::whole) return false;
+  // A translator whose stream already ended (its terminal event arrived) has nothing left to say.
+  return translating_ ? !translator_->summary().ended : !pending_.empty();
 }
 
 void AnswerMeter::keep_answer(std::size_t max_bytes) {

@@ -31,6 +31,9 @@ class AnswerMeter {
   std::string_view on_end(wire::StreamEnd end = wire::StreamEnd::clean, std::string_view detail = {});
   /// Whether the client sees translated bytes rather than the backend's.
   bool translating() const { return translating_; }
+  /// Whether on_end() can still return bytes (a held-back partial event, or the closing events of a
+  /// translated stream): if not, the last piece may carry the end of the response with it.
+  bool ending_adds_bytes() const;
 
   /// Also reassemble the answer's text, reasoning and tool calls, up to `max_bytes`. Only a request
   /// sampled for shadowing calls this (right after construction): every other relay skips the work.

@@ -3,9 +3,11 @@
 
 #include "proxy/answer_meter.hpp"
 #include "proxy/asio_ssl.hpp"
+#include "proxy/eager_write.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
 #include "proxy/request_body.hpp"
+#include "proxy/upstream_body.hpp"
 #include "wire/format_mappings.hpp"
 #include "wire/request_translation.hpp"
 #include "wire/response_translation.hpp"
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <span>
+#include <type_traits>
 
 namespace llmroute::proxy {
 
@@ -25,9 +28,6 @@ namespace {
 
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
-
-/// Size of the one relay buffer of a request: each upstream read is written out before the next.
-constexpr std::size_t kRelayBufferSize = 16 * 1024;
 
 enum class Phase { connecting, waiting_first_byte, streaming };
 
@@ -208,7 +208,10 @@ awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = La
     }
   }
   if (terminate) buffers[count++] = asio::buffer("0\r\n\r\n", 5);
-  auto [ec, n] = co_await asio::async_write(ex.session->socket, std::span(buffers.data(), count), use_nothrow);
+  const std::span<const asio::const_buffer> gather(buffers.data(), count);
+  error_code ec;
+  const std::size_t sent = write_now(ex.session->socket, gather, ec);
+  if (!ec && sent < asio::buffer_size(gather)) ec = co_await write_rest(ex.session->socket, gather, sent);
   if (!ex.pending_head.empty()) {
     ex.pending_head.clear();
     ex.head_sent = true;
@@ -257,15 +260,11 @@ template <typename Stream>
 awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& connection,
                                           http::response_parser<http::buffer_body>& parser, Exchange& ex) {
   std::string upstream_body;
-  std::array<char, kRelayBufferSize> relay;
-  while (!parser.is_done()) {
-    parser.get().body().data = relay.data();
-    parser.get().body().size = relay.size();
-    auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, use_nothrow);
-    if (ec == http::error::need_buffer) ec = {};
-    const std::size_t got = relay.size() - parser.get().body().size;
-    upstream_body.append(relay.data(), got);
-    ex.meter->on_piece(std::string_view(relay.data(), got));
+  UpstreamBody reader(body_framing(parser), parser.content_length().value_or(0), connection.buffer);
+  while (!reader.done()) {
+    auto [ec, piece] = co_await reader.read(stream);
+    upstream_body.append(piece);
+    ex.meter->on_piece(piece);
     if (ec) {
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
       co_return Attempt::done;
@@ -290,14 +289,32 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
   const std::string head = response_head(static_cast<unsigned>(error_status(ex.api, static_cast<int>(ex.upstream_status))), ex.client_http10 ? KeepAlive::no : KeepAlive::yes, headers);
   ex.proxy_time += Clock::now() - started;
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
-  auto [ec, n] = co_await asio::async_write(ex.session->socket, buffers, use_nothrow);
+  const error_code ec = co_await eager_write(ex.session->socket, buffers);
   ex.head_sent = true;
   ex.bytes_to_client += body.size();
   if (ec) {
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
     co_return Attempt::done;
   }
-  co_return parser.keep_alive() ? Attempt::reusable : Attempt::done;
+  co_return parser.keep_alive() && reader.reusable() ? Attempt::reusable : Attempt::done;
+}
+
+/// Whether the running operation was cancelled (its parallel group has a winner). Not written inline in
+/// exchange_on: GCC 12 cannot deduce `co_await this_coro::cancellation_state` inside a template.
+awaitable<bool> was_cancelled() {
+  const asio::cancellation_type cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+  co_return cancelled != asio::cancellation_type::none;
+}
+
+/// Sends the request: at once on plain TCP (it nearly always fits the socket buffer), through the TLS stream otherwise.
+template <typename Stream>
+awaitable<error_code> send_request(Stream& stream, std::span<const asio::const_buffer> buffers) {
+  if constexpr (std::is_same_v<Stream, tcp::socket>) {
+    co_return co_await eager_write(stream, buffers);
+  } else {
+    auto [ec, n] = co_await asio::async_write(stream, buffers, use_nothrow);
+    co_return ec;
+  }
 }
 
 /// One attempt on one connection: send the request, relay the answer piece by piece.
@@ -308,7 +325,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   std::vector<asio::const_buffer> request_buffers{asio::buffer(ex.upstream_head)};
   for (std::string_view piece : ex.body.pieces()) request_buffers.push_back(asio::buffer(piece));
   set_phase(ex, Phase::waiting_first_byte);
-  if (auto [ec, n] = co_await asio::async_write(stream, request_buffers, use_nothrow); ec) {
+  if (const error_code ec = co_await send_request(stream, std::span<const asio::const_buffer>(request_buffers)); ec) {
     if (reused) co_return Attempt::stale_connection;
     ex.failure = upstream_broke(ex, "closed the connection while the request was being sent (" + ec.message() + ")");
     co_return Attempt::done;
@@ -341,27 +358,29 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
 
   ex.pending_head = client_response_head(ex, parser);
 
-  std::array<char, kRelayBufferSize> relay;
-  while (!parser.is_done()) {
-    parser.get().body().data = relay.data();
-    parser.get().body().size = relay.size();
-    auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, use_nothrow);
-    if (ec == http::error::need_buffer) ec = {};
-    const std::size_t got = relay.size() - parser.get().body().size;
-    if (got > 0) {
+  // Each read hands out everything that arrived (several events under load), written in one gather.
+  UpstreamBody body(body_framing(parser), parser.content_length().value_or(0), connection.buffer);
+  bool terminated = false;
+  while (!body.done()) {
+    auto [ec, piece] = co_await body.read(stream);
+    if (!piece.empty()) {
       const auto read_at = Clock::now();
-      const std::string_view out = ex.meter->on_piece(std::string_view(relay.data(), got));
+      const std::string_view out = ex.meter->on_piece(piece);
       if (ex.meter->first_content_seen()) {
         if (!ex.first_token_at) ex.first_token_at = read_at;
         ex.last_token_at = read_at;
       }
       ex.proxy_time += Clock::now() - read_at;
-      if (!co_await write_piece(ex, out)) {
+      // The answer's last piece takes the chunked terminator along, unless the end still adds bytes.
+      terminated = body.done() && !ex.meter->ending_adds_bytes();
+      if (!co_await write_piece(ex, out, terminated ? Last::yes : Last::no)) {
         ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
         co_return Attempt::done;
       }
     }
     if (ec) {
+      // Cancelled (the client left or a deadline passed): forward() answers for the exchange.
+      if (co_await was_cancelled()) co_return Attempt::done;
       if (!ex.meter->translating()) co_await write_piece(ex, ex.meter->on_end());
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
       co_await end_stream_with_error(ex, 502, ex.failure->detail);
@@ -369,11 +388,12 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     }
     set_phase(ex, Phase::streaming);
   }
-  if (!co_await write_piece(ex, ex.meter->on_end(), Last::yes)) {
+  const std::string_view end = ex.meter->on_end();
+  if (!terminated && !co_await write_piece(ex, end, Last::yes)) {
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
     co_return Attempt::done;
   }
-  co_return parser.keep_alive() ? Attempt::reusable : Attempt::done;
+  co_return parser.keep_alive() && body.reusable() ? Attempt::reusable : Attempt::done;
 }
 
 /// Gets a connection and runs the exchange; a kept-alive connection the backend had closed is retried once.

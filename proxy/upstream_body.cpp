@@ -1,0 +1,110 @@
+// Body framing of backend answers (chunked, Content-Length, until close) over plain TCP or TLS.
+#include "proxy/upstream_body.hpp"
+
+#include "proxy/asio_ssl.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <tuple>
+#include <type_traits>
+
+namespace llmroute::proxy {
+
+BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser) {
+  if (parser.is_done()) return BodyFraming::none;
+  if (parser.chunked()) return BodyFraming::chunked;
+  if (parser.content_length()) return *parser.content_length() == 0 ? BodyFraming::none : BodyFraming::length;
+  return BodyFraming::until_close;
+}
+
+UpstreamBody::UpstreamBody(BodyFraming framing, std::uint64_t content_length, beast::flat_buffer& head_buffer)
+    : framing_(framing), remaining_(content_length), head_buffer_(&head_buffer), done_(framing == BodyFraming::none) {}
+
+std::pair<std::size_t, std::size_t> UpstreamBody::decode(std::size_t n) {
+  switch (framing_) {
+    case BodyFraming::chunked: {
+      const ChunkedDecoder::Step step = chunked_.decode(buffer_.data(), n);
+      done_ = chunked_.done();
+      return {step.payload, step.consumed};
+    }
+    case BodyFraming::length: {
+      const auto payload = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, n));
+      remaining_ -= payload;
+      done_ = remaining_ == 0;
+      return {payload, payload};
+    }
+    case BodyFraming::until_close: return {n, n};
+    case BodyFraming::none: break;
+  }
+  return {0, 0};
+}
+
+std::pair<error_code, std::size_t> UpstreamBody::receive_now(tcp::socket& socket) {
+  for (;;) {
+    const ssize_t n = ::recv(socket.native_handle(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      drained_ = static_cast<std::size_t>(n) < buffer_.size();
+      return {error_code{}, static_cast<std::size_t>(n)};
+    }
+    if (n == 0) return {asio::error::eof, 0};
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {asio::error::would_block, 0};
+    return {error_code(errno, asio::error::get_system_category()), 0};
+  }
+}
+
+template <typename Stream>
+awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& stream) {
+  while (!done_) {
+    std::size_t n = 0;
+    const bool from_head = head_buffer_->size() > 0;
+    if (from_head) {
+      n = std::min(head_buffer_->size(), buffer_.size());
+      std::memcpy(buffer_.data(), head_buffer_->data().data(), n);
+    } else {
+      error_code ec;
+      if constexpr (std::is_same_v<Stream, tcp::socket>) {
+        // Read what is there without the event loop, unless the last read said the socket is drained.
+        // Otherwise Asio's read: one more try, then it waits on the edge-triggered registration with
+        // no epoll_ctl (a readiness wait would re-arm the registration, and on a connection that once
+        // waited to connect, the re-armed writability wakes the loop again at once).
+        ec = asio::error::would_block;
+        if (!drained_) std::tie(ec, n) = receive_now(stream);
+        if (ec == asio::error::would_block) {
+          std::tie(ec, n) = co_await stream.async_read_some(asio::buffer(buffer_), use_nothrow);
+          if (!ec) drained_ = n < buffer_.size();
+        }
+      } else {
+        std::tie(ec, n) = co_await stream.async_read_some(asio::buffer(buffer_), use_nothrow);
+        // A TLS peer that closes without close_notify ends a body delimited by the close all the same.
+        if (ec == ssl::error::stream_truncated) ec = asio::error::eof;
+      }
+      if (ec == asio::error::eof && framing_ == BodyFraming::until_close) {
+        done_ = true;
+        break;
+      }
+      if (ec == asio::error::eof) ec = http::error::partial_message;
+      if (ec) co_return std::pair{ec, std::string_view{}};
+    }
+    const auto [payload, used] = decode(n);
+    if (from_head) {
+      head_buffer_->consume(used);
+    } else if (used < n) {
+      // Bytes past the body's end stay with the connection (which is then not reused: see still_open).
+      const std::size_t extra = n - used;
+      std::memcpy(head_buffer_->prepare(extra).data(), buffer_.data() + used, extra);
+      head_buffer_->commit(extra);
+    }
+    if (chunked_.failed()) co_return std::pair{error_code(http::error::bad_chunk), std::string_view{}};
+    if (payload > 0) co_return std::pair{error_code{}, std::string_view(buffer_.data(), payload)};
+  }
+  co_return std::pair{error_code{}, std::string_view{}};
+}
+
+template awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(tcp::socket&);
+template awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(ssl::stream<tcp::socket>&);
+
+}  // namespace llmroute::proxy

@@ -1,0 +1,64 @@
+// Reads the body of one backend answer, decoded, as it arrives: one socket read becomes one piece to relay.
+#pragma once
+
+#include "proxy/asio.hpp"
+#include "proxy/chunked_decoder.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+namespace llmroute::proxy {
+
+/// How an answer's body ends, as its head says.
+enum class BodyFraming {
+  none,         ///< no body (204, 304, Content-Length: 0)
+  chunked,      ///< Transfer-Encoding: chunked
+  length,       ///< Content-Length
+  until_close,  ///< neither: the body ends when the backend closes the connection
+};
+
+/// The framing announced by a response head that Beast's parser has read.
+BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser);
+
+/// Reads one answer's body after its head. Each read() hands out all the payload that has arrived —
+/// several chunks at once when several came in one packet — so the relay writes once per upstream read
+/// (as nginx does) instead of once per chunk. On a plain TCP connection the socket is read directly
+/// while it has data, without a trip through the event loop.
+class UpstreamBody {
+ public:
+  /// `head_buffer` is the connection's read buffer after the head was parsed: body bytes that came with
+  /// the head are taken from it first, and bytes past the body's end are put back into it.
+  UpstreamBody(BodyFraming framing, std::uint64_t content_length, beast::flat_buffer& head_buffer);
+  UpstreamBody(const UpstreamBody&) = delete;
+  UpstreamBody& operator=(const UpstreamBody&) = delete;
+
+  /// The next payload: a view of the internal buffer, valid until the next call. Empty without error
+  /// only once done(). Errors: http::error::partial_message when the backend closed before the body's
+  /// end, http::error::bad_chunk for broken chunk framing, otherwise the socket's (operation_aborted
+  /// when the read was cancelled).
+  template <typename Stream>
+  awaitable<std::pair<error_code, std::string_view>> read(Stream& stream);
+
+  bool done() const { return done_; }
+  /// The connection may carry another request: the body ended by its own framing.
+  bool reusable() const { return done_ && framing_ != BodyFraming::until_close; }
+
+ private:
+  /// Reads what a plain socket has into the buffer, without waiting: would_block when there is nothing.
+  std::pair<error_code, std::size_t> receive_now(tcp::socket& socket);
+  /// Decodes `n` raw bytes at the front of the buffer; returns the payload size now at the front and
+  /// how many of the raw bytes belonged to this body.
+  std::pair<std::size_t, std::size_t> decode(std::size_t n);
+
+  BodyFraming framing_;
+  std::uint64_t remaining_;  ///< Content-Length bytes still to come
+  beast::flat_buffer* head_buffer_;
+  ChunkedDecoder chunked_;
+  bool done_ = false;
+  bool drained_ = false;  ///< the last recv returned less than asked: let the event loop wait for more
+  std::array<char, 16 * 1024> buffer_;
+};
+
+}  // namespace llmroute::proxy

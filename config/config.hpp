@@ -63,6 +63,7 @@ struct BackendConfig {
   bool verify_tls = true;
   std::uint32_t max_idle_connections = 64;
   std::string health_path = "/models";  ///< relative to base_path; probed by active health checks
+  std::string tokenize_path;  ///< a llama.cpp-style POST {"content"} -> {"tokens"} endpoint, from the server root; empty: none
   std::uint32_t max_concurrency = 0;    ///< requests sent at once; more wait for a slot (scheduling:); 0 = unlimited
   std::vector<ModelConfig> models;
 };

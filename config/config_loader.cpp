@@ -107,6 +107,10 @@ BackendConfig load_backend(Section s) {
   if (auto v = s.optional("max_idle_connections"))
     b.max_idle_connections = static_cast<std::uint32_t>(v->as_int(0, 100'000));
   if (auto v = s.optional("health_path")) b.health_path = v->as_string();
+  if (auto v = s.optional("tokenize_path")) {
+    b.tokenize_path = v->as_string();
+    if (b.tokenize_path.empty() || b.tokenize_path.front() != '/') v->fail("tokenize_path must start with '/' (e.g. /tokenize)");
+  }
   if (auto v = s.optional("max_concurrency")) b.max_concurrency = static_cast<std::uint32_t>(v->as_int(0, 100'000));
   const NodeAt models = s.required("models");
   for (const NodeAt& item : sequence_items(models)) b.models.push_back(load_model(item));

@@ -2,6 +2,7 @@
 #include "proxy/model_request.hpp"
 
 #include "proxy/answer_meter.hpp"
+#include "proxy/backend_tokenizer.hpp"
 #include "proxy/asio_ssl.hpp"
 #include "proxy/eager_write.hpp"
 #include "proxy/error_body.hpp"
@@ -738,16 +739,28 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   }
   ex.proxy_time += Clock::now() - ex.started;
 
-  // count_tokens is never a chat call: an Anthropic backend counts natively (forwarded below); for any
-  // other backend the estimate from the request's features is the answer.
+  // count_tokens is never a chat call: an Anthropic backend counts natively (forwarded below); another
+  // backend counts with its own tokenizer where it has one (llama.cpp), else the features' estimate answers.
   const config::BackendConfig& first = *state->backends[decision.candidates.front().target.backend].config;
   if (api == ClientApi::count_tokens && first.kind != config::BackendKind::anthropic) {
-    const std::string answer = "{\"input_tokens\":" + std::to_string(features.estimated_input_tokens) + "}";
     ex.backend = &state->backends[decision.candidates.front().target.backend];
     ex.model = &config.model(decision.candidates.front().target);
-    const std::string headers = routing_headers(ex, request_id, record.task, "count_tokens estimated by llmroute");
+    std::uint64_t tokens = features.estimated_input_tokens;
+    std::string how = "count_tokens estimated by llmroute";
+    if (!first.tokenize_path.empty()) {
+      std::string text = messages_request_text(body);
+      const TokenCount counted = co_await count_with_backend_tokenizer(state, ex.backend, std::move(text));
+      if (counted.error.empty()) {
+        tokens = counted.tokens;
+        how = "count_tokens counted by " + first.name + "'s tokenizer";
+      } else {
+        how += " (" + first.name + "'s tokenizer: " + counted.error + ")";
+      }
+    }
+    const std::string answer = "{\"input_tokens\":" + std::to_string(tokens) + "}";
+    const std::string headers = routing_headers(ex, request_id, record.task, how);
     co_await write_response(*session, 200, "application/json", answer, keep_alive, headers);
-    record.usage.input = features.estimated_input_tokens;
+    record.usage.input = tokens;
     complete_record(record, ex, 200, {});
     state->submit(std::move(record), nullptr);
     co_return keep_alive;

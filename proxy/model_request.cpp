@@ -454,6 +454,32 @@ awaitable<void> watch_deadline(Exchange* ex) {
   ex->watchdog = nullptr;
 }
 
+/// How the wait for a backend slot ended.
+enum class SlotWait { granted, expired, client_gone };
+
+/// Takes a slot of the exchange's backend into `slot`; while the backend is at max_concurrency, waits in the
+/// user's queue (served round-robin across users) up to scheduling.max_queue_wait. The wait goes into the record.
+awaitable<SlotWait> wait_for_slot(Exchange* ex, records::RequestRecord* record, SlotGuard* slot) {
+  BackendSlots& slots = *ex->backend->slots;
+  *slot = slots.try_acquire(record->user);
+  if (*slot) co_return SlotWait::granted;
+  const auto queued_at = Clock::now();
+  const auto until = std::min(queued_at + ex->state->config->scheduling.max_queue_wait, ex->total_deadline);
+  auto waited = co_await (slots.acquire(record->user, until) || watch_client(ex->session));
+  record->queue_wait_ms += ms_between(queued_at, Clock::now());
+  if (waited.index() == 1) co_return SlotWait::client_gone;
+  *slot = std::move(std::get<0>(waited));
+  co_return *slot ? SlotWait::granted : SlotWait::expired;
+}
+
+/// Why a request gave up waiting for a slot of the exchange's backend.
+std::string queue_timeout_message(const Exchange& ex) {
+  const config::Config& config = *ex.state->config;
+  return "backend '" + ex.backend->config->name + "' is busy: none of its " +
+         std::to_string(ex.backend->config->max_concurrency) + " slots (max_concurrency) came free within " +
+         std::to_string(config.scheduling.max_queue_wait.count()) + " ms (scheduling.max_queue_wait)";
+}
+
 /// A header value on one line (reasons quote user-visible text).
 std::string header_safe(std::string_view text) {
   std::string out(text.substr(0, 512));
@@ -587,6 +613,25 @@ std::optional<std::string> candidate_failure(const Exchange& ex, std::size_t win
   return std::nullopt;
 }
 
+/// After a candidate's slot wait expired: says so in the reason, and returns true when the next candidate gets
+/// the request; otherwise sets the failure answered to the client (scheduling.queue_timeout_status).
+bool fall_back_when_busy(Exchange& ex, PreparedRequest& prepared, config::ModelRef target, records::RequestRecord& record) {
+  const config::Config& config = *ex.state->config;
+  const std::string busy = queue_timeout_message(ex);
+  const bool fall_back = ex.can_fall_back && Clock::now() < ex.total_deadline;
+  prepared.reason += fall_back ? "; fell back from " + config.ref_name(target) + ": " + busy : "; " + busy;
+  record.reason = prepared.reason;
+  if (fall_back) {
+    ++record.fallback_attempts;
+    return true;
+  }
+  const unsigned status = config.scheduling.queue_timeout_status;
+  ex.failure = Failure{status == 429 ? FailureKind::rate_limited : FailureKind::unavailable, FailureOrigin::proxy,
+                       static_cast<int>(status), false, busy};
+  ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, prepared.reason);
+  return false;
+}
+
 /// Tries the candidates in order until one answers with a status line, then relays its answer. Falls back
 /// only while nothing has reached the client. Every way it can end is answered here.
 awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const router::RouteDecision* decision,
@@ -607,6 +652,17 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     record->route = ex.backend->config->location;
     record->backend = ex.backend->config->name;
     record->model_served = ex.model->name;
+    SlotGuard slot;  // given back when this candidate is done, whichever way
+    const SlotWait waited = co_await wait_for_slot(&ex, record, &slot);
+    if (waited == SlotWait::client_gone) {
+      winner = 1;
+      break;
+    }
+    if (waited == SlotWait::expired) {
+      winner = 0;
+      if (fall_back_when_busy(ex, *prepared, target, *record)) continue;
+      break;
+    }
     state.metrics.in_flight_add(ex.backend->config->name, +1);
     auto outcome = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
     state.metrics.in_flight_add(ex.backend->config->name, -1);

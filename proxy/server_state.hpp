@@ -3,6 +3,7 @@
 
 #include "config/config.hpp"
 #include "proxy/asio.hpp"
+#include "proxy/backend_slots.hpp"
 #include "proxy/request_id.hpp"
 #include "proxy/upstream_pool.hpp"
 #include "records/cost_model.hpp"
@@ -37,6 +38,7 @@ struct BackendRuntime {
   std::unique_ptr<UpstreamPool> pool;
   std::optional<std::string> api_key;  ///< from the environment variable named in the config
   std::unique_ptr<asio::steady_timer> probe_timer;  ///< paces active health checks; cancelled on shutdown
+  std::unique_ptr<BackendSlots> slots;  ///< max_concurrency: every request to this backend holds one while it runs
 };
 
 class ServerState {

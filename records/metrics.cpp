@@ -147,6 +147,12 @@ void Metrics::in_flight_add(std::string_view backend, int delta) {
   in_flight_[LabelValues{std::string(backend)}] += delta;
 }
 
+void Metrics::slots_set(std::string_view backend, std::uint32_t in_use, std::size_t queued) {
+  const LabelValues labels{std::string(backend)};
+  slots_in_use_[labels] = in_use;
+  slots_queued_[labels] = static_cast<double>(queued);
+}
+
 std::string Metrics::render() const {
   std::string out;
   out.reserve(16 * 1024);
@@ -189,6 +195,11 @@ std::string Metrics::render() const {
                 "counter", kDropLabels, drops);
   append_family(out, "llmroute_requests_in_flight", "Requests currently being answered, by backend.", "gauge",
                 kBackendLabels, in_flight_);
+  append_family(out, "llmroute_backend_slots_in_use", "Slots held on a backend with max_concurrency.", "gauge",
+                kBackendLabels, slots_in_use_);
+  append_family(out, "llmroute_backend_queued_requests",
+                "Requests waiting for a slot of a backend with max_concurrency (served round-robin across users).",
+                "gauge", kBackendLabels, slots_queued_);
   return out;
 }
 

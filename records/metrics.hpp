@@ -28,6 +28,8 @@ class Metrics {
   void observe(const RequestRecord& record);
   /// Moves the in-flight gauge of `backend` by `delta` (+1 when a request starts upstream, -1 when it ends).
   void in_flight_add(std::string_view backend, int delta);
+  /// Sets the slot gauges of a backend with max_concurrency: slots held and requests queued for one.
+  void slots_set(std::string_view backend, std::uint32_t in_use, std::size_t queued);
   /// Every metric in the text exposition format 0.0.4 (HELP and TYPE lines, escaped label values).
   std::string render() const;
 
@@ -56,6 +58,8 @@ class Metrics {
   std::map<LabelValues, double> cost_;
   std::map<LabelValues, double> cloud_equivalent_cost_;
   std::map<LabelValues, double> in_flight_;
+  std::map<LabelValues, double> slots_in_use_;
+  std::map<LabelValues, double> slots_queued_;
 };
 
 }  // namespace llmroute::records

@@ -116,6 +116,18 @@ TEST_CASE("label values are escaped and the in-flight gauge moves both ways") {
   CHECK(contains_line(text, R"(llmroute_requests_in_flight{backend="ollama"} 1)"));
 }
 
+TEST_CASE("the slot gauges show each limited backend's slots in use and queued requests as last set") {
+  Metrics metrics("USD", nullptr);
+  metrics.slots_set("ollama", 1, 19);
+  metrics.slots_set("ollama", 1, 18);
+  metrics.slots_set("vllm", 0, 0);
+  const std::string text = metrics.render();
+  CHECK(contains_line(text, R"(llmroute_backend_slots_in_use{backend="ollama"} 1)"));
+  CHECK(contains_line(text, R"(llmroute_backend_queued_requests{backend="ollama"} 18)"));
+  CHECK(contains_line(text, R"(llmroute_backend_slots_in_use{backend="vllm"} 0)"));
+  CHECK(contains_line(text, R"(llmroute_backend_queued_requests{backend="vllm"} 0)"));
+}
+
 TEST_CASE("the dropped-records counter reads the record sink") {
   MemoryRecordSink sink(1);
   sink.submit(RequestRecord{});
@@ -145,6 +157,7 @@ TEST_CASE("promtool accepts a rendered registry with several label sets") {
   metrics.in_flight_add("ollama", 2);
   metrics.in_flight_add("anthropic", 1);
   metrics.in_flight_add("anthropic", -1);
+  metrics.slots_set("ollama", 2, 3);
 
   const CommandResult result = promtool_check(metrics.render());
   INFO("promtool output:\n" << result.output);

@@ -1,6 +1,7 @@
 // Typed, validated, immutable configuration of llmroute (loaded once, shared as shared_ptr<const Config>).
 #pragma once
 
+#include "config/access_config.hpp"
 #include "config/scheduling_config.hpp"
 
 #include <array>
@@ -149,6 +150,7 @@ struct Config {
   RecordsConfig records;
   SchedulingConfig scheduling;
   JudgingConfig judging;  ///< `judging:`; no judges when the section is absent
+  AccessConfig access;  ///< `auth`, `quotas`, `users`
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;

@@ -48,8 +48,22 @@ JudgedAnswers find_judged_answers(std::string_view prompt) {
   return answers;
 }
 
+std::string_view find_absolute_answer(std::string_view prompt) { return between(prompt, "<answer>", "</answer>"); }
+
+std::string absolute_verdict(std::string_view answer, VerdictForm form) {
+  const bool mistaken = answer.find(kMistakeMarker) != std::string_view::npos;
+  std::string verdict = mistaken ? R"({"scores":{"correctness":0,"completeness":1,"clarity":1},"reason":"simulated judge: the answer carries the mistake marker"})"
+                                 : R"({"scores":{"correctness":2,"completeness":2,"clarity":2},"reason":"simulated judge: a good answer"})";
+  if (form == VerdictForm::malformed) verdict.resize(verdict.size() / 2);
+  return verdict;
+}
+
 std::string judge_verdict(std::string_view prompt, JudgePreference preference, VerdictForm form) {
   const auto answers = find_judged_answers(prompt);
+  if (answers.a.empty() && answers.b.empty()) {
+    const std::string_view single = find_absolute_answer(prompt);
+    if (!single.empty()) return absolute_verdict(single, form);
+  }
   char winner = 'T';
   std::string reason;
   switch (preference) {

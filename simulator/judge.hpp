@@ -22,7 +22,16 @@ enum class VerdictForm { json, malformed };
 /// The verdict: {"winner":"A"|"B"|"tie","scores":{"A":{"correctness","completeness","clarity"},
 /// "B":{…}},"reason":"…"}. The winner scores 2/2/2 and the loser 1/1/2 (a tie: both 2/2/2); an
 /// answer containing the [sim-mistake] marker scores correctness 0. `longer` picks the longer
-/// answer (a tie when equal). The malformed form is a verdict cut off mid-JSON.
+/// answer (a tie when equal). A prompt with one answer between <answer>…</answer> and no A/B answers
+/// asks for an absolute verdict instead (see absolute_verdict). The malformed form is a verdict cut off
+/// mid-JSON.
 std::string judge_verdict(std::string_view prompt, JudgePreference preference, VerdictForm form);
+
+/// The one answer of an absolute judge prompt (between <answer> and </answer>); empty when there is none.
+std::string_view find_absolute_answer(std::string_view prompt);
+
+/// An absolute verdict on `answer`: {"scores":{"correctness","completeness","clarity"},"reason":"…"},
+/// 2/2/2 for a good answer, 0/1/1 for one containing [sim-mistake]; cut off mid-JSON when malformed.
+std::string absolute_verdict(std::string_view answer, VerdictForm form);
 
 }  // namespace llmroute::simulator

@@ -91,7 +91,9 @@ Judge mode: a prompt containing LLMROUTE-JUDGE gets a verdict instead of an answ
   just after "Answer A" to the line with "Answer B", and from just after "Answer B" to the end.
   The winner scores 2/2/2, the loser 1/1/2 (a tie: both 2/2/2); an answer containing
   [sim-mistake] scores correctness 0. "longer" picks the longer answer. judge=malformed sends
-  the verdict cut off mid-JSON.
+  the verdict cut off mid-JSON. A judge prompt with a single <answer>...</answer> (and no A/B) gets an
+  absolute verdict: {"scores":{"correctness","completeness","clarity"},"reason":"..."}, 2/2/2, or
+  0/1/1 for an answer containing [sim-mistake].
 
 Fault kinds: refuse (close after reading the request), 429 (Retry-After: 2), 500, 503,
   overloaded (529, Anthropic overloaded_error), stall-headers (send nothing), stall-mid (a few

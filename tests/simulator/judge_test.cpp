@@ -81,3 +81,17 @@ TEST_CASE("the tokenizer gives about one token per four bytes, with stable ids a
   CHECK(pieces[1].at("piece") == "lo");
   CHECK(json::parse(tokenize_json("", TokenPieces::omit)).at("tokens").as_array().empty());
 }
+
+TEST_CASE("a judge prompt with one <answer> gets an absolute verdict, lower for a mistaken answer") {
+  const auto good = json::parse(judge_verdict("LLMROUTE-JUDGE absolute\n<answer>\nfine\n</answer>\n", JudgePreference::a,
+                                              VerdictForm::json));
+  CHECK(good.at("scores").at("correctness") == 2);
+  CHECK(good.at("scores").at("clarity") == 2);
+  CHECK_FALSE(good.as_object().contains("winner"));
+  const auto poor = json::parse(absolute_verdict("[sim-mistake] 2+2=5", VerdictForm::json));
+  CHECK(poor.at("scores").at("correctness") == 0);
+  CHECK(poor.at("scores").at("completeness") == 1);
+  boost::system::error_code ec;
+  json::parse(absolute_verdict("fine", VerdictForm::malformed), ec);
+  CHECK(ec);
+}

@@ -17,7 +17,11 @@ Results go to the records database (tables bench_runs, bench_results), where `ll
 
   --models LIST        models to benchmark, comma-separated: backend/model or model names (required for a new run)
   --tasks DIR          task suite directory (default: tasks/suite, here or next to the binary)
-  --only LIST          keep only these task ids or categories, comma-separated
+  --only LIST          this invocation works only on these task ids or categories, comma-separated
+                       (not remembered: a resumed run covers the whole suite unless --only is given again)
+  --judges LIST        judge models, comma-separated, or none (default: the config's judging.judges); each scores
+                       every answer 0/1/2 for correctness, completeness and clarity against the task's expected
+                       capabilities (policies/ absolute protocol); quality = 0.40/0.35/0.25 weighted mean
   --concurrency N      pairs in flight at once (default 1: concurrent runs on one box distort its timings)
   --resume             continue the latest run (or --run ID): finished pairs are neither re-run nor re-billed;
                        an answered but unjudged pair is judged and checked from its stored answer

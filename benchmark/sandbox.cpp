@@ -102,7 +102,7 @@ std::string seconds(std::chrono::milliseconds ms) {
 
 // Why a finished step failed, or empty when it passed.
 std::string judge_step(const tasks::CheckStep& step, const ChildRunResult& run, const std::string& out,
-                       const std::string& err) {
+                       const std::string& err, const fs::path& work) {
   if (!run.error.empty()) return run.error;
   if (run.signal) return "killed by signal " + std::to_string(*run.signal);
   std::string why;
@@ -112,6 +112,9 @@ std::string judge_step(const tasks::CheckStep& step, const ChildRunResult& run, 
     if (why.empty() && out.find(text) == std::string::npos) why = "stdout lacks '" + text + "'";
   for (const std::string& text : step.stdout_lacks)
     if (why.empty() && out.find(text) != std::string::npos) why = "stdout still has '" + text + "'";
+  std::error_code ec;
+  for (const std::string& name : step.files_exist)
+    if (why.empty() && !fs::exists(work / name, ec)) why = "no file " + name + " afterwards";
   if (!why.empty() && !err.empty()) why += " (stderr: " + last_line(err) + ")";
   return why;
 }
@@ -206,7 +209,7 @@ CheckOutcome Sandbox::run(const tasks::FunctionalCheck& check, std::string_view 
       step_outcome.detail = "no exit within " + seconds(check.timeout) + " (stdin is /dev/null: waiting for input?)";
       skipped = "not run: an earlier step timed out";
     } else {
-      step_outcome.detail = judge_step(step, run, read_file(spec.stdout_path), read_file(spec.stderr_path));
+      step_outcome.detail = judge_step(step, run, read_file(spec.stdout_path), read_file(spec.stderr_path), work);
     }
     step_outcome.passed = step_outcome.detail.empty();
     outcome.passed += step_outcome.passed ? 1 : 0;

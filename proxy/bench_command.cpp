@@ -78,8 +78,12 @@ benchmark::BenchRun open_run(benchmark::BenchStore& store, const benchmark::Benc
       throw BenchSetupError{options.run_id.empty() ? "no bench run to resume in this database"
                                                    : "no bench run '" + options.run_id + "' to resume in this database"};
     if (!options.tasks_dir.empty()) run->tasks_dir = options.tasks_dir;
+    // The config may have changed since the run started: every stored name must still be a model.
+    run->models = resolve_models(config, run->models, "the run's model");
+    run->judges = resolve_models(config, run->judges, "the run's judge");
     for (const std::string& model : resolve_models(config, options.models, "--models"))
       if (std::find(run->models.begin(), run->models.end(), model) == run->models.end()) run->models.push_back(model);
+    if (options.judges) run->judges = resolve_models(config, *options.judges, "--judges");
     return *run;
   }
   benchmark::BenchRun run;
@@ -88,6 +92,11 @@ benchmark::BenchRun open_run(benchmark::BenchStore& store, const benchmark::Benc
   run.start_ms = now_unix_ms();
   run.tasks_dir = options.tasks_dir.empty() ? default_tasks_dir() : options.tasks_dir;
   run.models = resolve_models(config, options.models, "--models");
+  if (options.judges) {
+    run.judges = resolve_models(config, *options.judges, "--judges");
+  } else {
+    for (const config::ModelRef& judge : config.judging.judges) run.judges.push_back(config.ref_name(judge));
+  }
   return run;
 }
 
@@ -125,6 +134,9 @@ int run(const benchmark::BenchOptions& options) {
   std::fprintf(stderr, "bench: run %s: %zu tasks × %zu models, %zu pairs to do (%zu finished earlier), concurrency %zu\n",
                run.id.c_str(), selected.size(), run.models.size(), plan.pairs.size(), plan.already_done,
                options.concurrency);
+  std::string judges;
+  for (const std::string& judge : run.judges) judges += (judges.empty() ? "" : ", ") + judge;
+  std::fprintf(stderr, "bench: judges: %s\n", judges.empty() ? "none (answers are not scored)" : judges.c_str());
   if (sandbox) std::fprintf(stderr, "bench: functional checks: %s\n", sandbox->describe().c_str());
 
   asio::io_context io(1);
@@ -139,6 +151,11 @@ int run(const benchmark::BenchOptions& options) {
   context.progress = &progress;
   context.blocking = &blocking;
   context.run_id = run.id;
+  for (const std::string& name : run.judges) {
+    const config::ModelRef judge = *config->find_ref(name);
+    context.judges.push_back(judge);
+    context.judge_identities.push_back({name, config->model(judge).family});
+  }
   context.pairs = &plan.pairs;
   run_workers(context, options.concurrency, io);
   progress.close();

@@ -1,7 +1,10 @@
 // The bench's workers: one pair at a time each, the model call streamed and measured, every step stored.
 #include "proxy/bench_runner.hpp"
 
+#include "benchmark/bench_judging.hpp"
+#include "benchmark/code_block.hpp"
 #include "benchmark/task_request.hpp"
+#include "policies/absolute_judging.hpp"
 #include "proxy/model_call.hpp"
 
 #include <cstdio>
@@ -55,8 +58,44 @@ std::string outcome_text(const BenchResult& r) {
   std::string out = text;
   if (r.usage.reasoning > 0) out += " (" + std::to_string(r.usage.reasoning) + " thinking)";
   if (r.truncated) out += ", TRUNCATED at max_tokens " + std::to_string(r.max_tokens);
+  if (r.quality) {
+    char quality[48];
+    std::snprintf(quality, sizeof quality, ", quality %.2f (%d judges)", *r.quality, r.judges);
+    out += quality;
+  }
   if (r.checks_total) out += ", " + std::to_string(*r.checks_passed) + "/" + std::to_string(*r.checks_total) + " checks";
   return out;
+}
+
+// Every judge scores the stored answer (policies' absolute protocol, invalid verdicts re-asked). Returns why a
+// judge call failed, empty once the judgment is in `result`.
+awaitable<std::string> judge_answer(BenchContext* context, const tasks::Task* task, BenchResult* result,
+                                    config::ModelRef candidate) {
+  ServerState& state = *context->state;
+  const config::JudgingConfig& judging_config = state.config->judging;
+  policies::AbsoluteJudging judging(benchmark::judged_case(*task, *result, state.config->model(candidate).family),
+                                    context->judge_identities, judging_config.retry.invalid_verdict,
+                                    judging_config.disagreement_threshold);
+  double cost = 0;
+  while (const std::optional<policies::JudgeCall> call = judging.next_call()) {
+    const config::ModelRef judge = context->judges[call->judge];
+    ModelCallOptions options;
+    options.mode = CallMode::whole;
+    options.deadline = std::chrono::steady_clock::now() + judging_config.timeout;
+    std::string body = policies::judge_request_body(call->prompt, judging_config.max_tokens);
+    awaitable<ModelCallResult> calling = call_model(&state, judge, std::move(body), std::move(options));
+    const ModelCallResult reply = co_await std::move(calling);
+    const double call_cost =
+        state.cost.cost_of(state.config->model(judge), reply.location, reply.usage, reply.total_ms / 1000.0);
+    cost += call_cost;
+    if (!reply.ok())
+      co_return "judge " + context->judge_identities[call->judge].name + " failed: " + reply.failure->detail;
+    // A reasoning judge may think aloud first; the verdict is what follows.
+    judging.take_reply(*call, policies::JudgeReply{true, benchmark::strip_think_blocks(reply.text), {}, call_cost,
+                                                   reply.total_ms, reply.usage.input, reply.usage.output});
+  }
+  benchmark::apply_judgment(*result, judging.judgment(), cost);
+  co_return std::string();
 }
 
 // Blocking work, run on the context's thread pool.
@@ -93,6 +132,16 @@ awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
     if (result.state == PairState::failed) {
       ++context->failed;
       context->progress->finished(label, outcome_text(result));
+      co_return;
+    }
+  }
+  if (!context->judges.empty()) {
+    const config::ModelRef candidate = *state.config->find_ref(pair->model);
+    awaitable<std::string> judging = judge_answer(context, pair->task, &result, candidate);
+    const std::string judge_error = co_await std::move(judging);
+    if (!judge_error.empty()) {
+      ++context->failed;
+      context->progress->finished(label, "answered, but not judged (" + judge_error + ")");
       co_return;
     }
   }

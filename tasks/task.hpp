@@ -19,6 +19,7 @@ struct CheckStep {
   int exit_status = 0;                   ///< the exit status the step expects
   std::vector<std::string> stdout_has;   ///< each must appear in stdout (case-sensitive)
   std::vector<std::string> stdout_lacks; ///< none may appear in stdout
+  std::vector<std::string> files_exist;  ///< files the step must leave in the directory (e.g. todos.db)
 
   bool operator==(const CheckStep&) const = default;
 };

@@ -76,6 +76,11 @@ CheckStep parse_step(const NodeAt& at, const FunctionalCheck& check) {
   if (auto exit = s.optional("exit")) step.exit_status = static_cast<int>(exit->as_int(0, 255));
   if (auto has = s.optional("stdout_has")) step.stdout_has = string_list(*has);
   if (auto lacks = s.optional("stdout_lacks")) step.stdout_lacks = string_list(*lacks);
+  if (auto exist = s.optional("files_exist"))
+    for (const NodeAt& item : config::sequence_items(*exist)) {
+      step.files_exist.push_back(item.as_string());
+      if (!is_plain_file_name(step.files_exist.back())) item.fail("must be a plain file name such as todos.db");
+    }
   s.finish();
   return step;
 }

@@ -83,21 +83,26 @@ struct BenchSetup {
   std::filesystem::path config = dir / "config.yaml";
   std::filesystem::path db = dir / "records.db";
 
-  BenchSetup() {
-    // Per-model simulator knobs ride on the upstream name: length, thinking, first-token delay.
+  /// `judging` is appended to the config as is (e.g. a judging: section).
+  explicit BenchSetup(const std::string& judging = "") {
+    // Per-model simulator knobs ride on the upstream name: length, thinking, first-token delay, quality.
     std::ofstream(config) << "backends:\n"
                              "  - name: sim\n    kind: openai\n    location: local\n    url: " << sim.base_url() << "/v1\n"
                              "    models:\n"
                              "      - name: short\n        upstream_name: sim-model+tokens=20\n"
                              "      - name: thinker\n        upstream_name: sim-model+tokens=20+think=30\n"
                              "      - name: slow\n        upstream_name: sim-model+tokens=5+ttft-ms=400\n"
+                             "      - name: sloppy\n        upstream_name: sim-model+tokens=20+quality=poor\n"
+                             "        family: qwen\n"
+                             "      - name: judge-a\n        upstream_name: sim-model\n        family: gemma\n"
+                             "      - name: judge-qwen\n        upstream_name: sim-model\n        family: qwen\n"
                              "  - name: cloud\n    kind: anthropic\n    location: cloud\n    url: " << sim.base_url() << "/v1\n"
                              "    models:\n"
                              "      - name: verbose\n        upstream_name: sim-model+tokens=500\n"
                              // Cache prices equal to the input price: the simulator caches repeated prompts.
                              "        price: { input: 3, output: 15, cache_read: 3, cache_write: 3 }\n"
                              "routing:\n  default: sim/short\n"
-                             "records:\n  path: " << db.string() << "\n";
+                             "records:\n  path: " << db.string() << "\n" << judging;
   }
 
   test::ChildProcess start(std::vector<std::string> args, const std::string& name = "bench") {
@@ -267,7 +272,7 @@ TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
   write_suite(setup.suite);
   CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "nope"}) == 2);
   CHECK(setup.err().find("--models 'nope' is not a configured model (configured: sim/short, sim/thinker, sim/slow, "
-                         "cloud/verbose)") != std::string::npos);
+                         "sim/sloppy, sim/judge-a, sim/judge-qwen, cloud/verbose)") != std::string::npos);
   CHECK(setup.run({"--resume"}) == 2);
   CHECK(setup.err().find("no bench run to resume in this database") != std::string::npos);
   CHECK(setup.run({"--tasks", setup.suite.string()}) == 2);
@@ -275,4 +280,65 @@ TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
   std::ofstream(setup.suite / "debugging.yaml") << "- id: broken\n  category: debugging\n  difficulty: 9\n";
   CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short"}) == 2);
   CHECK(setup.err().starts_with((setup.suite / "debugging.yaml").string() + ":1:3: broken: missing required key"));
+}
+
+TEST_CASE("the configured judges score every answer 0/1/2 against the task's expected capabilities") {
+  BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
+  write_suite(setup.suite);
+  const int code = setup.run({"--tasks", setup.suite.string(), "--models", "short,sloppy", "--run", "j1", "--only",
+                              "commit-one,code-runs"});
+  INFO(setup.err());
+  REQUIRE(code == 0);
+  CHECK(setup.err().find("bench: judges: sim/judge-a, sim/judge-qwen") != std::string::npos);
+  const auto results = setup.results("j1");
+  REQUIRE(results.size() == 4);
+  // 2 models × 2 tasks answered, and each answer scored by both judges.
+  CHECK(setup.sim_requests() == 4 + 4 * 2);
+  const BenchResult good = results.at({"commit-one", "sim/short"});
+  CHECK(good.judges == 2);
+  CHECK(good.correctness == 2.0);
+  CHECK(good.quality == doctest::Approx(2.0));
+  // A poor answer carries the simulator's [sim-mistake] marker: correctness 0, completeness and clarity 1.
+  const BenchResult poor = results.at({"commit-one", "sim/sloppy"});
+  CHECK(poor.judges == 2);
+  CHECK(poor.correctness == 0.0);
+  CHECK(poor.quality == doctest::Approx(0.35 + 0.25));
+  const boost::json::value detail = boost::json::parse(poor.judge_detail);
+  CHECK(detail.at("judges").as_array().size() == 2);
+  CHECK(detail.at("judges").at(0).at("judge") == "sim/judge-a");
+  CHECK(detail.at("judges").at(1).at("same_family") == true);  // qwen judging qwen: flagged
+  CHECK(detail.at("same_family_judge") == true);
+  CHECK(setup.out().find("0.60") != std::string::npos);
+}
+
+TEST_CASE("a judge that fails leaves the answer stored; --resume judges it without asking the model again") {
+  BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
+  write_suite(setup.suite);
+  const std::string healthy = read(setup.config);
+  std::string broken = healthy;
+  const std::string from = "name: judge-a\n        upstream_name: sim-model\n";
+  broken.replace(broken.find(from), from.size(), "name: judge-a\n        upstream_name: sim-model+fault=503\n");
+  std::ofstream(setup.config) << broken;
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--run", "j2", "--only", "commit-one"}) == 1);
+  CHECK(setup.err().find("answered, but not judged (judge sim/judge-a failed") != std::string::npos);
+  CHECK(setup.results("j2").at({"commit-one", "sim/short"}).state == PairState::answered);
+
+  std::ofstream(setup.config) << healthy;
+  setup.sim.reset_stats();
+  CHECK(setup.run({"--resume", "--only", "commit-one"}, "resumed") == 0);
+  CHECK(setup.sim_requests() == 2);  // the two judges, not the model
+  const BenchResult judged = setup.results("j2").at({"commit-one", "sim/short"});
+  CHECK(judged.state == PairState::done);
+  CHECK(judged.judges == 2);
+}
+
+TEST_CASE("--judges none skips judging even when the config names judges") {
+  BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
+  write_suite(setup.suite);
+  REQUIRE(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--run", "j3", "--only", "commit-one",
+                     "--judges", "none"}) == 0);
+  CHECK(setup.sim_requests() == 1);
+  const BenchResult r = setup.results("j3").at({"commit-one", "sim/short"});
+  CHECK(r.judges == 0);
+  CHECK_FALSE(r.quality.has_value());
 }

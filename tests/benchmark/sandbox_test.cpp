@@ -118,6 +118,14 @@ TEST_CASE("code cut off by max_tokens fails the check with Python's syntax error
   CHECK_MESSAGE(outcome.steps[0].detail.find("SyntaxError") != std::string::npos, outcome.steps[0].detail);
 }
 
+TEST_CASE("a program that runs but does nothing fails every operation of the todo check") {
+  const tasks::Task todo = suite_task("simple-coding-todo-cli");
+  const CheckOutcome outcome = sandbox().run(*todo.check, "```python\ndef load(path):\n    return open(path).read()\n```\n");
+  CHECK(outcome.passed == 0);
+  CHECK(outcome.steps.at(0).detail == "no file todos.db afterwards");
+  CHECK(outcome.steps.at(2).detail == "stdout lacks 'Buy groceries'");
+}
+
 TEST_CASE("an answer without code fails every step with the reason") {
   const tasks::Task todo = suite_task("simple-coding-todo-cli");
   const CheckOutcome outcome = sandbox().run(*todo.check, "```bash\nls\n```\nI cannot write that program.");
@@ -144,8 +152,8 @@ TEST_CASE("a checked program cannot reach the network, and never sees the bench'
   tasks::FunctionalCheck check;
   check.file = "probe.py";
   check.timeout = std::chrono::seconds(10);
-  check.steps.push_back({"connect to the loopback server", "probe.py", {"connect", port}, 0, {"refused"}, {}});
-  check.steps.push_back({"no proxy variables", "probe.py", {"env"}, 0, {"clean"}, {}});
+  check.steps.push_back({"connect to the loopback server", "probe.py", {"connect", port}, 0, {"refused"}, {}, {}});
+  check.steps.push_back({"no proxy variables", "probe.py", {"env"}, 0, {"clean"}, {}, {}});
   const std::string probe = R"(```python
 import os, socket, sys
 if sys.argv[1] == "connect":

@@ -39,6 +39,7 @@ const std::string kValid = R"(- id: debugging-example
       - name: the harness passes
         run: check_fix.py
         exit: 0
+        files_exist: [out.txt]
 )";
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
@@ -101,6 +102,7 @@ TEST_CASE("a valid task file is read into every field") {
   CHECK(t.check->steps[0].run == "fix.py");
   CHECK(t.check->steps[0].args == std::vector<std::string>{"one", "2"});
   CHECK(t.check->steps[1].run == "check_fix.py");
+  CHECK(t.check->steps[1].files_exist == std::vector<std::string>{"out.txt"});
 }
 
 TEST_CASE("a malformed task is rejected with the file, the line and what is wrong") {
@@ -152,6 +154,11 @@ TEST_CASE("a malformed task is rejected with the file, the line and what is wron
     CHECK(rejection(replace(replace(kValid, "file: fix.py", "file: answer.json"), "        run: check_fix.py\n", "")) ==
           "suite/debugging.yaml:18:9: debugging-example.check.steps[0]: runs 'answer.json', which is not a .py "
           "script (name a support script with run:)");
+  }
+  SUBCASE("a file to look for outside the check's directory") {
+    CHECK(rejection(replace(kValid, "files_exist: [out.txt]", "files_exist: [/etc/passwd]")) ==
+          "suite/debugging.yaml:24:23: debugging-example.check.steps[1].files_exist[0]: must be a plain file name such "
+          "as todos.db");
   }
   SUBCASE("a check timeout beyond five minutes") {
     CHECK(rejection(replace(kValid, "timeout: 2s", "timeout: 1h")) ==

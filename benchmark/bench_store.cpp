@@ -111,8 +111,12 @@ std::optional<PairState> pair_state_from(std::string_view text) {
   return std::nullopt;
 }
 
-BenchStore::BenchStore(const std::string& path) : db_(path, records::SqliteConnection::Access::read_write_create) {
+BenchStore::BenchStore(const std::string& path, records::SqliteConnection::Access access) : db_(path, access) {
   sqlite3_busy_timeout(db_.get(), 5000);
+  if (access == records::SqliteConnection::Access::read_only) {
+    records::require_current_schema(db_);
+    return;
+  }
   db_.exec_or_throw("PRAGMA journal_mode = WAL", "cannot switch the records database to WAL");
   db_.exec_or_throw("PRAGMA synchronous = NORMAL", "cannot set synchronous = NORMAL");
   records::migrate(db_);

@@ -16,8 +16,10 @@ namespace llmroute::benchmark {
 /// Every save is its own transaction: a bench killed at any moment keeps every pair it saved. Thread-safe.
 class BenchStore {
  public:
-  /// Opens or creates the database and migrates it. Throws records::RecordStoreError (startup only).
-  explicit BenchStore(const std::string& path);
+  /// Opens or creates the database and migrates it; read_only opens an existing database of the current
+  /// schema (for reports) and makes every write fail. Throws records::RecordStoreError (startup only).
+  explicit BenchStore(const std::string& path,
+                      records::SqliteConnection::Access access = records::SqliteConnection::Access::read_write_create);
 
   /// Records a new run. Returns SQLite's error, empty on success.
   std::string create_run(const BenchRun& run);

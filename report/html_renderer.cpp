@@ -156,6 +156,7 @@ std::string render_html(const Report& report) {
   out += "<h2>Per user</h2>\n" + html_table(user_table(report), "No requests in this window.");
   out += "<h2>Per model</h2>\n" + html_table(model_table(report), "No model answered in this window.") +
          "<p class=\"note\">" + html_escape(quality_note(report)) + "</p>\n";
+  out += "<h2>" + html_escape(bench_title(report)) + "</h2>\n" + html_table(bench_table(report), kNoBenchRun);
   out += "<h2>Shadow verdicts</h2>\n";
   out += "<p class=\"note\">" + html_escape(shadow_status_text(report)) + "</p>\n";
   if (report.shadow_verdicts.empty()) {

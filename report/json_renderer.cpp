@@ -80,6 +80,30 @@ json::array array_of(const std::vector<T>& items, F convert) {
   return out;
 }
 
+json::value bench(const Report& report) {
+  if (!report.bench) return nullptr;
+  json::array models = array_of(report.bench->models, [](const benchmark::ModelSummary& m) {
+    return json::object{{"model", m.model},
+                        {"route", m.route},
+                        {"pairs", m.pairs},
+                        {"done", m.done},
+                        {"failed", m.failed},
+                        {"truncated", m.truncated},
+                        {"mean_ttft_ms", optional_value(m.mean_ttft_ms)},
+                        {"mean_total_ms", optional_value(m.mean_total_ms)},
+                        {"mean_tokens_per_second", optional_value(m.mean_tokens_per_second)},
+                        {"output_tokens", m.output_tokens},
+                        {"reasoning_tokens", m.reasoning_tokens},
+                        {"cost", m.cost},
+                        {"judged", m.judged},
+                        {"mean_quality", optional_value(m.mean_quality)},
+                        {"checks_passed", m.checks_passed},
+                        {"checks_total", m.checks_total}};
+  });
+  return json::object{
+      {"run_id", report.bench->run_id}, {"start_unix_ms", report.bench->start_unix_ms}, {"models", std::move(models)}};
+}
+
 }  // namespace
 
 std::string render_json(const Report& report) {
@@ -134,7 +158,8 @@ std::string render_json(const Report& report) {
                               {"min_pairs", report.judging.min_n},
                               {"verdicts", std::move(verdicts)}}},
       {"cost_over_time", json::object{{"bucket_ms", report.cost_bucket_ms}, {"points", std::move(points)}}},
-      {"economics", economics(report.economics)}};
+      {"economics", economics(report.economics)},
+      {"bench", bench(report)}};
   return json::serialize(document) + "\n";
 }
 

@@ -1,6 +1,7 @@
 // The split report's numbers: what build_report computes from records and every renderer prints.
 #pragma once
 
+#include "benchmark/bench_summary.hpp"
 #include "config/config.hpp"
 
 #include <cstdint>
@@ -124,6 +125,14 @@ struct Economics {
   std::optional<double> monthly_box_cost_per_member;
 };
 
+/// The latest `llmroute bench` run, one row per model (benchmark::summarize): a model benchmarked before it
+/// serves any traffic shows here. Not limited to the report's window.
+struct BenchRunSection {
+  std::string run_id;
+  std::int64_t start_unix_ms = 0;
+  std::vector<benchmark::ModelSummary> models;
+};
+
 /// The whole report. Rows are sorted: task kinds in the config's order, users and models by name.
 struct Report {
   std::string currency;
@@ -144,6 +153,7 @@ struct Report {
   std::int64_t cost_bucket_ms = 0;            ///< width of each cost point
   std::vector<CostPoint> cost_over_time;
   Economics economics;
+  std::optional<BenchRunSection> bench;  ///< unset when the database holds no bench run
 };
 
 }  // namespace llmroute::report

@@ -4,6 +4,7 @@
 #include "records/sqlite_connection.hpp"
 #include "records/sqlite_record_reader.hpp"
 #include "report/bench_quality.hpp"
+#include "report/bench_run_section.hpp"
 #include "report/format.hpp"
 #include "report/report_builder.hpp"
 
@@ -35,7 +36,11 @@ LoadedReport load_report(const config::Config& config, std::optional<std::int64_
     input.judgments = std::move(quality.judgments);
     if (!quality.run_id.empty())
       input.quality_source = "bench run " + quality.run_id + " of " + format_time(quality.run_start_unix_ms);
-    return {build_report(input), {}};
+    Report report = build_report(input);
+    BenchRunRead bench = read_latest_bench_run(config.records.path);
+    if (!bench.error.empty()) return {std::nullopt, "reading the latest bench run failed: " + bench.error};
+    report.bench = std::move(bench.section);
+    return {std::move(report), {}};
   } catch (const records::RecordStoreError& e) {
     return {std::nullopt, e.what()};
   }

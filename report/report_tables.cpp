@@ -88,6 +88,24 @@ Table model_table(const Report& report) {
   return table;
 }
 
+Table bench_table(const Report& report) {
+  Table table({{"model", Align::left}, {"type", Align::left}, {"done"}, {"failed"}, {"truncated"}, {"TTFT"},
+               {"avg time"}, {"tok/s"}, {"tokens out"}, {"thinking"}, {"cost"}, {"quality"}, {"checks"}});
+  if (!report.bench) return table;
+  for (const benchmark::ModelSummary& m : report.bench->models)
+    table.add_row({m.model, m.route.empty() ? "–" : m.route, count(m.done), count(m.failed), count(m.truncated),
+                   or_dash(m.mean_ttft_ms, ms), or_dash(m.mean_total_ms, ms), or_dash(m.mean_tokens_per_second, rate),
+                   count(m.output_tokens), count(m.reasoning_tokens), format_money(m.cost, report.currency),
+                   or_dash(m.mean_quality, [](double q) { return format_decimal(q, 2); }),
+                   m.checks_total ? std::to_string(m.checks_passed) + "/" + std::to_string(m.checks_total) : "–"});
+  return table;
+}
+
+std::string bench_title(const Report& report) {
+  if (!report.bench) return "Latest bench run";
+  return "Latest bench run " + report.bench->run_id + " (" + format_time(report.bench->start_unix_ms) + ")";
+}
+
 std::string quality_note(const Report& report) {
   if (report.quality_source.empty())
     return "quality: no judged answers yet (run `llmroute bench` with judges to score the models)";

@@ -26,6 +26,15 @@ Table shadow_table(const Report& report);
 /// The co-op economics as (what, amount) lines.
 std::vector<std::pair<std::string, std::string>> economics_lines(const Report& report);
 
+/// The latest bench run per model: pairs done and failed, truncations, TTFT, average time, tokens/s, output and
+/// thinking tokens, cost, judged quality, functional checks passed. Empty without a bench run.
+Table bench_table(const Report& report);
+/// The bench section's title: "Latest bench run RUN-ID (START)".
+std::string bench_title(const Report& report);
+/// Shown instead of the bench section while the database holds no bench run.
+inline constexpr const char* kNoBenchRun =
+    "no bench run yet: `llmroute bench --models …` measures models on the task suite before they serve traffic";
+
 /// Under the per-model table: where the quality column comes from.
 std::string quality_note(const Report& report);
 

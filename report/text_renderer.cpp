@@ -22,6 +22,7 @@ std::string render_text(const Report& report) {
   out += section("Per task kind: cost and failures", task_cost_table(report), "no requests in this window");
   out += section("Per user", user_table(report), "no requests in this window");
   out += section("Per model", model_table(report), "no model answered in this window") + quality_note(report) + "\n";
+  out += section(bench_title(report), bench_table(report), kNoBenchRun);
   out += heading("Shadow verdicts");
   out += shadow_status_text(report) + "\n\n";
   if (report.shadow_verdicts.empty()) {

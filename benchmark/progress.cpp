@@ -40,7 +40,7 @@ std::string Progress::status(Clock::time_point now) const {
 }
 
 void Progress::redraw(const std::string& label, Clock::time_point now) {
-  std::fprintf(out_, "\r\033[K%s · %s", status(now).c_str(), label.c_str());
+  std::fprintf(out_, "\r\033[K%s%s%s", status(now).c_str(), label.empty() ? "" : " · ", label.c_str());
   std::fflush(out_);
   drawn_ = true;
 }

@@ -635,7 +635,17 @@ SimServer::SimServer(SimOptions options) {
   acceptor.listen(asio::socket_base::max_listen_connections);
 }
 
-SimServer::~SimServer() = default;
+SimServer::~SimServer() {
+  // The pending accept owns a socket of a worker context, and frames queued on every context hold the
+  // state (whose acceptor belongs to the first context). So: end the accept loop while every context
+  // exists, then destroy the workers before the first context, so no object outlives its context.
+  error_code ignored;
+  state_->acceptor.close(ignored);
+  contexts_.front()->restart();
+  contexts_.front()->poll();
+  state_.reset();
+  while (!contexts_.empty()) contexts_.pop_back();
+}
 
 std::uint16_t SimServer::port() const { return state_->acceptor.local_endpoint().port(); }
 

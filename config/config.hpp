@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/access_config.hpp"
+#include "config/quota_store_config.hpp"
 #include "config/scheduling_config.hpp"
 
 #include <array>
@@ -151,6 +152,7 @@ struct Config {
   SchedulingConfig scheduling;
   JudgingConfig judging;  ///< `judging:`; no judges when the section is absent
   AccessConfig access;  ///< `auth`, `quotas`, `users`
+  QuotaStoreConfig quota_store;
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;

@@ -64,6 +64,7 @@ struct Exchange {
   std::string pending_head;        ///< the status line and headers, written together with the first piece
   bool chunked = false;            ///< the client response uses chunked framing
   bool ended_on_event_boundary = true;
+  bool body_terminated = false;    ///< the chunked terminator went out: the client saw a whole response
   unsigned upstream_status = 0;
   std::uint64_t bytes_to_client = 0;
   std::optional<Failure> failure;
@@ -218,6 +219,7 @@ awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = La
     ex.head_sent = true;
   }
   ex.bytes_to_client += piece.size();
+  if (terminate && !ec) ex.body_terminated = true;
   if (!piece.empty()) ex.ended_on_event_boundary = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
   co_return !ec;
 }
@@ -710,7 +712,12 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
   const int status = ex.head_sent ? static_cast<int>(ex.upstream_status) : 0;
   complete_record(*record, ex, status, ex.failure ? to_string(ex.failure->kind) : std::string_view{});
   if (ex.failure && ex.failure->kind == FailureKind::client_gone) record->client_disconnected = true;
-  if (ex.failure && ex.failure->kind != FailureKind::upstream_status) co_return KeepAlive::no;
+  // A stream that failed after its head went out still ended with a well-formed chunked body (an error
+  // event, then the terminator): the connection stays usable, and closing it would race the client's next
+  // request on it. Only a response cut short on the wire forces a close.
+  if (ex.failure && ex.failure->kind != FailureKind::upstream_status &&
+      (ex.failure->kind == FailureKind::client_gone || !ex.body_terminated))
+    co_return KeepAlive::no;
   co_return ex.client_http10 ? KeepAlive::no : keep_alive;
 }
 

@@ -186,6 +186,18 @@ TEST_CASE("a stream that breaks after it started ends with an SSE error event an
   CHECK(wait_for_stat(setup.sim, "open_connections", 0) == 0);
 }
 
+TEST_CASE("after a stream that broke mid-way the client's connection serves its next request") {
+  SimulatedBackend setup;
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto broken = client.post_json("/v1/chat/completions", stream_body("local-model"), {{"x-sim-fault", "die-mid"}});
+  CHECK(broken.complete());
+  REQUIRE(trailing_error_event(broken));
+  // The error event ended a well-formed chunked body: closing the connection anyway would race the
+  // client's next request on it (which then fails with no answer at all).
+  CHECK(client.post_json("/v1/chat/completions", chat_body("local-model")).status == 200);
+  CHECK(client.connections_opened() == 1);
+}
+
 TEST_CASE("a non-streamed answer cut off by the backend ends in a closed connection, not a hang") {
   ProxyConfigOptions options;
   options.idle_timeout = "300ms";

@@ -587,9 +587,9 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
   ex.body = SplicedBody(prepared.body);
   if (scanned.model_span) ex.body.replace(*scanned.model_span, model_json);
   else append_member(ex.body, prepared.body, *scanned.closing_brace, "\"model\":" + model_json);
-  // A streamed Chat request also asks for usage (every answer is measured); the client never sees that
-  // chunk unless it asked for it.
-  ex.usage_injected = ex.api == ClientApi::chat_completions && scanned.stream && !scanned.include_usage &&
+  // A streamed Chat or legacy completions request also asks for usage (every answer is measured); the
+  // client never sees that chunk unless it asked for it.
+  ex.usage_injected = (ex.api == ClientApi::chat_completions || ex.api == ClientApi::completions) && scanned.stream && !scanned.include_usage &&
                       ex.backend->config->kind == config::BackendKind::openai;
   if (ex.usage_injected) {
     if (scanned.stream_options_span) {

@@ -115,6 +115,8 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
   }
 
   void decode_choice(simdjson::dom::element choice, StreamHub& hub) {
+    // A legacy completions chunk (/v1/completions, IDE autocomplete) carries its text in `text`, not a delta.
+    if (const auto text = field(choice, "text"); text && !field(choice, "delta")) text_deltas({}, string_field(choice, "text"), hub);
     if (const auto delta = field(choice, "delta"); delta && is_object(*delta)) {
       auto reasoning = string_field(*delta, "reasoning_content");
       if (reasoning.empty()) reasoning = string_field(*delta, "reasoning");

@@ -35,6 +35,25 @@ std::int64_t nested_integer(const json::object& object, std::string_view outer, 
   return integer_member(found->get_object(), inner).value_or(0);
 }
 
+/// The usage of a Chat or legacy completion answer; llama.cpp's `timings` when it reports no usage.
+void read_chat_usage(const json::object& body, Completion& completion) {
+  if (const auto* usage = member(body, "usage"); usage != nullptr && usage->is_object()) {
+    const auto& u = usage->get_object();
+    completion.usage.input = integer_member(u, "prompt_tokens").value_or(0);
+    completion.usage.output = integer_member(u, "completion_tokens").value_or(0);
+    completion.usage.cache_read = nested_integer(u, "prompt_tokens_details", "cached_tokens");
+    completion.usage.reasoning = nested_integer(u, "completion_tokens_details", "reasoning_tokens");
+    completion.usage_reported = true;
+  } else if (const auto* timings = member(body, "timings"); timings != nullptr && timings->is_object()) {
+    // llama.cpp's own counts (see chat_stream.cpp): prompt tokens reused from its cache, processed, generated.
+    const auto& t = timings->get_object();
+    completion.usage.cache_read = integer_member(t, "cache_n").value_or(0);
+    completion.usage.input = completion.usage.cache_read + integer_member(t, "prompt_n").value_or(0);
+    completion.usage.output = integer_member(t, "predicted_n").value_or(0);
+    completion.usage_reported = true;
+  }
+}
+
 Translated<Completion> parse_chat(const json::object& body, ThinkTags think_tags) {
   Completion completion;
   completion.id = string_member(body, "id");
@@ -47,6 +66,13 @@ Translated<Completion> parse_chat(const json::object& body, ThinkTags think_tags
   }
   const auto& choice = choices->get_array()[0].get_object();
   const auto* message_value = member(choice, "message");
+  if (const auto* text = member(choice, "text"); message_value == nullptr && text != nullptr && text->is_string()) {
+    // A legacy completion (/v1/completions): plain text in the choice, usage as in Chat.
+    if (!text->get_string().empty()) completion.items.push_back(make_item(ItemKind::text, text->get_string()));
+    completion.finish = finish_from_chat(string_member(choice, "finish_reason"));
+    read_chat_usage(body, completion);
+    return completion;
+  }
   if (message_value == nullptr || !message_value->is_object()) return error_at("choices[0].message", "missing");
   const auto& message = message_value->get_object();
   auto reasoning = string_member(message, "reasoning_content");
@@ -87,21 +113,7 @@ Translated<Completion> parse_chat(const json::object& body, ThinkTags think_tags
     completion.stop_sequence = stop;
   }
   completion.finish = effective_finish(completion.finish, has_calls);
-  if (const auto* usage = member(body, "usage"); usage != nullptr && usage->is_object()) {
-    const auto& u = usage->get_object();
-    completion.usage.input = integer_member(u, "prompt_tokens").value_or(0);
-    completion.usage.output = integer_member(u, "completion_tokens").value_or(0);
-    completion.usage.cache_read = nested_integer(u, "prompt_tokens_details", "cached_tokens");
-    completion.usage.reasoning = nested_integer(u, "completion_tokens_details", "reasoning_tokens");
-    completion.usage_reported = true;
-  } else if (const auto* timings = member(body, "timings"); timings != nullptr && timings->is_object()) {
-    // llama.cpp's own counts (see chat_stream.cpp): prompt tokens reused from its cache, processed, generated.
-    const auto& t = timings->get_object();
-    completion.usage.cache_read = integer_member(t, "cache_n").value_or(0);
-    completion.usage.input = completion.usage.cache_read + integer_member(t, "prompt_n").value_or(0);
-    completion.usage.output = integer_member(t, "predicted_n").value_or(0);
-    completion.usage_reported = true;
-  }
+  read_chat_usage(body, completion);
   return completion;
 }
 

@@ -149,3 +149,33 @@ TEST_CASE("records written before a restart are still there after it") {
     CHECK(records.at(id).front().at("status") == 200);
   }
 }
+
+TEST_CASE("legacy completions (IDE autocomplete) are measured like chat, streamed or not") {
+  TempDir dir;
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "9"});
+  ProxyProcess proxy(recording_config(sim.base_url(), (dir / "records.db").string()));
+  HttpClient client("127.0.0.1", proxy.port());
+  const auto completion = [&](const char* id, bool stream) {
+    const std::string body = std::string(R"({"model":"ok-model","prompt":"def add(a, b):","max_tokens":50,"stream":)") +
+                             (stream ? "true" : "false") + "}";
+    return client.post_json("/v1/completions", body, {{"x-request-id", id}});
+  };
+  const HttpResponse streamed = completion("legacy-streamed", true);
+  CHECK(streamed.status == 200);
+  // The usage chunk the proxy asked for on the client's behalf never reaches the client.
+  CHECK(streamed.body.find("\"usage\":{") == std::string::npos);
+  CHECK(completion("legacy-whole", false).status == 200);
+
+  const auto records = records_by_id(proxy.port(), {"legacy-streamed", "legacy-whole"});
+  for (const char* id : {"legacy-streamed", "legacy-whole"}) {
+    INFO("request " << id);
+    REQUIRE(records.contains(id));
+    const auto& record = records.at(id).front();
+    CHECK(record.at("endpoint") == "/v1/completions");
+    CHECK(record.at("output_tokens") == 9);
+    CHECK(record.at("input_tokens").to_number<std::int64_t>() > 0);
+    CHECK(record.at("usage_reported") == true);
+    CHECK(record.at("finish_reason") == "stop");
+  }
+  CHECK(records.at("legacy-streamed").front().at("ttft_ms").to_number<double>() > 0);
+}

@@ -48,6 +48,7 @@ struct Reservation {
   std::uint64_t tokens = 0;  ///< the estimate that was added
   double cost = 0;           ///< the estimate that was added
   TimePoint at;              ///< when it was admitted: decides the day and month its numbers belong to
+  std::uint64_t handle = 0;  ///< the admitting store's own reference (Redis: its concurrency lease); 0: in process
 };
 
 /// What an admitted request really used. All zero is a refund.

@@ -114,18 +114,32 @@ awaitable<RedisResult> RedisClient::fail_now() {
   co_return RedisUnavailable{name_ + " is unavailable"};
 }
 
-awaitable<RedisResult> RedisClient::eval(const RedisScript* script, std::vector<std::string> keys,
-                                         std::vector<std::string> args) {
+awaitable<RedisResult> RedisClient::eval(const RedisScript* script, std::span<const std::string> keys,
+                                         std::span<const std::string> args) {
   std::vector<std::string> call{"EVALSHA", script->sha1, std::to_string(keys.size())};
   call.insert(call.end(), keys.begin(), keys.end());
   call.insert(call.end(), args.begin(), args.end());
-  const std::vector<std::string_view> call_args(call.begin(), call.end());
-  RedisResult result = co_await command_list(call_args);
+  const std::vector<std::string_view> views(call.begin(), call.end());
+  awaitable<RedisResult> first = command_list(views);
+  return finish_eval(script, std::move(call), std::move(first));
+}
+
+awaitable<RedisResult> RedisClient::finish_eval(const RedisScript* script, std::vector<std::string> call,
+                                                awaitable<RedisResult> first) {
+  RedisResult result = co_await std::move(first);
   if (!result.answered() || !result.reply().is_error() || !result.reply().text.starts_with("NOSCRIPT")) co_return result;
   // Redis lost its script cache (restart, SCRIPT FLUSH): load and retry, back to back in one write.
   send("SCRIPT", "LOAD", script->text);
-  co_return co_await command_list(call_args);
+  const std::vector<std::string_view> views(call.begin(), call.end());
+  co_return co_await command_list(views);
 }
+
+void RedisClient::eval_detached(const RedisScript* script, std::span<const std::string> keys,
+                                std::span<const std::string> args) {
+  asio::co_spawn(executor_, discard_reply(eval(script, keys, args)), asio::detached);
+}
+
+awaitable<void> RedisClient::discard_reply(awaitable<RedisResult> call) { co_await std::move(call); }
 
 awaitable<RedisResult> RedisClient::wait_reply(PendingPtr pending) {
   if (!pending->result) {
@@ -163,9 +177,19 @@ void RedisClient::fail_all(const std::string& why) {
 void RedisClient::drop_connection(std::string why) {
   if (link_ != RedisLink::up) return;
   link_ = RedisLink::down;  // at once: commands issued before the connection loop notices fail too
+  note_outage(why);
   drop_reason_ = std::move(why);
   error_code ignored;
   socket_.close(ignored);
+}
+
+void RedisClient::note_outage(const std::string& why) {
+  if (in_outage_) return;
+  in_outage_ = true;
+  ++outages_;
+  outage_started_ = Clock::now();
+  std::fprintf(stderr, "llmroute: warning: %s is unavailable (%s); reconnecting in the background, every %lld ms at most\n",
+               name_.c_str(), why.c_str(), static_cast<long long>(options_.reconnect_max.count()));
 }
 
 std::chrono::milliseconds RedisClient::jittered(std::chrono::milliseconds pause) {
@@ -195,13 +219,7 @@ awaitable<void> RedisClient::run() {
     }
     link_ = RedisLink::down;
     fail_all(name_ + " is unavailable: " + failure);
-    if (!in_outage_) {
-      in_outage_ = true;
-      ++outages_;
-      outage_started_ = Clock::now();
-      std::fprintf(stderr, "llmroute: warning: %s is unavailable (%s); reconnecting in the background, every %lld ms at most\n",
-                   name_.c_str(), failure.c_str(), static_cast<long long>(options_.reconnect_max.count()));
-    }
+    note_outage(failure);
     pause_.expires_after(jittered(pause));
     co_await pause_.async_wait(use_nothrow);
     pause = std::min(pause * 2, options_.reconnect_max);

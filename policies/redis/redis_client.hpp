@@ -88,8 +88,12 @@ class RedisClient {
     enqueue(views, nullptr);
   }
   /// Runs a Lua script: EVALSHA, and on NOSCRIPT (a restarted or flushed Redis) SCRIPT LOAD followed by
-  /// EVALSHA again, pipelined in one write.
-  awaitable<RedisResult> eval(const RedisScript* script, std::vector<std::string> keys, std::vector<std::string> args);
+  /// EVALSHA again, pipelined in one write. Like command(), the EVALSHA is queued at once (so a later
+  /// command on this client runs after it, even when nobody awaits the script's reply).
+  awaitable<RedisResult> eval(const RedisScript* script, std::span<const std::string> keys, std::span<const std::string> args);
+  /// eval() whose reply nobody waits for (the NOSCRIPT retry still happens in the background): queued at
+  /// once, in order with every later command of this client.
+  void eval_detached(const RedisScript* script, std::span<const std::string> keys, std::span<const std::string> args);
 
   RedisLink link() const { return link_; }
   bool up() const { return link_ == RedisLink::up; }
@@ -98,6 +102,7 @@ class RedisClient {
   std::uint64_t outages() const { return outages_; }
   /// "redis 127.0.0.1:6379/0", for messages.
   const std::string& name() const { return name_; }
+  const asio::any_io_executor& executor() const { return executor_; }
 
  private:
   struct Pending {
@@ -113,10 +118,14 @@ class RedisClient {
   /// Returns false (and queues nothing) when Redis is down.
   bool enqueue(std::span<const std::string_view> args, PendingPtr pending);
   awaitable<RedisResult> wait_reply(PendingPtr pending);
+  awaitable<RedisResult> finish_eval(const RedisScript* script, std::vector<std::string> call, awaitable<RedisResult> first);
   awaitable<RedisResult> fail_now();
+  static awaitable<void> discard_reply(awaitable<RedisResult> call);
   void deliver(std::optional<RedisResult> result);
   void fail_all(const std::string& why);
   void drop_connection(std::string why);
+  /// Counts and logs the start of an outage (once until the next successful connection).
+  void note_outage(const std::string& why);
 
   awaitable<void> run();
   awaitable<std::string> open_connection();

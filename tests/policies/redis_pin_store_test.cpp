@@ -58,6 +58,9 @@ awaitable<void> shared_pins(TwoProxies* p, test::RedisServerProcess* redis) {
   std::optional<std::string> none = co_await p->b.get(key, kNow);
   CHECK_FALSE(none.has_value());
   p->a.put(key, "box/qwen3-coder", kNow);
+  // put() does not wait for Redis, and the two proxies' connections are not ordered with each other: a's
+  // next reply (Redis answers in order) says its SET has been applied.
+  co_await p->client_a.command("PING");
   std::optional<std::string> seen = co_await p->b.get(key, kNow);
   REQUIRE(seen.has_value());
   CHECK(*seen == "box/qwen3-coder");

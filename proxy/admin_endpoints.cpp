@@ -78,7 +78,8 @@ awaitable<QueryAnswer> run_query(std::string path, records::RecordQuery query) {
 }  // namespace
 
 awaitable<KeepAlive> serve_metrics(ServerState* state, ClientSession* session, KeepAlive keep_alive) {
-  const std::string body = state->metrics.render();
+  std::string body = state->metrics.render();
+  if (state->redis) body += state->redis->metrics_text();
   co_await write_response(*session, 200, "text/plain; version=0.0.4; charset=utf-8", body, keep_alive);
   co_return keep_alive;
 }

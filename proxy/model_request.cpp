@@ -785,7 +785,12 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   route_request.requested_model = scan.body->model;
   if (route_header != request->end()) route_request.route_header = route_header->value();
   route_request.conversation_key = conversation;
-  route_request.pinned = router::pinned_model(state->pins, config, conversation, now);
+  if (state->redis) {
+    awaitable<std::optional<config::ModelRef>> shared_pin = state->redis->pinned_model(&config, conversation, now);
+    route_request.pinned = co_await std::move(shared_pin);
+  } else {
+    route_request.pinned = router::pinned_model(state->pins, config, conversation, now);
+  }
   route_request.healthy = [state, now](std::size_t backend) { return state->health.healthy(backend, now); };
   const router::RouteDecision decision = router::decide_route(config, route_request);
 
@@ -833,8 +838,10 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   session->busy = true;
   const KeepAlive result = co_await forward(&ex, &prepared, &decision, keep_alive, &record);
   if (decision.pin_new && !conversation.empty() && record.failure_kind.empty() && ex.backend)
-    if (auto served = config.find_ref(record.backend + "/" + record.model_served))
-      router::pin_model(state->pins, config, conversation, *served, std::chrono::steady_clock::now());
+    if (auto served = config.find_ref(record.backend + "/" + record.model_served)) {
+      if (state->redis) state->redis->pin_model(config, conversation, *served, std::chrono::steady_clock::now());
+      else router::pin_model(state->pins, config, conversation, *served, std::chrono::steady_clock::now());
+    }
   state->submit(std::move(record), ex.model);
   co_return result;
 }

@@ -66,9 +66,11 @@ awaitable<void> Server::enforce_grace_period() {
   error_code ignored;
   for (ClientSession* session : state_.sessions) session->socket.close(ignored);
   for (auto& backend : state_.backends) backend.pool->close_idle();
+  if (state_.redis) state_.redis->stop();
 }
 
 awaitable<void> Server::run() {
+  if (state_.redis) state_.redis->start();
   for (std::size_t i = 0; i < state_.backends.size(); ++i)
     asio::co_spawn(state_.io, probe_backend_health(&state_, i), asio::detached);
   co_await accept_loop();

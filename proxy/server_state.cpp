@@ -39,6 +39,8 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
       if (const char* key = std::getenv(backend.api_key_env.c_str()); key && *key) runtime.api_key = key;
     backends.push_back(std::move(runtime));
   }
+  if (config->quota_store.kind == config::QuotaStoreKind::redis)
+    redis = std::make_unique<RedisStores>(io.get_executor(), config->quota_store, pins, config->routing.pin_ttl);
 }
 
 void ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {

@@ -4,6 +4,7 @@
 #include "config/config.hpp"
 #include "proxy/asio.hpp"
 #include "proxy/backend_slots.hpp"
+#include "proxy/redis_stores.hpp"
 #include "proxy/request_id.hpp"
 #include "proxy/upstream_pool.hpp"
 #include "records/cost_model.hpp"
@@ -57,6 +58,7 @@ class ServerState {
   router::RuleClassifier classifier;
   router::RequestParser request_parser;
   router::MemoryPinStore pins;
+  std::unique_ptr<RedisStores> redis;  ///< null unless quota_store names a Redis (shared quotas and pins)
   router::BackendHealth health;
   records::CostModel cost;
   std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled

@@ -72,8 +72,10 @@ std::string RedisServerProcess::url(unsigned db) const {
 
 bool RedisServerProcess::start_on(std::uint16_t port) {
   ChildProcessOptions options;
-  options.program = "/usr/bin/redis-server";
-  options.args = {"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+  // Through setpriv (util-linux, always there): the server is killed with the test process even when that
+  // one dies without running destructors (an ASan abort, a crash), so no redis-server outlives a test run.
+  options.program = "/usr/bin/setpriv";
+  options.args = {"--pdeathsig", "KILL", "/usr/bin/redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                   "--dir", dir_.path().string(), "--loglevel", "warning"};
   options.stdout_path = dir_ / "redis.log";
   child_.reset();

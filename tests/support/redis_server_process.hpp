@@ -10,8 +10,9 @@
 namespace llmroute::test {
 
 /// Starts `redis-server --port N --bind 127.0.0.1 --save '' --appendonly no` in a scratch directory and
-/// waits (with a deadline) until it answers PING; stops it on destruction. kill() and restart() let a test
-/// take Redis away in the middle and bring it back on the same port, empty, as a crash would.
+/// waits (with a deadline) until it answers PING; stops it on destruction, and the kernel kills it if the
+/// test process dies first (setpriv --pdeathsig). kill() and restart() let a test take Redis away in the
+/// middle and bring it back on the same port, empty, as a crash would.
 class RedisServerProcess {
  public:
   /// On a free port (chosen by the kernel, retried if another process takes it first).

@@ -197,11 +197,16 @@ EOF
 }
 
 # Starts llmroute serve on core 0 in front of UPSTREAM_PORT; sets llmroute_pid and llmroute_port.
+# NAME (default llmroute) names its directory; EXTRA is YAML appended to its config (a `records:` line in
+# it replaces the default records section).
 start_llmroute() {
-  local upstream_port=$1 dir="$work/llmroute"
+  local upstream_port=$1 name=${2:-llmroute} extra=${3:-}
+  local dir="$work/$name"
   rm -rf "$dir" && mkdir -p "$dir"
+
   llmroute_port=$(free_port)
-  cat >"$dir/config.yaml" <<EOF
+  {
+    cat <<EOF
 server:
   listen: 127.0.0.1:$llmroute_port
   timeouts: { shutdown_grace: 1s }
@@ -215,13 +220,52 @@ backends:
       - name: sim-model
 routing:
   default: sim/sim-model
-records:
-  path: $dir/llmroute.db
 EOF
+    grep -q '^records:' <<<"$extra" || echo "records: { path: $dir/llmroute.db }"
+    [[ -z $extra ]] || echo "$extra"
+  } >"$dir/config.yaml"
   (cd "$dir" && exec taskset -c 0 "$llmroute" serve --config "$dir/config.yaml") >"$dir/serve.log" 2>&1 &
   llmroute_pid=$!
   children+=("$llmroute_pid")
-  wait_for_port "$llmroute_port" "$llmroute_pid" "llmroute serve" "$dir/serve.log"
+  wait_for_port "$llmroute_port" "$llmroute_pid" "llmroute serve ($name)" "$dir/serve.log"
+}
+
+# The sum of a Prometheus counter family on 127.0.0.1:PORT/metrics.
+metric_sum() {
+  local port=$1 family=$2
+  python3 - "$port" "$family" <<'PY'
+import sys, urllib.request
+port, family = sys.argv[1], sys.argv[2]
+text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+print(int(sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+              if line.startswith(family + "{") or line.startswith(family + " "))))
+PY
+}
+
+# Rows in the requests table of a records database.
+record_count() {
+  python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$1"
+}
+
+# Runs one load cell: SCENARIO MODE C URL [extra load-client arguments...]; results under $work/results.
+# The CPU time of the processes in $cell_pids is charged to the cell.
+run_cell() {
+  local scenario=$1 mode=$2 c=$3 target=$4
+  shift 4
+  local stream_flag=on warmup=$((c < 10 ? 20 : 2 * c)) cpu_before
+  [[ $mode == stream ]] || stream_flag=off
+  log "$scenario $mode c=$c"
+  # shellcheck disable=SC2086 # the pid lists are meant to split
+  cpu_before=$(cpu_ns $cell_pids)
+  taskset -c 1 "$load" --url "$target" --concurrency "$c" --duration-s "$duration_s" \
+    --warmup "$warmup" --stream "$stream_flag" --timeout-s "$request_timeout_s" --json "$@" \
+    >"$work/results/$scenario-$mode-$c.json" 2>"$work/results/$scenario-$mode-$c.err" || true
+  if ! [[ -s "$work/results/$scenario-$mode-$c.json" ]] || ! jq -e .ok "$work/results/$scenario-$mode-$c.json" >/dev/null 2>&1; then
+    cat "$work/results/$scenario-$mode-$c.err" >&2
+    die "load client failed for $scenario $mode c=$c"
+  fi
+  # shellcheck disable=SC2086
+  echo "$(($(cpu_ns $cell_pids) - cpu_before)) $warmup" >"$work/results/$scenario-$mode-$c.cpu"
 }
 
 require_alive() {
@@ -269,27 +313,47 @@ mkdir -p "$work/results"
 for mode in "${modes[@]}"; do
   for c in "${concurrencies[@]}"; do
     for scenario in "${scenarios[@]}"; do
-      log "$scenario $mode c=$c"
-      stream_flag=on
-      [[ $mode == stream ]] || stream_flag=off
-      warmup=$((c < 10 ? 20 : 2 * c))
-      # shellcheck disable=SC2086 # the pid lists are meant to split
-      cpu_before=$(cpu_ns ${proxy_pids[$scenario]})
-      taskset -c 1 "$load" --url "${url[$scenario]}" --concurrency "$c" --duration-s "$duration_s" \
-        --warmup "$warmup" --stream "$stream_flag" --timeout-s "$request_timeout_s" --json \
-        >"$work/results/$scenario-$mode-$c.json" 2>"$work/results/$scenario-$mode-$c.err" || true
-      if ! [[ -s "$work/results/$scenario-$mode-$c.json" ]] || ! jq -e .ok "$work/results/$scenario-$mode-$c.json" >/dev/null 2>&1; then
-        cat "$work/results/$scenario-$mode-$c.err" >&2
-        die "load client failed for $scenario $mode c=$c"
-      fi
-      # shellcheck disable=SC2086
-      echo "$(($(cpu_ns ${proxy_pids[$scenario]}) - cpu_before)) $warmup" >"$work/results/$scenario-$mode-$c.cpu"
+      cell_pids=${proxy_pids[$scenario]}
+      run_cell "$scenario" "$mode" "$c" "${url[$scenario]}"
       require_alive "$sim_pid" simulator
       require_alive "$nginx_pid" nginx
       require_alive "$llmroute_pid" "llmroute serve"
     done
   done
 done
+
+# --- records: every request the proxy finished is in the database after a graceful stop -------------
+finished_requests=$(metric_sum "$llmroute_port" llmroute_requests_total)
+dropped_records=$(metric_sum "$llmroute_port" llmroute_records_dropped_total)
+stop_child "$llmroute_pid"
+stored_records=$(record_count "$work/llmroute/llmroute.db")
+
+# --- variants: llmroute with one feature switched, alternating with plain llmroute -------------------
+# A variant is the llmroute config plus a YAML fragment (variant_yaml; a `records:` line replaces the
+# default records section) and optional load-client arguments (variant_args, e.g. a key header). The
+# table shows each variant against plain llmroute measured in the cells just before.
+variant_names=(no-records)
+declare -A variant_yaml=([no-records]="records: { enabled: false }")
+declare -A variant_args=()
+variant_concurrencies=(1 256)
+declare -A variant_url=() variant_pid=()
+start_llmroute "$sim_port" base
+variant_url[base]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[base]=$llmroute_pid
+for variant in "${variant_names[@]}"; do
+  start_llmroute "$sim_port" "$variant" "${variant_yaml[$variant]}"
+  variant_url[$variant]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[$variant]=$llmroute_pid
+done
+for c in "${variant_concurrencies[@]}"; do
+  for variant in "${variant_names[@]}"; do
+    cell_pids=${variant_pid[base]}
+    run_cell "base-for-$variant" stream "$c" "${variant_url[base]}"
+    cell_pids=${variant_pid[$variant]}
+    # shellcheck disable=SC2086 # the argument list is meant to split
+    run_cell "$variant" stream "$c" "${variant_url[$variant]}" ${variant_args[$variant]:-}
+    require_alive "${variant_pid[$variant]}" "llmroute serve ($variant)"
+  done
+done
+for variant in base "${variant_names[@]}"; do stop_child "${variant_pid[$variant]}"; done
 
 # --- memory while holding many streams ----------------------------------------------------------
 stop_child "$llmroute_pid"
@@ -376,6 +440,21 @@ awk -v a="$llm_idle_kib" -v b="$llm_peak_kib" -v n="$llm_opened" 'BEGIN { printf
 awk -v a="$nginx_idle_kib" -v b="$nginx_peak_kib" -v n="$nginx_opened" 'BEGIN { printf "| nginx (master + worker) | %.1f | %.1f | %d |\n", a / 1024, b / 1024, n }'
 echo
 
+echo "| variant (stream) | c | req/s | vs llmroute req/s | proxy CPU µs/req | vs llmroute CPU | TTFT p50 µs | +TTFT p50 vs llmroute µs | errors |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+for c in "${variant_concurrencies[@]}"; do
+  for variant in "${variant_names[@]}"; do
+    base_cpu=$(cpu_per_request_us "base-for-$variant" stream "$c")
+    cpu=$(cpu_per_request_us "$variant" stream "$c")
+    jq -r '[.rps, .ttft_p50_us, .errors] | @tsv' "$work/results/$variant-stream-$c.json" |
+      awk -F'\t' -v v="$variant" -v c="$c" -v cpu="$cpu" -v bcpu="$base_cpu" \
+        -v brps="$(field "base-for-$variant" stream "$c" rps)" -v bttft="$(field "base-for-$variant" stream "$c" ttft_p50_us)" '{
+        printf "| %s | %d | %.0f | %.2f× | %s | %.2f× | %.0f | %+.0f | %d |\n", v, c, $1, (brps > 0 ? $1 / brps : 0), cpu, (bcpu > 0 ? cpu / bcpu : 0), $2, $2 - bttft, $3
+      }'
+  done
+done
+echo
+
 # PASS when the numeric comparison holds (awk, because bash has no floating point).
 pass_if() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
 
@@ -414,7 +493,13 @@ llm_cpu=$(cpu_per_request_us llmroute stream 256)
 nginx_cpu=$(cpu_per_request_us nginx stream 256)
 echo "- info: proxy CPU per streaming request at c=256: llmroute $llm_cpu µs vs nginx $nginx_cpu µs (less sensitive to a busy machine than req/s)"
 
-errors=$(jq -s 'map(.errors) | add' "$work"/results/{direct,nginx,llmroute}-*.json)
+if ((stored_records == finished_requests && dropped_records == 0)); then
+  verdict PASS "records: $stored_records stored of $finished_requests requests llmroute finished (c up to 256, stopped with SIGTERM): 0 lost"
+else
+  verdict FAIL "records: $stored_records stored of $finished_requests requests llmroute finished ($dropped_records counted as dropped)"
+fi
+
+errors=$(jq -s 'map(.errors) | add' "$work"/results/*-*-*.json)
 if ((errors > 0)); then
   verdict FAIL "$errors requests failed across the runs (see the errors column)"
 fi

@@ -7,7 +7,8 @@ namespace llmroute::policies::redis_scripts {
 
 // Keys of one user (see RedisQuotaStore): requests (the open 60 s window, a counter with a 60 s TTL set by
 // the request that opens it), tokens of one UTC day, spend of one UTC month (integer micro-units of the
-// currency, so INCRBY stays exact), and leases (a hash: lease id -> expiry in Redis's clock, ms).
+// currency, so INCRBY stays exact), and leases (a sorted set: lease id scored by its expiry in Redis's
+// clock, ms, so expired leases are dropped and live ones counted in O(log n), not by a scan).
 // Limits are passed as -1 when unset. Time comes from Redis's own clock (TIME), so processes on hosts
 // with skewed clocks still agree on which leases have expired.
 
@@ -36,15 +37,8 @@ local spend_limit = tonumber(ARGV[6])
 if spend_limit >= 0 and spend > 0 and spent + spend > spend_limit then
   return {3, spent, 0}
 end
-local held = 0
-local leases = redis.call('HGETALL', KEYS[4])
-for i = 1, #leases, 2 do
-  if tonumber(leases[i + 1]) <= now then
-    redis.call('HDEL', KEYS[4], leases[i])
-  else
-    held = held + 1
-  end
-end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+local held = redis.call('ZCARD', KEYS[4])
 local concurrent_limit = tonumber(ARGV[9])
 if concurrent_limit >= 0 and held + 1 > concurrent_limit then
   return {4, held, 0}
@@ -61,7 +55,7 @@ if spend > 0 then
   redis.call('PEXPIREAT', KEYS[3], ARGV[8])
 end
 local ttl = tonumber(ARGV[11])
-redis.call('HSET', KEYS[4], ARGV[10], now + ttl)
+redis.call('ZADD', KEYS[4], now + ttl, ARGV[10])
 redis.call('PEXPIRE', KEYS[4], ttl)
 return {0, 0, 0}
 )lua";
@@ -73,7 +67,7 @@ return {0, 0, 0}
 /// so a settlement is applied at most once and a refund of a reservation that never happened changes
 /// nothing. Returns 1 when it applied, 0 otherwise.
 inline constexpr std::string_view kSettle = R"lua(
-if redis.call('HDEL', KEYS[3], ARGV[1]) == 0 then
+if redis.call('ZREM', KEYS[3], ARGV[1]) == 0 then
   return 0
 end
 local function settle(key, reserved, actual, expire_at)
@@ -88,14 +82,14 @@ settle(KEYS[2], ARGV[5], ARGV[6], ARGV[7])
 return 1
 )lua";
 
-/// KEYS: leases hashes; ARGV: lease_ttl_ms, then the lease of each key in order.
+/// KEYS: leases sets; ARGV: lease_ttl_ms, then the lease of each key in order.
 /// Extends this process's leases (held by requests still running); re-creates them after a Redis restart.
 inline constexpr std::string_view kRenew = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ttl = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
-  redis.call('HSET', key, ARGV[i + 1], now + ttl)
+  redis.call('ZADD', key, now + ttl, ARGV[i + 1])
   redis.call('PEXPIRE', key, ttl)
 end
 return #KEYS
@@ -106,13 +100,7 @@ return #KEYS
 inline constexpr std::string_view kUsage = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local held = 0
-local leases = redis.call('HGETALL', KEYS[4])
-for i = 2, #leases, 2 do
-  if tonumber(leases[i]) > now then
-    held = held + 1
-  end
-end
+local held = redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf')
 return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1]),
         tonumber(redis.call('GET', KEYS[2]) or '0'), tonumber(redis.call('GET', KEYS[3]) or '0'), held}
 )lua";

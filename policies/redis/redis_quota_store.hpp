@@ -20,7 +20,7 @@ namespace llmroute::policies {
 /// Keys (prefix from the config): `quota:<user>:requests` (a counter whose 60 s TTL is set by the request
 /// that opens the window), `quota:<user>:tokens:<UTC day number>` and `quota:<user>:spend:<YYYY-MM>` (expire
 /// an hour after their window ends; spend in integer micro-units of the currency), `quota:<user>:leases`
-/// (a hash of concurrency leases, lease id -> expiry). A lease is `<process id>:<n>`; this process renews
+/// (a sorted set of concurrency leases scored by expiry). A lease is `<process id>:<n>`; this process renews
 /// its leases every third of `lease_ttl` while their requests run, so the slots of a crashed process free
 /// themselves after at most `lease_ttl`, and a Redis restarted empty gets the running leases back.
 ///

@@ -17,6 +17,7 @@
 
 #include "config/judging_config.hpp"
 #include "config/model_ref.hpp"
+#include "config/shadow_config.hpp"
 
 namespace llmroute::config {
 
@@ -153,6 +154,7 @@ struct Config {
   JudgingConfig judging;  ///< `judging:`; no judges when the section is absent
   AccessConfig access;  ///< `auth`, `quotas`, `users`
   QuotaStoreConfig quota_store;
+  ShadowConfig shadow;  ///< `shadow:`; nothing is shadowed when the section is absent
 
   /// Finds a model by its client-visible name.
   std::optional<ModelRef> find_model(std::string_view name) const;

@@ -265,6 +265,7 @@ ConfigPtr load(const YAML::Node& root, const std::string& name) {
   if (auto v = s.optional("scheduling")) config->scheduling = load_scheduling(Section(*v));
   if (auto v = s.optional("judging")) config->judging = load_judging(*config, Section(*v));
   if (auto v = s.optional("quota_store")) config->quota_store = load_quota_store(*v);
+  if (auto v = s.optional("shadow")) config->shadow = load_shadow(*config, Section(*v));
   s.finish();
   return config;
 }

@@ -48,6 +48,7 @@ struct Exchange {
   const config::ModelConfig* model = nullptr;
   bool client_http10 = false;
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
+  std::size_t keep_answer_bytes = 0;  ///< > 0 only for a request sampled for shadowing: its answer is reassembled
 
   std::string upstream_head;
   SplicedBody body;
@@ -352,6 +353,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   ex.meter.emplace(backend_format(ex.backend->config->kind), client_format(ex.api),
                    whole ? AnswerFraming::whole : AnswerFraming::streamed,
                    ex.usage_injected ? UsageChunk::strip : UsageChunk::keep, ex.answer_context);
+  if (ex.keep_answer_bytes > 0) ex.meter->keep_answer(ex.keep_answer_bytes);  // sampled requests only
   if (ex.upstream_status >= 400)
     ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status),
                          ex.upstream_status == 429 || ex.upstream_status >= 500,
@@ -834,6 +836,12 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
     co_return keep_alive;
   }
 
+  // A request sampled for a shadow copy has its answer reassembled while it is relayed (capped); no other
+  // request pays for that.
+  const bool shadowed = (api == ClientApi::chat_completions || api == ClientApi::messages || api == ClientApi::responses) &&
+                        state->shadows.sample(record.task);
+  if (shadowed) ex.keep_answer_bytes = config.shadow.max_answer_bytes;
+
   // 3. Forward to the candidates in order and relay, watching the client and the deadlines.
   session->busy = true;
   const KeepAlive result = co_await forward(&ex, &prepared, &decision, keep_alive, &record);
@@ -842,7 +850,13 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
       if (state->redis) state->redis->pin_model(config, conversation, *served, std::chrono::steady_clock::now());
       else router::pin_model(state->pins, config, conversation, *served, std::chrono::steady_clock::now());
     }
-  state->submit(std::move(record), ex.model);
+  // 4. Shadow (maybe): once the answer is complete, a detached copy to the alternate model; never waited for.
+  std::optional<ShadowJob> shadow;
+  if (shadowed && ex.meter && ex.meter->kept_answer())
+    shadow = shadow_job(config, record, features, *ex.meter->kept_answer(), client_format(api), body,
+                        route_request.policy == router::UserPolicy::private_user);
+  const double cost = state->submit(std::move(record), ex.model);
+  if (shadow) state->shadows.start(state, std::move(*shadow), cost);
   co_return result;
 }
 

@@ -49,6 +49,7 @@ void Server::begin_shutdown() {
     backend.pool->close_idle();
     backend.probe_timer->cancel();
   }
+  state_.shadows.cancel_all();
   asio::co_spawn(state_.io, enforce_grace_period(), asio::detached);
 }
 

@@ -19,6 +19,8 @@ class Server {
   awaitable<void> run();
   /// Stops accepting, closes idle connections, and lets in-flight requests finish within the grace period.
   void begin_shutdown();
+  /// The shared state (tests read the shadow runner and metrics through it).
+  ServerState& state() { return state_; }
 
  private:
   awaitable<void> accept_loop();

@@ -30,7 +30,8 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
       health(config->backends.size(), config->routing.health),
       cost(*config),
       records(open_records(*config)),
-      metrics(config->currency, records.get()) {
+      metrics(config->currency, records.get()),
+      shadows(io_context, *config) {
   for (const auto& backend : config->backends) {
     BackendRuntime runtime{&backend, std::make_unique<UpstreamPool>(io.get_executor(), backend), std::nullopt,
                            std::make_unique<asio::steady_timer>(io),
@@ -43,7 +44,7 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
     redis = std::make_unique<RedisStores>(io.get_executor(), config->quota_store, pins, config->routing.pin_ttl);
 }
 
-void ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {
+double ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {
   if (model && record.route) {
     // A local model's cost is its busy time: from sending the request to the last byte of the answer.
     const double busy_seconds = std::max(0.0, record.total_ms - record.proxy_time_us / 1000.0) / 1000.0;
@@ -51,7 +52,9 @@ void ServerState::submit(records::RequestRecord record, const config::ModelConfi
   }
   record.cloud_equivalent_cost = cost.cloud_equivalent(record.usage);
   metrics.observe(record);
+  const double cost = record.cost;
   if (records) records->submit(std::move(record));
+  return cost;
 }
 
 SessionRegistration::SessionRegistration(ServerState& state, ClientSession& session)

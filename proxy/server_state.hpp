@@ -6,6 +6,7 @@
 #include "proxy/backend_slots.hpp"
 #include "proxy/redis_stores.hpp"
 #include "proxy/request_id.hpp"
+#include "proxy/shadow_runner.hpp"
 #include "proxy/upstream_pool.hpp"
 #include "records/cost_model.hpp"
 #include "router/classifier.hpp"
@@ -48,7 +49,8 @@ class ServerState {
   /// (throws at startup: records::RecordStoreError, config::ConfigError).
   ServerState(asio::io_context& io, config::ConfigPtr config, const std::string& rules_path);
   /// Prices a finished request, counts it in the metrics and hands it to the record writer (never blocks).
-  void submit(records::RequestRecord record, const config::ModelConfig* model);
+  /// Returns the cost it priced the request at.
+  double submit(records::RequestRecord record, const config::ModelConfig* model);
 
   asio::io_context& io;
   config::ConfigPtr config;
@@ -63,6 +65,7 @@ class ServerState {
   records::CostModel cost;
   std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled
   records::Metrics metrics;
+  ShadowRunner shadows;  ///< after `records`: it reads this month's shadow spend from them
   asio::thread_pool blocking_work{1};  ///< disk reads for admin endpoints, off the I/O thread
   bool draining = false;
 };

@@ -36,7 +36,7 @@ struct ShadowConfig {
   std::vector<ShadowTaskConfig> tasks;
   double monthly_budget = 0;         ///< shadow spend per UTC calendar month, in Config::currency
   std::uint32_t max_in_flight = 2;   ///< shadows running at once; a sampled request beyond this is not copied
-  bool local_only_when_idle = true;  ///< a shadow to a local backend runs only when it has a free slot
+  bool local_only_when_idle = true;  ///< a local backend takes a shadow only with a free slot (no limit: when idle)
   std::optional<std::uint64_t> seed; ///< fixed sampler seed (tests, demos); unset: a random one per start
   std::size_t max_answer_bytes = 64u << 10;  ///< answers kept for judging (primary and shadow) are cut here
   std::chrono::milliseconds timeout{300'000};  ///< a shadow call is abandoned after this

@@ -106,10 +106,14 @@ std::string_view ShadowRunner::start(ServerState* state, ShadowJob job, double p
   if (!choice.target) return skip(choice.skip);
   if (in_flight_ >= config_.shadow.max_in_flight) return skip("in-flight");
   const config::BackendConfig& backend = config_.backend(*choice.target);
-  // Members first: the local box takes a shadow only while it answers nobody.
-  if (config_.shadow.local_only_when_idle && backend.location == config::Location::local &&
-      state->metrics.in_flight(backend.name) > 0)
+  // Members first: a shadow never queues for a slot. With local_only_when_idle a local backend without
+  // max_concurrency (whose slots never run out) takes a shadow only while it answers nobody.
+  BackendSlots& slots = *state->backends[choice.target->backend].slots;
+  if (config_.shadow.local_only_when_idle && backend.location == config::Location::local && slots.limit() == 0 &&
+      slots.in_use() > 0)
     return skip("busy");
+  SlotGuard slot = slots.try_acquire(job.user);
+  if (!slot) return skip("busy");
 
   std::string chat_body;
   if (job.client_format == wire::WireFormat::chat) {
@@ -126,14 +130,15 @@ std::string_view ShadowRunner::start(ServerState* state, ShadowJob job, double p
   ++in_flight_;
   ++started_;
   job.primary_answer.cost = primary_cost;
-  asio::co_spawn(state->io, run(state, this, std::move(job), *choice.target, std::move(chat_body), estimate), asio::detached);
+  asio::co_spawn(state->io, run(state, this, std::move(job), *choice.target, std::move(chat_body), estimate, std::move(slot)),
+                 asio::detached);
   return {};
 }
 
 void ShadowRunner::cancel_all() { shutdown_.cancel(); }
 
 awaitable<void> ShadowRunner::run(ServerState* state, ShadowRunner* runner, ShadowJob job, config::ModelRef target,
-                                  std::string chat_body, double reserved) {
+                                  std::string chat_body, double reserved, SlotGuard slot) {
   // A shadow cut by shutdown still finishes its bookkeeping below.
   co_await asio::this_coro::throw_if_cancelled(false);
   const config::ConfigPtr config = state->config;
@@ -152,6 +157,7 @@ awaitable<void> ShadowRunner::run(ServerState* state, ShadowRunner* runner, Shad
   awaitable<ModelCallResult> call = call_model(state, target, std::move(chat_body), std::move(options));
   auto outcome = co_await (std::move(call) || wait_for_shutdown(&runner->shutdown_));
   state->metrics.in_flight_add(backend, -1);
+  slot.reset();
   --runner->in_flight_;
   if (outcome.index() == 1) {  // shutdown: nothing was answered that anyone will judge
     runner->budget_.settle(reserved, 0, std::chrono::system_clock::now());

@@ -6,6 +6,7 @@
 #include "policies/shadow_pair.hpp"
 #include "policies/shadow_sampler.hpp"
 #include "proxy/asio.hpp"
+#include "proxy/backend_slots.hpp"
 #include "records/request_record.hpp"
 #include "router/request_features.hpp"
 #include "wire/answer_collector.hpp"
@@ -65,15 +66,17 @@ class ShadowRunner {
   void cancel_all();
 
   std::uint32_t in_flight() const { return in_flight_; }
-  /// Shadows started, and not started by reason ("budget", "in-flight", "busy", "private-user", …).
+  /// Shadows started, and not started by reason ("budget", "in-flight", "busy" (no free slot, or a busy
+  /// local box), "private-user", "no-alternate", "same-model", "untranslatable", "shutdown").
   std::uint64_t started() const { return started_; }
   const std::map<std::string, std::uint64_t, std::less<>>& skipped() const { return skipped_; }
   policies::ShadowBudget& budget() { return budget_; }
 
  private:
-  /// One shadow, from the call to its record and pair; `reserved` is its budget reservation.
+  /// One shadow, from the call to its record and pair; `reserved` is its budget reservation, `slot` the
+  /// target backend's slot it holds while it runs.
   static awaitable<void> run(ServerState* state, ShadowRunner* runner, ShadowJob job, config::ModelRef target,
-                             std::string chat_body, double reserved);
+                             std::string chat_body, double reserved, SlotGuard slot);
   std::string_view skip(std::string_view reason);
 
   const config::Config& config_;

@@ -153,11 +153,6 @@ void Metrics::slots_set(std::string_view backend, std::uint32_t in_use, std::siz
   slots_queued_[labels] = static_cast<double>(queued);
 }
 
-double Metrics::in_flight(std::string_view backend) const {
-  const auto found = in_flight_.find(LabelValues{std::string(backend)});
-  return found == in_flight_.end() ? 0 : found->second;
-}
-
 std::string Metrics::render() const {
   std::string out;
   out.reserve(16 * 1024);

@@ -30,8 +30,6 @@ class Metrics {
   void in_flight_add(std::string_view backend, int delta);
   /// Sets the slot gauges of a backend with max_concurrency: slots held and requests queued for one.
   void slots_set(std::string_view backend, std::uint32_t in_use, std::size_t queued);
-  /// Requests (shadows included) being answered by `backend` now.
-  double in_flight(std::string_view backend) const;
   /// Every metric in the text exposition format 0.0.4 (HELP and TYPE lines, escaped label values).
   std::string render() const;
 

@@ -37,6 +37,7 @@ struct ShadowOptions {
   unsigned max_in_flight = 2;
   bool local_only_when_idle = true;
   std::string tasks;  ///< extra `tasks:` table entries, e.g. "{ debugging: 0.5 }"
+  unsigned box_max_concurrency = 0;  ///< the local backend's slots (0: unlimited)
 };
 
 /// Backend "box" (local, OpenAI) and "cloud" (Anthropic, priced) on one simulator. The cloud answers are
@@ -46,7 +47,8 @@ std::string config_yaml(const SimulatorProcess& sim, const std::string& records_
   std::string yaml =
       "server: { listen: 127.0.0.1:0, timeouts: { upstream_first_byte: 10s, upstream_idle: 10s, shutdown_grace: 2s } }\n"
       "backends:\n"
-      "  - name: box\n    location: local\n    url: " + url + "\n"
+      "  - name: box\n    location: local\n    max_concurrency: " + std::to_string(o.box_max_concurrency) +
+      "\n    url: " + url + "\n"
       "    models: [{ name: local-model, upstream_name: sim-up }, { name: slow-local, upstream_name: 'sim-up+ttft-ms=1500' }]\n"
       "  - name: cloud\n    kind: anthropic\n    location: cloud\n    url: " + url + "\n    api_key_env: " + kKeyEnv + "\n"
       "    models:\n"
@@ -301,10 +303,11 @@ TEST_CASE("a restart rebuilds this month's shadow spend from the records") {
         doctest::Approx(shadow_cost));
 }
 
-TEST_CASE("a shadow to a local backend waits for nobody: while the box answers a member, it is skipped") {
+/// A member's slow request keeps the local box busy while a cloud request's shadow would go to it: skipped.
+/// Once the box is idle again, a cloud primary's shadow runs there.
+void check_busy_box_is_skipped(const ShadowOptions& options) {
   Fixture f;
-  InProcessProxy proxy(config_yaml(f.sim, f.records_path(), {}));
-  // A member's slow request keeps the local box busy while a cloud request's shadow would go to it.
+  InProcessProxy proxy(config_yaml(f.sim, f.records_path(), options));
   std::thread member([&] { post(proxy.port(), "/v1/chat/completions", chat_body("slow-local", false, "slow one")); });
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (f.sim.stats().at("requests").to_number<std::int64_t>() < 1 && std::chrono::steady_clock::now() < deadline)
@@ -312,10 +315,19 @@ TEST_CASE("a shadow to a local backend waits for nobody: while the box answers a
   REQUIRE(post(proxy.port(), "/v1/chat/completions", chat_body("cloud-model", false)).status == 200);
   member.join();
   CHECK(proxy.skipped("busy") == 1);
-  // Once the box is idle again, a cloud primary's shadow runs there.
   REQUIRE(post(proxy.port(), "/v1/chat/completions", chat_body("cloud-model", false, "another")).status == 200);
   proxy.wait_for_shadows(2);  // the member's own request was shadowed to the cloud
   CHECK(proxy.skipped("busy") == 1);
+}
+
+TEST_CASE("a shadow to a local backend without max_concurrency waits for nobody: while the box answers a member, it is skipped") {
+  check_busy_box_is_skipped({});
+}
+
+TEST_CASE("a shadow to a local backend never queues for a slot: with none free it is skipped") {
+  ShadowOptions o;
+  o.box_max_concurrency = 1;
+  check_busy_box_is_skipped(o);
 }
 
 TEST_CASE("a private user's request is never shadowed to the cloud, though a local alternate is fine") {

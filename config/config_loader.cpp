@@ -327,6 +327,12 @@ ConfigPtr load_config_text(const std::string& text, const std::string& name) {
   return load(root, name);
 }
 
+std::string default_config_path() {
+  for (const char* candidate : {"config/default.yaml", "/etc/llmroute/config.yaml"})
+    if (std::ifstream(candidate)) return candidate;
+  return "config/default.yaml";
+}
+
 ConfigPtr load_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the config file");

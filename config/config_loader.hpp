@@ -14,6 +14,10 @@ ConfigPtr load_config_file(const std::string& path);
 /// The same from text already in memory; `name` is used in error messages.
 ConfigPtr load_config_text(const std::string& text, const std::string& name);
 
+/// The config file a command uses without --config: config/default.yaml when it exists, else
+/// /etc/llmroute/config.yaml when that exists, else config/default.yaml (whose absence is then the error).
+std::string default_config_path();
+
 /// The model `at` names (`backend/model` or a configured model name); an error at `at` when there is none.
 ModelRef resolve_model_ref(const Config& config, const NodeAt& at);
 

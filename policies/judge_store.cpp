@@ -193,14 +193,22 @@ std::vector<DuePair> JudgeStore::due_pairs(std::int64_t now_unix_ms, std::size_t
   return due;
 }
 
-std::optional<std::int64_t> JudgeStore::next_due(std::string& error) {
+std::optional<std::int64_t> JudgeStore::next_due(const std::vector<std::int64_t>& except, std::string& error) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s = db_.prepare("SELECT MIN(next_attempt_ms) FROM judge_pairs WHERE state = 'pending'");
-  if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+  SqliteStatement s =
+      db_.prepare("SELECT pair_id, next_attempt_ms FROM judge_pairs WHERE state = 'pending' ORDER BY next_attempt_ms");
+  if (!s) {
     error = db_.error();
     return std::nullopt;
   }
-  return SqliteReader(s.get()).maybe_integer();
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    SqliteReader r(s.get());
+    const std::int64_t id = r.integer();
+    if (std::find(except.begin(), except.end(), id) == except.end()) return r.integer();
+  }
+  if (rc != SQLITE_DONE) error = db_.error();
+  return std::nullopt;
 }
 
 std::string JudgeStore::record_call(std::int64_t pair_id, const StoredCall& call) {

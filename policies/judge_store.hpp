@@ -92,8 +92,8 @@ class JudgeStore {
   /// in `except` (being judged already) are left out.
   std::vector<DuePair> due_pairs(std::int64_t now_unix_ms, std::size_t limit, const std::vector<std::int64_t>& except,
                                  std::string& error);
-  /// The earliest next_attempt_ms of any pending pair; unset when none is pending.
-  std::optional<std::int64_t> next_due(std::string& error);
+  /// The earliest next_attempt_ms of the pending pairs not in `except`; unset when there is none.
+  std::optional<std::int64_t> next_due(const std::vector<std::int64_t>& except, std::string& error);
   std::string record_call(std::int64_t pair_id, const StoredCall& call);
   /// Stores the verdict: judged when it is valid, else invalid.
   std::string finish(std::int64_t pair_id, const PairJudgment& judgment, std::int64_t now_unix_ms);

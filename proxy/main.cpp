@@ -1,5 +1,6 @@
 // llmroute's command line: dispatches to the subcommands (serve, simulate, classify, report, ...).
 #include "demo/demo_command.hpp"
+#include "policies/review_command.hpp"
 #include "proxy/bench_command.hpp"
 #include "proxy/serve_command.hpp"
 #include "report/report_command.hpp"
@@ -22,6 +23,7 @@ commands:
   check-config   validate a config file
   demo           a one-minute tour: simulated local box and cloud, real-shaped traffic, then the report
   bench          benchmark configured models on the task suite (speed, cost, judged quality, functional checks)
+  review         the human review queue of shadow pairs the judges disagreed on
 Run `llmroute <command> --help` for a command's options.
 )";
 
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   if (command == "demo") return llmroute::demo::run_demo_command(argc - 1, argv + 1);
   if (command == "check-config") return llmroute::proxy::run_check_config_command(argc - 1, argv + 1);
   if (command == "bench") return llmroute::proxy::run_bench_command(argc - 1, argv + 1);
+  if (command == "review") return llmroute::policies::run_review_command(argc - 1, argv + 1);
   std::fprintf(stderr, "llmroute: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

@@ -50,6 +50,7 @@ void Server::begin_shutdown() {
     backend.probe_timer->cancel();
   }
   state_.shadows.cancel_all();
+  if (state_.judges) state_.judges->stop();
   asio::co_spawn(state_.io, enforce_grace_period(), asio::detached);
 }
 
@@ -74,6 +75,7 @@ awaitable<void> Server::run() {
   if (state_.redis) state_.redis->start();
   for (std::size_t i = 0; i < state_.backends.size(); ++i)
     asio::co_spawn(state_.io, probe_backend_health(&state_, i), asio::detached);
+  if (state_.judges) state_.judges->start();
   co_await accept_loop();
 }
 

@@ -42,6 +42,9 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
   }
   if (config->quota_store.kind == config::QuotaStoreKind::redis)
     redis = std::make_unique<RedisStores>(io.get_executor(), config->quota_store, pins, config->routing.pin_ttl);
+  if (config->judging.enabled())
+    judges = std::make_unique<JudgeWorker>(
+        *this, [this](config::ModelRef judge, std::string body) { return call_judge(this, judge, std::move(body)); });
 }
 
 double ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {

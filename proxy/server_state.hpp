@@ -5,6 +5,7 @@
 #include "proxy/asio.hpp"
 #include "proxy/backend_slots.hpp"
 #include "proxy/redis_stores.hpp"
+#include "proxy/judge_worker.hpp"
 #include "proxy/request_id.hpp"
 #include "proxy/shadow_runner.hpp"
 #include "proxy/upstream_pool.hpp"
@@ -67,6 +68,7 @@ class ServerState {
   records::Metrics metrics;
   ShadowRunner shadows;  ///< after `records`: it reads this month's shadow spend from them
   asio::thread_pool blocking_work{1};  ///< disk reads for admin endpoints, off the I/O thread
+  std::unique_ptr<JudgeWorker> judges;  ///< judges queued shadow pairs; null without `judging:` (after blocking_work: it uses it)
   bool draining = false;
 };
 

@@ -144,15 +144,18 @@ TEST_CASE("a pair whose calls fail waits for its next attempt, and is given up w
   JudgeStore store((dir / "r.db").string());
   std::string error;
   const auto id = *store.enqueue(make_pair("req-1"), "", error);
-  CHECK(store.next_due(error) == 1'000);
+  CHECK(store.next_due({}, error) == 1'000);
   CHECK(store.postpone(id, 1, 31'000, "judge cloud/opus: 503").empty());
   CHECK(store.due_pairs(30'999, 10, {}, error).empty());
-  CHECK(store.next_due(error) == 31'000);
+  CHECK(store.next_due({}, error) == 31'000);
   const auto due = store.due_pairs(31'000, 10, {}, error);
   REQUIRE(due.size() == 1);
   CHECK(due[0].failed_rounds == 1);
   CHECK(store.give_up(id, "judge cloud/opus: 503", 40'000).empty());
-  CHECK_FALSE(store.next_due(error));
+  CHECK_FALSE(store.next_due({}, error));
+  const auto other = *store.enqueue(make_pair("req-2"), "", error);
+  CHECK(store.next_due({}, error) == 1'000);
+  CHECK_FALSE(store.next_due({other}, error));  // the only pending pair is being judged
   CHECK(store.counts(std::nullopt, std::nullopt, error).failed == 1);
   CHECK(store.detail(id, error)->last_error == "judge cloud/opus: 503");
 }

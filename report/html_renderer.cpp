@@ -139,6 +139,25 @@ std::string split_and_cost_charts(const Report& report) {
   return out + line_chart("cost-over-time", "Cost over time (" + report.currency + " per bucket, UTC)", labels, series);
 }
 
+/// The latest bench run per model: quality against speed when judged, else speed alone, so a model
+/// benchmarked before it serves traffic can be compared at a glance with the ones that do.
+std::string bench_charts(const Report& report) {
+  if (!report.bench) return {};
+  std::vector<ScatterPoint> judged;
+  std::vector<Bar> speed;
+  for (const benchmark::ModelSummary& m : report.bench->models) {
+    const std::string colour = m.route == "cloud" ? kCloudColour : kLocalColour;
+    if (!m.mean_tokens_per_second) continue;
+    speed.push_back({m.model, *m.mean_tokens_per_second, format_decimal(*m.mean_tokens_per_second, 1) + " tok/s", colour});
+    if (m.mean_quality) judged.push_back({m.model, *m.mean_tokens_per_second, *m.mean_quality, colour});
+  }
+  if (!judged.empty())
+    return scatter_chart("bench-quality-vs-speed", "Bench: quality vs speed (top right is fast and good)",
+                         "tokens per second", "judged quality (0–2)", judged);
+  if (!speed.empty()) return bar_chart("bench-tokens-per-second", "Bench: tokens per second (mean)", speed);
+  return empty_chart("bench-quality-vs-speed", "Bench: quality vs speed", "no model of the run answered");
+}
+
 }  // namespace
 
 std::string render_html(const Report& report) {
@@ -157,6 +176,7 @@ std::string render_html(const Report& report) {
   out += "<h2>Per model</h2>\n" + html_table(model_table(report), "No model answered in this window.") +
          "<p class=\"note\">" + html_escape(quality_note(report)) + "</p>\n";
   out += "<h2>" + html_escape(bench_title(report)) + "</h2>\n" + html_table(bench_table(report), kNoBenchRun);
+  out += bench_charts(report);
   out += "<h2>Shadow verdicts</h2>\n";
   out += "<p class=\"note\">" + html_escape(shadow_status_text(report)) + "</p>\n";
   if (report.shadow_verdicts.empty()) {

@@ -157,3 +157,15 @@ TEST_CASE("without a bench run the section says how to make one") {
   CHECK(render_text(*loaded.report).find(kNoBenchRun) != std::string::npos);
   CHECK(boost::json::parse(render_json(*loaded.report)).at("bench").is_null());
 }
+
+TEST_CASE("the HTML report charts the bench run: one point per judged model, quality against speed") {
+  const BenchDatabase db;
+  const std::string html = render_html(db.report);
+  const auto chart = html.find("data-chart=\"bench-quality-vs-speed\"");
+  REQUIRE(chart != std::string::npos);
+  const std::string svg = html.substr(chart, html.find("</svg>", chart) - chart);
+  std::size_t marks = 0;
+  for (auto at = svg.find("class=\"mark\""); at != std::string::npos; at = svg.find("class=\"mark\"", at + 1)) ++marks;
+  CHECK(marks == 2);  // devstral and sonnet were both judged
+  CHECK(svg.find("ollama/devstral") != std::string::npos);
+}

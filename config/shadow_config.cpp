@@ -78,6 +78,9 @@ ShadowConfig load_shadow(const Config& config, Section s) {
   const auto budget = s.optional("monthly_budget");
   if (budget) shadow.monthly_budget = budget->as_double(0);
   else if (shadow.enabled()) s.at().fail("monthly_budget is required when a task kind has a rate (in " + config.currency + ")");
+  // A pair nobody judges is spend without evidence: shadows need the judges that compare their answers.
+  if (shadow.enabled() && !config.judging.enabled())
+    s.at().fail("shadow copies are judged: a judging section with two judge models is needed when a task kind has a rate");
   if (auto v = s.optional("max_in_flight")) shadow.max_in_flight = static_cast<std::uint32_t>(v->as_int(1, 10'000));
   if (auto v = s.optional("local_only_when_idle")) shadow.local_only_when_idle = v->as_bool();
   if (auto v = s.optional("seed")) shadow.seed = static_cast<std::uint64_t>(v->as_int(0, INT64_MAX));

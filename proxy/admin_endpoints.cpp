@@ -2,6 +2,7 @@
 #include "proxy/admin_endpoints.hpp"
 
 #include "proxy/error_body.hpp"
+#include "proxy/shadow_metrics.hpp"
 #include "records/record_json.hpp"
 #include "records/sqlite_record_reader.hpp"
 #include "report/renderers.hpp"
@@ -80,6 +81,7 @@ awaitable<QueryAnswer> run_query(std::string path, records::RecordQuery query) {
 awaitable<KeepAlive> serve_metrics(ServerState* state, ClientSession* session, KeepAlive keep_alive) {
   std::string body = state->metrics.render();
   if (state->redis) body += state->redis->metrics_text();
+  body += shadow_metrics_text(state->shadows, state->judges.get(), state->config->currency);
   co_await write_response(*session, 200, "text/plain; version=0.0.4; charset=utf-8", body, keep_alive);
   co_return keep_alive;
 }

@@ -96,6 +96,8 @@ JudgeWorker::JudgeWorker(ServerState& state, JudgeCaller caller)
 void JudgeWorker::start() { asio::co_spawn(state_.io, run(this), asio::detached); }
 
 void JudgeWorker::submit(policies::ShadowPair pair) {
+  ++submitted_;
+  ++storing_;
   asio::co_spawn(state_.io, enqueue(this, std::move(pair)), asio::detached);
 }
 
@@ -121,6 +123,7 @@ awaitable<void> JudgeWorker::enqueue(JudgeWorker* self, policies::ShadowPair pai
   const std::string error =
       co_await asio::co_spawn(self->state_.blocking_work, run_blocking(std::move(work)), asio::use_awaitable);
   log_store_error("cannot queue a pair", error);
+  --self->storing_;
   self->wake();
 }
 
@@ -188,6 +191,7 @@ awaitable<void> JudgeWorker::judge_pair(JudgeWorker* self, DuePair due) {
     stored.attempt = call->attempt;
     stored.reply = std::get<0>(std::move(outcome));
     stored.reading = protocol.take_reply(*call, stored.reply);
+    ++self->calls_;
     const std::int64_t pair_id = due.pair_id;
     auto save = [store, pair_id, stored] { return store->record_call(pair_id, stored); };
     const std::string error = co_await asio::co_spawn(self->state_.blocking_work, run_blocking(std::move(save)), asio::use_awaitable);
@@ -202,15 +206,19 @@ awaitable<void> JudgeWorker::judge_pair(JudgeWorker* self, DuePair due) {
     const std::int64_t pair_id = due.pair_id;
     const std::int64_t now = now_unix_ms();
     std::function<std::string()> settle;
+    std::string_view settled_as;
     if (protocol.finished()) {
+      settled_as = protocol.judgment().valid ? "judged" : "invalid";
       settle = [store, pair_id, now, verdict = protocol.judgment()] { return store->finish(pair_id, verdict, now); };
     } else {
       const std::uint32_t rounds = due.failed_rounds + 1;
       if (rounds >= judging.retry.failed_call_attempts) {
         std::fprintf(stderr, "llmroute: judge pair %lld given up after %u failed rounds: %s\n",
                      static_cast<long long>(pair_id), rounds, failure.c_str());
+        settled_as = "failed";
         settle = [store, pair_id, now, failure] { return store->give_up(pair_id, failure, now); };
       } else {
+        settled_as = "postponed";
         const std::int64_t next = now + judging.retry.backoff.count();
         settle = [store, pair_id, rounds, next, failure] { return store->postpone(pair_id, rounds, next, failure); };
       }
@@ -218,6 +226,9 @@ awaitable<void> JudgeWorker::judge_pair(JudgeWorker* self, DuePair due) {
     const std::string error =
         co_await asio::co_spawn(self->state_.blocking_work, run_blocking(std::move(settle)), asio::use_awaitable);
     log_store_error("cannot store a verdict", error);
+    auto counter = self->settled_.find(settled_as);
+    if (counter == self->settled_.end()) counter = self->settled_.emplace(std::string(settled_as), 0).first;
+    ++counter->second;
   }
   self->active_.erase(std::find(self->active_.begin(), self->active_.end(), due.pair_id));
   self->wake();

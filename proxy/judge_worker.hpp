@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,13 @@ class JudgeWorker {
   void stop();
 
   std::size_t judging() const { return active_.size(); }
+  /// Pairs handed over and not settled yet in this process: being written to the queue or being judged.
+  std::size_t busy() const { return storing_ + active_.size(); }
+  /// Since start: pairs handed over, judge calls made, and pairs settled by outcome ("judged", "invalid",
+  /// "postponed", "failed").
+  std::uint64_t submitted() const { return submitted_; }
+  std::uint64_t calls() const { return calls_; }
+  const std::map<std::string, std::uint64_t, std::less<>>& settled() const { return settled_; }
   /// The judge queue's store (thread-safe; disk access: not on the I/O thread).
   policies::JudgeStore& store() { return *store_; }
 
@@ -60,6 +68,10 @@ class JudgeWorker {
   asio::steady_timer wake_;      ///< the dispatcher's wait for a due pair, a new pair or a free slot
   asio::steady_timer shutdown_;  ///< never expires; stop() cancels every call's wait on it at once
   std::vector<std::int64_t> active_;  ///< pairs being judged
+  std::size_t storing_ = 0;           ///< pairs submitted whose queue write has not finished
+  std::uint64_t submitted_ = 0;
+  std::uint64_t calls_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> settled_;
   bool woken_ = false;  ///< something changed while the dispatcher was busy: look again before waiting
   bool stopping_ = false;
 };

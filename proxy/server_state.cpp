@@ -45,6 +45,8 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
   if (config->judging.enabled())
     judges = std::make_unique<JudgeWorker>(
         *this, [this](config::ModelRef judge, std::string body) { return call_judge(this, judge, std::move(body)); });
+  // Completed shadow pairs go to the durable judge queue (a shadow section needs judges: see load_shadow).
+  if (judges) shadows.set_pair_sink([worker = judges.get()](policies::ShadowPair pair) { worker->submit(std::move(pair)); });
 }
 
 double ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {

@@ -20,7 +20,12 @@ const char* kBackends = R"(backends:
     models: [sonnet]
 )";
 
-ConfigPtr load(const std::string& shadow) { return load_config_text(std::string(kBackends) + shadow, "shadow.yaml"); }
+// After the shadow section, so that error positions in it stay put.
+const char* kJudging = "judging: { judges: [box/big, claude/sonnet] }\n";
+
+ConfigPtr load(const std::string& shadow) {
+  return load_config_text(std::string(kBackends) + shadow + kJudging, "shadow.yaml");
+}
 
 std::string error_of(const std::string& shadow) {
   try {
@@ -85,6 +90,17 @@ TEST_CASE("the task table sets a kind's rate and target, and can turn a backgrou
 
 TEST_CASE("a rate of 0 everywhere needs no budget") {
   CHECK_FALSE(load("shadow: { rate: 0 }\n")->shadow.enabled());
+}
+
+TEST_CASE("shadowing needs judges: without a judging section a rate is an error") {
+  try {
+    load_config_text(std::string(kBackends) + "shadow: { rate: 0.1, monthly_budget: 1 }\n", "shadow.yaml");
+    FAIL("loaded without judges");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) == "shadow.yaml:10:9: shadow: shadow copies are judged: a judging section with two judge "
+                                   "models is needed when a task kind has a rate");
+  }
+  CHECK_FALSE(load_config_text(std::string(kBackends) + "shadow: { rate: 0 }\n", "shadow.yaml")->shadow.enabled());
 }
 
 TEST_CASE("shadow config errors name the key and its position") {

@@ -12,7 +12,8 @@ using namespace llmroute;
 namespace {
 
 config::ConfigPtr with_shadow(const std::string& shadow) {
-  return config::load_config_text("backends: [{ name: box, url: 'http://127.0.0.1:1/v1', models: [m] }]\n" + shadow,
+  return config::load_config_text("backends: [{ name: box, url: 'http://127.0.0.1:1/v1', models: [m, judge] }]\n"
+                                  "judging: { judges: [box/m, box/judge] }\n" + shadow,
                                   "sampler.yaml");
 }
 

@@ -19,6 +19,7 @@ routing:
     architecture: [claude/sonnet, box/small]
     reasoning: [or/big]
 cost: { baseline: or/big }
+judging: { judges: [or/big, claude/sonnet] }
 shadow:
   rate: 0.1
   monthly_budget: 1
@@ -66,7 +67,8 @@ TEST_CASE("a private user's request is never shadowed to the cloud, but may be s
 
 TEST_CASE("without a cloud candidate or a baseline a local primary has no alternate") {
   const auto config = config::load_config_text(
-      "backends: [{ name: box, url: 'http://127.0.0.1:1/v1', models: [m] }]\nshadow: { rate: 1, monthly_budget: 1 }\n",
+      "backends: [{ name: box, url: 'http://127.0.0.1:1/v1', models: [m, judge] }]\n"
+      "judging: { judges: [box/m, box/judge] }\nshadow: { rate: 1, monthly_budget: 1 }\n",
       "target.yaml");
   const policies::ShadowTarget t = policies::shadow_target(*config, "debugging", config::ModelRef{0, 0}, false);
   CHECK_FALSE(t.target);

@@ -41,7 +41,8 @@ struct ShadowOptions {
 };
 
 /// Backend "box" (local, OpenAI) and "cloud" (Anthropic, priced) on one simulator. The cloud answers are
-/// the simulator's "poor" ones, so the two sides of a pair differ.
+/// the simulator's "poor" ones, so the two sides of a pair differ. The judges have a backend of their own, so
+/// their calls never hold a slot of the box.
 std::string config_yaml(const SimulatorProcess& sim, const std::string& records_path, const ShadowOptions& o) {
   const std::string url = sim.base_url() + "/v1";
   std::string yaml =
@@ -54,9 +55,12 @@ std::string config_yaml(const SimulatorProcess& sim, const std::string& records_
       "    models:\n"
       "      - { name: cloud-model, upstream_name: 'sim-up+quality=poor', price: { input: 0, output: 1000 } }\n"
       "      - { name: slow-cloud, upstream_name: 'sim-up+ttft-ms=2500', price: { input: 0, output: 1000 } }\n"
+      "  - name: judges\n    location: cloud\n    url: " + url + "\n"
+      "    models: [{ name: judge-a, upstream_name: sim-judge, family: claude }, { name: judge-b, upstream_name: sim-judge, family: gpt }]\n"
       "routing: { default: box/local-model, health: { probe_interval: 0 } }\n"
       "cost: { baseline: " + o.baseline + " }\n"
       "records: { enabled: true, path: '" + records_path + "' }\n"
+      "judging: { judges: [judges/judge-a, judges/judge-b] }\n"
       "shadow:\n  rate: " + o.rate + "\n  monthly_budget: " + o.monthly_budget + "\n  max_in_flight: " +
       std::to_string(o.max_in_flight) + "\n  local_only_when_idle: " + (o.local_only_when_idle ? "true" : "false") +
       "\n  seed: 1\n";

@@ -124,6 +124,9 @@ std::string render_json(const Report& report) {
                         {"ci_low", optional_value(v.ci_low)},
                         {"ci_high", optional_value(v.ci_high)},
                         {"awaiting_review", v.awaiting_review},
+                        {"same_family_judged", v.same_family_judged},
+                        {"latency_difference_ms", optional_value(v.latency_difference_ms)},
+                        {"cost_difference", optional_value(v.cost_difference)},
                         {"verdict", v.verdict},
                         {"judges_say", v.judges_say},
                         {"recommendation", v.recommendation}};

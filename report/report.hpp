@@ -83,6 +83,9 @@ struct ShadowVerdictRow {
   std::optional<double> ci_low; ///< 95 % t-interval of mean_difference; unset below two pairs
   std::optional<double> ci_high;
   std::uint64_t awaiting_review = 0;  ///< pairs the judges disagreed on that no human decided yet
+  std::uint64_t same_family_judged = 0;  ///< pairs a judge of a candidate's family took part in (bias caveat)
+  std::optional<double> latency_difference_ms;  ///< mean total time, candidate − baseline (pairs with both)
+  std::optional<double> cost_difference;        ///< mean cost, candidate − baseline (pairs with both)
   std::string verdict;          ///< "parity", "baseline-better" or "not-enough-data"
   std::string judges_say;       ///< the aggregation's own words, e.g. "parity — can run local"
   std::string recommendation;   ///< one plain sentence

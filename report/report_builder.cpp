@@ -301,6 +301,9 @@ Report build_report(const ReportInput& input) {
     row.ci_low = g.ci_low;
     row.ci_high = g.ci_high;
     row.awaiting_review = g.awaiting_review;
+    row.same_family_judged = g.same_family_judged;
+    row.latency_difference_ms = g.mean_latency_difference_ms;
+    row.cost_difference = g.mean_cost_difference;
     row.verdict = verdict_word(g.verdict);
     row.judges_say = g.verdict_text;
     row.recommendation = recommendation(g, traffic == report.tasks.end() ? nullptr : &*traffic, to_month,

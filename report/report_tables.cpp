@@ -3,6 +3,8 @@
 
 #include "report/format.hpp"
 
+#include <cmath>
+
 namespace llmroute::report {
 
 namespace {
@@ -130,14 +132,21 @@ std::string no_verdict_text(const Report& report) {
 
 Table shadow_table(const Report& report) {
   Table table({{"task", Align::left}, {"candidate vs baseline", Align::left}, {"pairs"}, {"wins/ties/losses"},
-               {"score diff"}, {"95% CI"}, {"judges say", Align::left}});
+               {"score diff"}, {"95% CI"}, {"time diff"}, {"cost diff"}, {"judges say", Align::left}});
   const auto signed_score = [](double value) { return (value > 0 ? "+" : "") + format_decimal(value, 2); };
+  const auto signed_time = [](double ms) { return (ms < 0 ? "-" : "+") + format_duration_ms(std::abs(ms)); };
+  const auto signed_money = [&report](double value) {
+    std::string money = format_money(value, report.currency);  // "USD -0.0123"; a gain reads "USD +0.0123"
+    if (value > 0) money.insert(report.currency.size() + 1, "+");
+    return money;
+  };
   for (const ShadowVerdictRow& v : report.shadow_verdicts) {
     const std::string interval =
         v.ci_low && v.ci_high ? signed_score(*v.ci_low) + " … " + signed_score(*v.ci_high) : std::string("–");
     table.add_row({v.task, v.candidate_model + " vs " + v.baseline_model, count(v.pairs),
                    count(v.wins) + "/" + count(v.ties) + "/" + count(v.losses), signed_score(v.mean_difference),
-                   interval, v.judges_say});
+                   interval, or_dash(v.latency_difference_ms, signed_time), or_dash(v.cost_difference, signed_money),
+                   v.judges_say});
   }
   return table;
 }

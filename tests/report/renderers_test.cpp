@@ -37,7 +37,13 @@ Report full_fixture_report(const config::Config& config) {
   debugging.ci_high = 0.07;
   debugging.verdict = policies::AggregateVerdict::parity;
   debugging.verdict_text = "parity — can run local";
+  debugging.mean_latency_difference_ms = 850;
+  debugging.mean_cost_difference = -0.0123;
+  debugging.same_family_judged = 12;
   policies::PairAggregate architecture = debugging;
+  architecture.mean_latency_difference_ms.reset();
+  architecture.mean_cost_difference.reset();
+  architecture.same_family_judged = 0;
   architecture.task = "architecture";
   architecture.n = 60;
   architecture.wins = 10;
@@ -80,8 +86,10 @@ TEST_CASE("the text report reads as aligned tables with the hand-computed number
         std::string::npos);
   CHECK(text.find("- debugging: local at parity over 140 pairs — keep local, saves USD 0.3648 per month\n") !=
         std::string::npos);
-  CHECK(text.find("debugging     qwen3-coder vs sonnet    140          60/30/50       -0.04  -0.15 … +0.07  "
-                  "parity — can run local\n") != std::string::npos);
+  CHECK(text.find("debugging     qwen3-coder vs sonnet    140          60/30/50       -0.04  -0.15 … +0.07    "
+                  "+850 ms  USD -0.0123  parity — can run local\n") != std::string::npos);
+  CHECK(text.find("architecture  qwen3-coder vs sonnet     60          10/10/40       -0.61  -0.80 … -0.42          "
+                  "–            –  cloud clearly better — keep on cloud\n") != std::string::npos);
   CHECK(text.find("local box: total                                            USD 107.60 per month\n") !=
         std::string::npos);
   CHECK(text.find("break-even                                                  never at this rate\n") !=
@@ -130,6 +138,12 @@ TEST_CASE("the JSON report matches docs/report-schema.json and carries the same 
   CHECK(document.at("tasks").at(1).at("ttft_ms").at("p95").as_double() == 800);
   CHECK(document.at("economics").at("monthly_box_cost").as_double() == doctest::Approx(107.6));
   CHECK(document.at("economics").at("break_even_months").is_null());
+  const boost::json::value& debugging = document.at("shadow").at("verdicts").at(0);
+  CHECK(debugging.at("task") == "debugging");
+  CHECK(debugging.at("latency_difference_ms").as_double() == 850);
+  CHECK(debugging.at("cost_difference").as_double() == doctest::Approx(-0.0123));
+  CHECK(debugging.at("same_family_judged").to_number<std::uint64_t>() == 12);
+  CHECK(document.at("shadow").at("verdicts").at(1).at("latency_difference_ms").is_null());
 
   // Validated with Debian's python3-jsonschema, a full draft 2020-12 validator.
   test::ChildProcessOptions options;

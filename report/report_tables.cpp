@@ -137,7 +137,8 @@ Table shadow_table(const Report& report) {
   const auto signed_time = [](double ms) { return (ms < 0 ? "-" : "+") + format_duration_ms(std::abs(ms)); };
   const auto signed_money = [&report](double value) {
     std::string money = format_money(value, report.currency);  // "USD -0.0123"; a gain reads "USD +0.0123"
-    if (value > 0) money.insert(report.currency.size() + 1, "+");
+    const bool shown_as_zero = money.find_first_not_of("-0.,", report.currency.size() + 1) == std::string::npos;
+    if (value > 0 && !shown_as_zero) money.insert(report.currency.size() + 1, "+");
     return money;
   };
   for (const ShadowVerdictRow& v : report.shadow_verdicts) {

@@ -3,6 +3,7 @@
 
 #include "config/config_loader.hpp"
 #include "demo/demo_config.hpp"
+#include "demo/judging_wait.hpp"
 #include "demo/subprocess.hpp"
 #include "demo/traffic_driver.hpp"
 #include "demo/workload.hpp"
@@ -28,11 +29,13 @@ Shows what llmroute does in under a minute, with nothing but this binary: starts
 simulated cloud (two `llmroute simulate` processes with different speeds and prices), starts `llmroute serve`
 between them with config/coop.yaml's split, sends requests taken from the labelled set of real Claude Code,
 aider (via litellm), Codex and Continue traffic (streamed and not, every task kind), then prints the text
-report and writes the HTML report.
+report and writes the HTML report. Meanwhile some task kinds are shadowed on an alternate model and two
+simulated judges score each pair; the report's shadow section shows their verdicts.
 
 options:
   --requests N       requests to send (default 150)
   --seconds N        start no request after N seconds (default 50)
+  --judge-seconds N  after the traffic, wait at most N seconds for shadows and judges to finish (default 60)
   --concurrency N    requests in flight at once (default 6)
   --tasks DIR        the labelled request set (default tasks/classification)
   --dir DIR          where the config, records database and logs go (default llmroute-demo)
@@ -45,6 +48,7 @@ exit status: 0 done, 1 a server failed or no request was answered, 2 usage error
 struct DemoOptions {
   std::size_t requests = 150;
   std::size_t seconds = 50;
+  std::size_t judge_seconds = 60;
   std::size_t concurrency = 6;
   std::filesystem::path tasks = "tasks/classification";
   std::filesystem::path dir = "llmroute-demo";
@@ -153,6 +157,25 @@ int run(const DemoOptions& o) {
   std::fprintf(stderr, "answered %zu of %zu (status%s), %zu without an answer\n", driven.answered, driven.sent,
                statuses.c_str(), driven.transport_failures);
 
+  // Shadows finish after their primaries and judges after their shadows: wait for both, so the report has the
+  // verdicts. Whatever is left at the deadline stays queued in the database and shows as waiting.
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  const auto line_of = [](const JudgingProgress& p) {
+    char line[200];
+    std::snprintf(line, sizeof line, "shadows: %llu started%s, %llu running; judges: %llu pairs scored, %llu waiting",
+                  static_cast<unsigned long long>(p.shadows_started),
+                  p.shadows_skipped.empty() ? "" : (" (not started: " + p.shadows_skipped + ")").c_str(),
+                  static_cast<unsigned long long>(p.shadows_running), static_cast<unsigned long long>(p.pairs_done),
+                  static_cast<unsigned long long>(p.pairs_pending));
+    return std::string(line);
+  };
+  const auto redraw = [&](const JudgingProgress& p) {
+    if (terminal) std::fprintf(stderr, "\r%-120s", line_of(p).c_str());
+  };
+  const JudgingProgress judging = wait_for_judging(*proxy_port, db, std::chrono::seconds(o.judge_seconds), redraw);
+  std::fprintf(stderr, "%s%s%s\n", terminal ? "\r" : "", line_of(judging).c_str(),
+               judging.settled() ? "" : (" (stopped waiting after " + std::to_string(o.judge_seconds) + " s)").c_str());
+
   // A graceful stop drains the record writer, so the report below sees every request.
   const int proxy_exit = proxy.stop(std::chrono::seconds(20));
   local_sim.reset();
@@ -188,11 +211,12 @@ int run_demo_command(int argc, char** argv) {
     }
     if (i + 1 >= argc) return usage_error(std::string(arg) + " needs a value (or is unknown)");
     const std::string value = argv[++i];
-    if (arg == "--requests" || arg == "--seconds" || arg == "--concurrency" || arg == "--seed") {
-      const auto n = parse_count(value, arg == "--seed" ? 0 : 1, arg == "--concurrency" ? 64 : 1'000'000);
+    if (arg == "--requests" || arg == "--seconds" || arg == "--judge-seconds" || arg == "--concurrency" || arg == "--seed") {
+      const auto n = parse_count(value, arg == "--seed" || arg == "--judge-seconds" ? 0 : 1, arg == "--concurrency" ? 64 : 1'000'000);
       if (!n) return usage_error(std::string(arg) + " expects a whole number in range, not '" + value + "'");
       if (arg == "--requests") o.requests = *n;
       else if (arg == "--seconds") o.seconds = *n;
+      else if (arg == "--judge-seconds") o.judge_seconds = *n;
       else if (arg == "--concurrency") o.concurrency = *n;
       else o.seed = *n;
     } else if (arg == "--tasks") {

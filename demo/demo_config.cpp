@@ -16,9 +16,10 @@ backends:
     kind: openai
     location: local
     url: )" + local + R"(
+    max_concurrency: 6
     models:
-      - { name: qwen3-coder, upstream_name: "qwen3-coder:30b", context_tokens: 65536 }
-      - { name: qwen2.5-coder-7b, upstream_name: "qwen2.5-coder:7b+tokens=16+ttft-ms=60+tokens-per-second=160", context_tokens: 32768 }
+      - { name: qwen3-coder, upstream_name: "qwen3-coder:30b", context_tokens: 65536, family: qwen }
+      - { name: qwen2.5-coder-7b, upstream_name: "qwen2.5-coder:7b+tokens=16+ttft-ms=60+tokens-per-second=160", context_tokens: 32768, family: qwen }
   - name: anthropic
     kind: anthropic
     location: cloud
@@ -28,6 +29,7 @@ backends:
         upstream_name: "claude-sonnet-4-5+tokens-per-second=78+ttft-ms=350"
         context_tokens: 200000
         vision: true
+        family: claude
         price: { input: 3.00, output: 15.00, cache_read: 0.30, cache_write: 3.75 }
   - name: openrouter
     kind: openai
@@ -35,8 +37,9 @@ backends:
     url: )" + cloud + R"(
     models:
       - name: qwen3-coder-480b
-        upstream_name: "qwen/qwen3-coder+tokens-per-second=120+ttft-ms=250"
+        upstream_name: "qwen/qwen3-coder+tokens-per-second=120+ttft-ms=250+tokens=64"
         context_tokens: 262144
+        family: qwen
         price: { input: 0.22, output: 0.95 }
   - name: openai
     kind: openai-responses
@@ -46,6 +49,7 @@ backends:
       - name: gpt-5-mini
         upstream_name: "gpt-5-mini+tokens-per-second=170+ttft-ms=150"
         context_tokens: 400000
+        family: gpt
         price: { input: 0.25, output: 2.00, cache_read: 0.025 }
 routing:
   default: ollama/qwen3-coder
@@ -74,6 +78,26 @@ cost:
 records:
   path: )" + db_path + R"(
   retention: 0
+# The simulated judges prefer the longer answer and mark down one carrying [sim-mistake], so the profiles above
+# decide the verdicts: routine kinds, answered locally by qwen3-coder (80 tokens), are shadowed on the terser
+# qwen3-coder-480b (64 tokens) and come out at parity; architecture and code review, answered by sonnet, are
+# shadowed on the 7B autocomplete model (16 tokens), which loses them.
+judging:
+  judges: [anthropic/sonnet, openai/gpt-5-mini]
+  min_n: 5                      # a demo's handful; keep the default 20 for real traffic
+  concurrency: 8
+shadow:
+  tasks:
+    commit-message: 0.5
+    documentation: 0.5
+    refactoring: 0.5
+    simple-coding: 0.5
+    architecture: { rate: 1, target: ollama/qwen2.5-coder-7b }
+    code-review: { rate: 1, target: ollama/qwen2.5-coder-7b }
+  monthly_budget: 5
+  max_in_flight: 6
+  local_only_when_idle: true
+  seed: 7
 )";
 }
 

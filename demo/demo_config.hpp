@@ -15,7 +15,8 @@ struct DemoPorts {
 
 /// The YAML of the demo's config: local qwen3-coder (+ a small autocomplete model) on the local simulator,
 /// Anthropic sonnet, OpenRouter qwen3-coder-480b and OpenAI gpt-5-mini (with their list prices) on the cloud
-/// simulator, coop.yaml's route table, the seed's Mac Studio as the local box, records in `db_path`.
+/// simulator, coop.yaml's route table, the seed's Mac Studio as the local box, records in `db_path`; shadowing of
+/// a few task kinds judged by sonnet and gpt-5-mini (the simulators' judge mode).
 std::string demo_config_yaml(const DemoPorts& ports, const std::string& db_path);
 
 }  // namespace llmroute::demo

@@ -45,6 +45,24 @@ awaitable<unsigned> send_one(const WorkloadRequest* request, std::uint16_t port,
   co_return parser.get().result_int();
 }
 
+awaitable<std::optional<std::string>> get_one(std::uint16_t port, std::string target, std::chrono::milliseconds timeout) {
+  auto executor = co_await asio::this_coro::executor;
+  beast::tcp_stream stream(executor);
+  stream.expires_after(timeout);
+  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  auto [connect_error] = co_await stream.async_connect(endpoint, use_nothrow);
+  if (connect_error) co_return std::nullopt;
+  http::request<http::empty_body> message{http::verb::get, target, 11};
+  message.set(http::field::host, "127.0.0.1");
+  auto [write_error, written] = co_await http::async_write(stream, message, use_nothrow);
+  if (write_error) co_return std::nullopt;
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  auto [read_error, read] = co_await http::async_read(stream, buffer, response, use_nothrow);
+  if (read_error || response.result_int() != 200) co_return std::nullopt;
+  co_return std::move(response.body());
+}
+
 awaitable<void> worker(Shared* shared) {
   const DriveOptions& options = *shared->options;
   while (shared->next < shared->requests->size() && Clock::now() - shared->start < options.time_limit) {
@@ -93,6 +111,16 @@ DriveResult drive(const std::vector<WorkloadRequest>& requests, const DriveOptio
     options.progress(shared.finished, requests.size(),
                      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - shared.start));
   return shared.result;
+}
+
+std::optional<std::string> http_get(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout) {
+  asio::io_context io;
+  std::optional<std::string> body;
+  asio::co_spawn(io, get_one(port, target, timeout), [&body](std::exception_ptr error, std::optional<std::string> got) {
+    if (!error) body = std::move(got);
+  });
+  io.run();
+  return body;
 }
 
 }  // namespace llmroute::demo

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace llmroute::demo {
@@ -31,5 +33,8 @@ struct DriveOptions {
 /// Sends `requests` in order on up to `concurrency` connections to 127.0.0.1:port and reads every answer to its
 /// end (a stream is read like any body). Blocks until all started requests are finished.
 DriveResult drive(const std::vector<WorkloadRequest>& requests, const DriveOptions& options);
+
+/// GET `target` from 127.0.0.1:port on a fresh connection; the body of a 200 answer, nothing otherwise.
+std::optional<std::string> http_get(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout);
 
 }  // namespace llmroute::demo

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -46,7 +47,7 @@ TEST_CASE("the demo's workload mixes the four clients by weight, deterministical
   CHECK_THROWS_WITH_AS(demo::load_workload("/nonexistent", 1, 1), doctest::Contains("cannot read"), std::runtime_error);
 }
 
-TEST_CASE("llmroute demo runs end to end: simulators and proxy start, traffic flows, the reports are written") {
+TEST_CASE("llmroute demo runs end to end: simulators and proxy start, traffic flows, shadows are judged, the reports are written") {
   TempDir dir;
   ChildProcessOptions options;
   options.program = LLMROUTE_BINARY;
@@ -71,5 +72,20 @@ TEST_CASE("llmroute demo runs end to end: simulators and proxy start, traffic fl
   const std::string html = read_file(dir / "report.html");
   CHECK(html.starts_with("<!DOCTYPE html>"));
   CHECK(html.find("<svg data-chart=\"local-cloud-split\"") != std::string::npos);
+
+  // Some requests were shadowed, and the demo waited until both simulated judges had scored every pair in both
+  // orders; the report aggregates them per task kind and model pair.
+  std::smatch progress;
+  REQUIRE_MESSAGE(std::regex_search(err, progress, std::regex(R"(shadows: (\d+) started, 0 running; judges: (\d+) pairs scored, 0 waiting\n)")), err);
+  const int started = std::stoi(progress[1]);
+  const int scored = std::stoi(progress[2]);
+  CHECK(started > 0);
+  CHECK(scored == started);
+  CHECK(out.find("shadow copies: " + std::to_string(started) + " (") != std::string::npos);
+  CHECK(out.find("pairs judged " + std::to_string(scored) + ", waiting 0, invalid 0, failed 0") != std::string::npos);
+  CHECK(out.find("judge calls " + std::to_string(4 * scored) + " (") != std::string::npos);
+  CHECK(out.find("candidate vs baseline") != std::string::npos);
+  CHECK(out.find("not enough data (n = ") != std::string::npos);  // 30 requests: no kind reaches the demo's min_n of 5
+  CHECK(html.find("candidate vs baseline") != std::string::npos);
   CHECK(std::filesystem::exists(dir / "work" / "records.db"));
 }

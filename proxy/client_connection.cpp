@@ -4,9 +4,11 @@
 #include "proxy/client_response.hpp"
 #include "proxy/endpoints.hpp"
 #include "proxy/error_body.hpp"
+#include "proxy/request_body.hpp"
 
 #include <boost/beast/core/string.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace llmroute::proxy {
@@ -14,6 +16,10 @@ namespace llmroute::proxy {
 namespace {
 
 using namespace asio::experimental::awaitable_operators;
+
+/// Largest read of a request body; idle connections keep at most kIdleBufferSize of buffer.
+constexpr std::uint64_t kBodyReadSize = 64 * 1024;
+constexpr std::uint64_t kIdleBufferSize = 4 * 1024;
 
 bool is_disconnect(const error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
@@ -74,7 +80,15 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   }
   if (parser->is_done()) co_return true;
 
+  // Coding agents send 80-120 KB bodies. Beast reads as much as the buffer has room for (512 bytes
+  // unless reserved), and the JSON scan needs padding after the body (else one more copy of it).
+  const std::uint64_t declared = parser->content_length().value_or(0);
+  if (declared > 0) {
+    parser->get().body().reserve(static_cast<std::size_t>(declared) + json_padding());
+    session->buffer.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(declared, kBodyReadSize)));
+  }
   auto body = co_await (http::async_read(session->socket, session->buffer, *parser, use_nothrow) || timer.async_wait(use_nothrow));
+  if (declared > kIdleBufferSize) session->buffer.shrink_to_fit();  // an idle connection keeps no large buffer
   if (body.index() == 1) {
     std::string message = "the request body was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
     co_await reject(*session, api, 408, std::move(message));

@@ -757,11 +757,13 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   // 1. Parse once: validate the JSON, find the top-level fields to splice, extract the task features.
   std::string& body = request->body();
   body.reserve(body.size() + json_padding());
-  ScanResult scan = scan_request_body(body, body.capacity());
-  router::ExtractResult extracted = scan.body ? state->request_parser.extract(
-                                                    record.endpoint, router_headers(*request),
-                                                    simdjson::padded_string_view(body.data(), body.size(), body.capacity()))
-                                              : router::ExtractResult(router::ExtractError{0, scan.error});
+  simdjson::ondemand::document document;  // the body indexed once, read by the scan and the router
+  ScanResult scan = scan_request_body(body, body.capacity(), document);
+  const simdjson::padded_string_view padded(body.data(), body.size(), body.capacity());
+  router::ExtractResult extracted =
+      !scan.body     ? router::ExtractResult(router::ExtractError{0, scan.error})
+      : scan.indexed ? state->request_parser.extract(record.endpoint, router_headers(*request), document, padded)
+                     : state->request_parser.extract(record.endpoint, router_headers(*request), padded);
   if (!scan.body || std::holds_alternative<router::ExtractError>(extracted)) {
     const std::string message = scan.body ? std::get<router::ExtractError>(extracted).message : scan.error;
     const std::string error = error_body(api, 400, message);

@@ -49,12 +49,13 @@ ByteSpan span_of(std::string_view bytes, std::string_view raw) {
 
 std::size_t json_padding() { return simdjson::SIMDJSON_PADDING; }
 
-ScanResult scan_request_body(std::string_view bytes, std::size_t capacity) {
+ScanResult scan_request_body(std::string_view bytes, std::size_t capacity, simdjson::ondemand::document& doc) {
   thread_local simdjson::dom::parser validator;
   thread_local simdjson::ondemand::parser parser;
   simdjson::padded_string copy;
   simdjson::padded_string_view view;
-  if (capacity >= bytes.size() + simdjson::SIMDJSON_PADDING) {
+  const bool in_place = capacity >= bytes.size() + simdjson::SIMDJSON_PADDING;
+  if (in_place) {
     view = simdjson::padded_string_view(bytes.data(), bytes.size(), capacity);
   } else {
     copy = simdjson::padded_string(bytes);
@@ -65,7 +66,6 @@ ScanResult scan_request_body(std::string_view bytes, std::size_t capacity) {
   // (a few tens of µs for a 100 KB body); the on-demand pass then reads only the top level.
   simdjson::dom::element root;
   if (validator.parse(view.data(), view.size(), false).get(root)) return {std::nullopt, explain_invalid(bytes)};
-  simdjson::ondemand::document doc;
   simdjson::ondemand::object object;
   if (parser.iterate(view).get(doc) || doc.get_object().get(object)) return {std::nullopt, explain_invalid(bytes)};
 
@@ -99,7 +99,7 @@ ScanResult scan_request_body(std::string_view bytes, std::size_t capacity) {
   }
   const std::size_t end = bytes.find_last_of('}');
   if (end != std::string_view::npos) body.closing_brace = end;
-  return {std::move(body), {}};
+  return {std::move(body), {}, in_place};
 }
 
 void SplicedBody::replace(ByteSpan span, std::string replacement) {

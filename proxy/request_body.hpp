@@ -3,6 +3,8 @@
 
 #include "config/json_text.hpp"
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -31,11 +33,14 @@ struct RequestBody {
 struct ScanResult {
   std::optional<RequestBody> body;
   std::string error;
+  bool indexed = false;  ///< the caller's document indexes `bytes` (not when they had to be copied for padding)
 };
 
-/// Validates `bytes` as one JSON object and extracts the top-level fields. `bytes` must be followed
-/// by at least kJsonPadding readable bytes (the caller reserves them; see padded_capacity).
-ScanResult scan_request_body(std::string_view bytes, std::size_t capacity);
+/// Validates `bytes` as one JSON object and extracts the top-level fields. `bytes` should be followed
+/// by json_padding() readable bytes (`capacity` says how many there are; with fewer, they are copied).
+/// `document` is left indexing `bytes`, so the router can read the body without indexing it again; it
+/// stays valid until the next scan on this thread.
+ScanResult scan_request_body(std::string_view bytes, std::size_t capacity, simdjson::ondemand::document& document);
 
 /// Bytes a body buffer must have beyond its size so it can be scanned without a copy.
 std::size_t json_padding();

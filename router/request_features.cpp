@@ -797,6 +797,12 @@ WireFormat wire_format_of(std::string_view path) {
 ExtractResult RequestParser::extract(std::string_view path, const Headers& headers, simdjson::padded_string_view body) {
   ondemand::document doc;
   if (error_code err = parser_.iterate(body).get(doc)) return error_at(err, 0);
+  return extract(path, headers, doc, body);
+}
+
+ExtractResult RequestParser::extract(std::string_view path, const Headers& headers, ondemand::document& doc,
+                                     simdjson::padded_string_view body) {
+  doc.rewind();
   Extraction extraction(doc, body);
   if (error_code err = extraction.read_root()) {
     const char* where = nullptr;

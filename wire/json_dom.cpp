@@ -3,11 +3,24 @@
 
 namespace llmroute::wire {
 
+namespace {
+
+/// Buffers a thread keeps between events; one larger event's buffers are given back at the next smaller one.
+constexpr std::size_t kKeptCapacity = 1u << 20;
+
+}  // namespace
+
 std::optional<simdjson::dom::element> EventJson::parse(std::string_view json, std::string& error) {
-  padded_.assign(json);
-  padded_.resize(json.size() + simdjson::SIMDJSON_PADDING, '\0');
+  thread_local simdjson::dom::parser parser;
+  thread_local std::string padded;
+  if (json.size() <= kKeptCapacity) {
+    if (parser.capacity() > kKeptCapacity) parser = simdjson::dom::parser();
+    if (padded.capacity() > kKeptCapacity + simdjson::SIMDJSON_PADDING) std::string().swap(padded);
+  }
+  padded.assign(json);
+  padded.resize(json.size() + simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element document;
-  const auto code = parser_.parse(padded_.data(), json.size(), false).get(document);
+  const auto code = parser.parse(padded.data(), json.size(), false).get(document);
   if (code != simdjson::SUCCESS) {
     error = simdjson::error_message(code);
     return std::nullopt;

@@ -10,15 +10,14 @@
 
 namespace llmroute::wire {
 
-/// Parses one event's JSON at a time without allocating once warmed up.
+/// Parses one event's JSON at a time without allocating once warmed up. The parser and its padded
+/// buffer are the thread's, not the stream's: a stream that needs the full parser only for its first and
+/// last events would otherwise allocate a parser's buffers for each request.
 class EventJson {
  public:
-  /// The parsed document, or the parse error's message in `error`.
+  /// The parsed document, or the parse error's message in `error`. Valid until the next parse on this
+  /// thread (decoders read an event completely before they return).
   std::optional<simdjson::dom::element> parse(std::string_view json, std::string& error);
-
- private:
-  simdjson::dom::parser parser_;
-  std::string padded_;
 };
 
 /// Field accessors that treat absent, null and mistyped fields alike as "not there".

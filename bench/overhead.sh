@@ -218,6 +218,9 @@ backends:
     max_idle_connections: 512
     models:
       - name: sim-model
+      - name: sim-shadow  # the shadowing variant's alternate model and its two judges; unused otherwise
+      - name: judge-a
+      - name: judge-b
 routing:
   default: sim/sim-model
 EOF
@@ -239,6 +242,31 @@ port, family = sys.argv[1], sys.argv[2]
 text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
 print(int(sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
               if line.startswith(family + "{") or line.startswith(family + " "))))
+PY
+}
+
+# Whether the llmroute on 127.0.0.1:PORT has no shadow running and no judge pair in flight, and its records
+# database DB no pair waiting for judges (exit 0 when idle).
+shadowing_idle() {
+  python3 - "$1" "$2" <<'PY'
+import sqlite3, sys, urllib.request
+port, db = sys.argv[1], sys.argv[2]
+text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+values = dict(line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
+busy = float(values["llmroute_shadows_in_flight"]) + float(values["llmroute_judge_pairs_busy"])
+pending = sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute(
+    "select count(*) from judge_pairs where state = 'pending'").fetchone()[0]
+sys.exit(0 if busy == 0 and pending == 0 else 1)
+PY
+}
+
+# One series (exact name and labels) on 127.0.0.1:PORT/metrics; 0 when absent.
+metric_value() {
+  python3 - "$1" "$2" <<'PY'
+import sys, urllib.request
+port, series = sys.argv[1], sys.argv[2]
+text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+print(next((int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines() if line.rsplit(" ", 1)[0] == series), 0))
 PY
 }
 
@@ -332,16 +360,25 @@ stored_records=$(record_count "$work/llmroute/llmroute.db")
 # A variant is the llmroute config plus a YAML fragment (variant_yaml; a `records:` line replaces the
 # default records section) and optional load-client arguments (variant_args, e.g. a key header). The
 # table shows each variant against plain llmroute measured in the cells just before.
-variant_names=(no-records)
-declare -A variant_yaml=([no-records]="records: { enabled: false }")
+variant_names=(no-records shadowing)
+# shadowing: a tenth of the requests (commit messages, as the load client's prompt is classified) copied to
+# another model, at most two at a time, every pair judged by two judges in both orders (the simulator's judge
+# mode) — all on the same simulator; the primary latency of this variant against plain llmroute is the
+# "primary latency with shadowing on vs off" ratio below.
+declare -A variant_yaml=(
+  [no-records]="records: { enabled: false }"
+  [shadowing]="shadow: { rate: 0.1, tasks: { commit-message: { rate: 0.1, target: sim/sim-shadow } }, monthly_budget: 1000, max_in_flight: 2, local_only_when_idle: false, seed: 1 }
+judging: { judges: [sim/judge-a, sim/judge-b], concurrency: 4 }"
+)
 declare -A variant_args=()
 variant_concurrencies=(1 256)
-declare -A variant_url=() variant_pid=()
+declare -A variant_url=() variant_pid=() variant_port=() shadow_settle_s=()
 start_llmroute "$sim_port" base
 variant_url[base]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[base]=$llmroute_pid
 for variant in "${variant_names[@]}"; do
   start_llmroute "$sim_port" "$variant" "${variant_yaml[$variant]}"
   variant_url[$variant]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[$variant]=$llmroute_pid
+  variant_port[$variant]=$llmroute_port
 done
 for c in "${variant_concurrencies[@]}"; do
   for variant in "${variant_names[@]}"; do
@@ -351,8 +388,22 @@ for c in "${variant_concurrencies[@]}"; do
     # shellcheck disable=SC2086 # the argument list is meant to split
     run_cell "$variant" stream "$c" "${variant_url[$variant]}" ${variant_args[$variant]:-}
     require_alive "${variant_pid[$variant]}" "llmroute serve ($variant)"
+    if [[ $variant == shadowing ]]; then
+      # Its shadows and judges finish their backlog before the next cell, not on core 0 during it.
+      settle_start=$SECONDS
+      until shadowing_idle "${variant_port[shadowing]}" "$work/shadowing/llmroute.db"; do
+        ((SECONDS - settle_start < 120)) || die "shadowing variant still busy 120 s after its c=$c cell (logs in $work)"
+        sleep 0.2
+      done
+      shadow_settle_s[$c]=$((SECONDS - settle_start))
+    fi
   done
 done
+shadow_port=${variant_port[shadowing]}
+shadows_started=$(metric_value "$shadow_port" 'llmroute_shadows_total{outcome="started"}')
+shadows_capped=$(metric_value "$shadow_port" 'llmroute_shadows_total{outcome="in-flight"}')
+pairs_judged=$(metric_value "$shadow_port" 'llmroute_judge_pairs_settled_total{outcome="judged"}')
+judge_calls=$(metric_value "$shadow_port" llmroute_judge_calls_total)
 for variant in base "${variant_names[@]}"; do stop_child "${variant_pid[$variant]}"; done
 
 # --- memory while holding many streams ----------------------------------------------------------
@@ -492,6 +543,9 @@ fi
 llm_cpu=$(cpu_per_request_us llmroute stream 256)
 nginx_cpu=$(cpu_per_request_us nginx stream 256)
 echo "- info: proxy CPU per streaming request at c=256: llmroute $llm_cpu µs vs nginx $nginx_cpu µs (less sensitive to a busy machine than req/s)"
+# Primary latency with shadowing on vs off, from the neighbouring cells of the variants table.
+ratio_of() { awk -v a="$(field "$1" stream "$3" "$2")" -v b="$(field "base-for-$1" stream "$3" "$2")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo "- info: primary latency with shadowing on vs off (10 % sampled, ≤ 2 shadows in flight, 2 judges × 2 orders per pair, all on the same simulator): TTFT p50 ratio $(ratio_of shadowing ttft_p50_us 1) at c=1, $(ratio_of shadowing ttft_p50_us 256) at c=256; total p50 ratio $(ratio_of shadowing total_p50_us 1) at c=1, $(ratio_of shadowing total_p50_us 256) at c=256 ($shadows_started shadows, $shadows_capped sampled requests stopped by the in-flight cap, $pairs_judged pairs judged with $judge_calls judge calls; the backlog took ${shadow_settle_s[1]} s after the c=1 cell and ${shadow_settle_s[256]} s after the c=256 cell to finish)"
 
 if ((stored_records == finished_requests && dropped_records == 0)); then
   verdict PASS "records: $stored_records stored of $finished_requests requests llmroute finished (c up to 256, stopped with SIGTERM): 0 lost"

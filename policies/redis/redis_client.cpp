@@ -100,6 +100,7 @@ bool RedisClient::enqueue(std::span<const std::string_view> args, PendingPtr pen
   if (link_ != RedisLink::up && link_ != RedisLink::connecting) return false;
   append_command(out_, args);
   awaiting_.push_back(std::move(pending));
+  ++unwritten_;
   if (link_ == RedisLink::up) wake_writer_.cancel();
   return true;
 }
@@ -145,7 +146,17 @@ awaitable<RedisResult> RedisClient::wait_reply(PendingPtr pending) {
   if (!pending->result) {
     asio::steady_timer timer(executor_, options_.command_timeout);
     pending->waiter = &timer;
-    co_await timer.async_wait(use_nothrow);
+    for (;;) {
+      co_await timer.async_wait(use_nothrow);
+      if (pending->result || !worth_waiting(*pending) ||
+          (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+        break;
+      // The full timeout from the write; from now while unwritten or while unread bytes wait (the read
+      // delivers the reply and cancels this timer).
+      const auto now = Clock::now();
+      const bool recent = pending->written && now < *pending->written + options_.command_timeout;
+      timer.expires_at((recent ? *pending->written : now) + options_.command_timeout);
+    }
     pending->waiter = nullptr;
     if (!pending->result) {
       // Either the caller was cancelled (its request ended) or the reply is late. A late reply means a
@@ -161,6 +172,12 @@ awaitable<RedisResult> RedisClient::wait_reply(PendingPtr pending) {
   co_return std::move(*pending->result);
 }
 
+bool RedisClient::worth_waiting(const Pending& pending) {
+  if (!pending.written || Clock::now() - *pending.written < options_.command_timeout) return true;
+  error_code ec;
+  return socket_.available(ec) > 0 && !ec;
+}
+
 void RedisClient::deliver(std::optional<RedisResult> result) {
   PendingPtr pending = std::move(awaiting_.front());
   awaiting_.pop_front();
@@ -171,6 +188,7 @@ void RedisClient::deliver(std::optional<RedisResult> result) {
 
 void RedisClient::fail_all(const std::string& why) {
   out_.clear();
+  unwritten_ = 0;
   while (!awaiting_.empty()) deliver(RedisResult(RedisUnavailable{why}));
 }
 
@@ -329,9 +347,16 @@ awaitable<std::string> RedisClient::write_loop() {
       continue;
     }
     writing.swap(out_);
+    const std::size_t commands = unwritten_;
+    unwritten_ = 0;
     auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing), use_nothrow);
     writing.clear();
     if (ec) co_return "write failed: " + ec.message();
+    // The commands just written are the last ones in awaiting_ before those queued during the write.
+    const auto now = Clock::now();
+    const std::size_t end = awaiting_.size() - std::min(unwritten_, awaiting_.size());
+    for (std::size_t i = end - std::min(commands, end); i < end; ++i)
+      if (awaiting_[i]) awaiting_[i]->written = now;
   }
 }
 

@@ -53,8 +53,10 @@ enum class RedisLink { connecting, up, down, stopped };
 /// waits for its own reply, which Redis sends in order. Nothing blocks: while Redis is down, commands
 /// fail at once with RedisUnavailable; the only exception is the very first connection attempt, during
 /// which commands wait for it (so a proxy that starts beside its Redis does not fail its first requests).
-/// A command whose reply takes longer than `command_timeout` is answered RedisUnavailable and the
-/// connection is dropped (a Redis that stopped answering is treated like one that is gone). After any
+/// A command whose reply takes longer than `command_timeout` after it was written is answered
+/// RedisUnavailable and the connection is dropped (a Redis that stopped answering is treated like one that
+/// is gone). The time counts from the write, and replies already in the socket count as answered, so a
+/// process too busy to send or read for a while does not mistake a healthy Redis for a dead one. After any
 /// failure the client reconnects in the background, pausing reconnect_initial, doubled on every failed
 /// attempt up to reconnect_max, with ±20 % jitter so several proxies do not reconnect in lock step.
 /// Each outage is logged once on stderr when it starts and once when it ends.
@@ -108,6 +110,7 @@ class RedisClient {
   struct Pending {
     std::optional<RedisResult> result;
     asio::steady_timer* waiter = nullptr;  ///< the waiting coroutine's timer; null while nobody waits
+    std::optional<std::chrono::steady_clock::time_point> written;  ///< when the write carrying it completed
   };
   using PendingPtr = std::shared_ptr<Pending>;
   struct ReaderDeleter {
@@ -118,6 +121,9 @@ class RedisClient {
   /// Returns false (and queues nothing) when Redis is down.
   bool enqueue(std::span<const std::string_view> args, PendingPtr pending);
   awaitable<RedisResult> wait_reply(PendingPtr pending);
+  /// Whether a reply not yet delivered may still come in time: its command is not written yet (this
+  /// process is behind, not Redis), it was written less than command_timeout ago, or bytes wait unread.
+  bool worth_waiting(const Pending& pending);
   awaitable<RedisResult> finish_eval(const RedisScript* script, std::vector<std::string> call, awaitable<RedisResult> first);
   awaitable<RedisResult> fail_now();
   static awaitable<void> discard_reply(awaitable<RedisResult> call);
@@ -141,6 +147,7 @@ class RedisClient {
   std::unique_ptr<redisReader, ReaderDeleter> reader_;
   std::string out_;                  ///< formatted commands not yet handed to a write
   std::deque<PendingPtr> awaiting_;  ///< reply slots in the order Redis answers (null: reply ignored)
+  std::size_t unwritten_ = 0;        ///< how many of awaiting_ (the last ones) are still in out_
   asio::steady_timer wake_writer_;
   asio::steady_timer pause_;
   RedisLink link_ = RedisLink::connecting;

@@ -4,7 +4,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "policies/redis/redis_client.hpp"
@@ -172,7 +174,44 @@ awaitable<void> frozen_server(RedisClient* client, test::RedisServerProcess* red
   CHECK(thawed.reply().text == "PONG");
 }
 
+/// A script that keeps Redis busy for 100 ms before it answers "late".
+const RedisScript kSlowScript(
+    "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
+    "repeat local n = redis.call('TIME') until n[1] * 1000000 + n[2] - start >= 100000 return 'late'");
+
+awaitable<void> run_slow_script(RedisClient* client, std::optional<RedisResult>* result) {
+  const std::vector<std::string> none;
+  *result = co_await client->eval(&kSlowScript, none, none);
+}
+
+awaitable<void> busy_process(RedisClient* client) {
+  co_await wait_until_up(client, 5s);
+  RedisResult loaded = co_await client->command("SCRIPT", "LOAD", kSlowScript.text);
+  REQUIRE(loaded.answered());
+  // The script is queued and its reply awaited (co_spawn runs it up to its first suspension), then this
+  // process is stuck for longer than command_timeout (500 ms) before it even writes it; Redis takes 100 ms
+  // more, so when the original deadline is checked there is no reply in the socket yet. The timeout
+  // counts from the write: Redis is not blamed.
+  std::optional<RedisResult> late;
+  asio::co_spawn(co_await asio::this_coro::executor, run_slow_script(client, &late), asio::detached);
+  std::this_thread::sleep_for(700ms);  // a CPU-bound stretch: nothing else runs on the event loop meanwhile
+  const auto give_up = Clock::now() + 5s;
+  while (!late && Clock::now() < give_up) co_await pause(10ms);
+  REQUIRE(late.has_value());
+  REQUIRE(late->answered());
+  CHECK(late->reply().text == "late");
+  CHECK(client->up());
+  CHECK(client->outages() == 0);
+}
+
 }  // namespace
+
+TEST_CASE("a process too busy to write its command within the command timeout does not take Redis for down") {
+  test::RedisServerProcess redis;
+  asio::io_context io;
+  RedisClient client(io.get_executor(), options_for(redis.port()));
+  run_scenario(io, client, busy_process(&client));
+}
 
 TEST_CASE("the Redis client returns strings, statuses, nils, integers, arrays and error replies") {
   test::RedisServerProcess redis;

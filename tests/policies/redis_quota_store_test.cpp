@@ -307,7 +307,7 @@ awaitable<void> fail_open_then_recover(Proxies* p, test::RedisServerProcess* red
 
   redis->restart();
   const auto give_up = Clock::now() + 5s;
-  while (!p->a.client.up()) {
+  while (!p->a.client.up() || !p->b.client.up()) {  // b answers usage from Redis only once it is back too
     REQUIRE(Clock::now() < give_up);
     co_await pause(10ms);
   }

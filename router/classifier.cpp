@@ -8,6 +8,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "router/prose.hpp"
+#include "router/word_stems.hpp"
+
 namespace llmroute::router {
 
 namespace {
@@ -77,6 +80,11 @@ constexpr std::array kFeatureNames = {
     FeatureName{"tool_results", RuleClassifier::Feature::tool_results},
     FeatureName{"content_tokens", RuleClassifier::Feature::content_tokens},
     FeatureName{"has_images", RuleClassifier::Feature::has_images},
+    FeatureName{"prose_words", RuleClassifier::Feature::prose_words},
+    FeatureName{"numbers", RuleClassifier::Feature::numbers},
+    FeatureName{"question", RuleClassifier::Feature::question},
+    FeatureName{"list_items", RuleClassifier::Feature::list_items},
+    FeatureName{"tool_continuation", RuleClassifier::Feature::tool_continuation},
 };
 
 struct SignalName {
@@ -95,7 +103,7 @@ constexpr std::array kClientKinds = {
     ClientKind::continue_dev, ClientKind::aider,       ClientKind::openai_sdk, ClientKind::anthropic_sdk,
 };
 
-double feature_value(const RequestFeatures& f, RuleClassifier::Feature feature) {
+double feature_value(const RequestFeatures& f, const Prose& prose, RuleClassifier::Feature feature) {
   using F = RuleClassifier::Feature;
   switch (feature) {
     case F::tracebacks: return f.prompt_stats.tracebacks;
@@ -111,6 +119,11 @@ double feature_value(const RequestFeatures& f, RuleClassifier::Feature feature) 
     case F::tool_results: return f.tool_results;
     case F::content_tokens: return f.content_tokens;
     case F::has_images: return f.has_images ? 1 : 0;
+    case F::prose_words: return prose.words;
+    case F::numbers: return prose.numbers;
+    case F::question: return prose.question ? 1 : 0;
+    case F::list_items: return prose.list_items;
+    case F::tool_continuation: return f.tool_continuation ? 1 : 0;
   }
   return 0;
 }
@@ -128,42 +141,35 @@ TaskKind parse_kind_at(const At& at, std::string_view name) {
   return *kind;
 }
 
-std::vector<std::uint32_t> add_keywords(KeywordMatcher& matcher, const At& at) {
+// Adds a YAML list of keywords. Rule keywords are normalised like the prompt (stems, filler words
+// dropped, negation marked); signal phrases are a client's fixed wording and stay literal.
+enum class KeywordForm { stems, literal };
+std::vector<std::uint32_t> add_keywords(KeywordMatcher& matcher, const At& at, KeywordForm form) {
   std::vector<std::uint32_t> ids;
   for (const std::string& word : at.as_strings()) {
     bool lowercase = std::none_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     std::string_view core = word;
-    while (!core.empty() && core.front() == '*') core.remove_prefix(1);
-    while (!core.empty() && core.back() == '*') core.remove_suffix(1);
+    bool star_before = false;
+    bool star_after = false;
+    while (!core.empty() && core.front() == '*') {
+      core.remove_prefix(1);
+      star_before = true;
+    }
+    while (!core.empty() && core.back() == '*') {
+      core.remove_suffix(1);
+      star_after = true;
+    }
     if (core.empty()) at.fail("empty keyword");
     if (!lowercase) at.fail("keyword '" + word + "' must be lowercase (prompts are matched lowercased)");
-    ids.push_back(matcher.add(word));
+    if (form == KeywordForm::literal) {
+      ids.push_back(matcher.add(word));
+      continue;
+    }
+    std::string stems = normalise_words(core);
+    if (stems.empty()) at.fail("keyword '" + word + "' has no words left once normalised (only filler words or punctuation)");
+    ids.push_back(matcher.add((star_before ? "*" : "") + stems + (star_after ? "*" : "")));
   }
   return ids;
-}
-
-// The prompt without fenced code blocks: pasted code says little about what the user asks for, and its
-// identifiers ("list", "format", "error") would otherwise vote. Structure counts still see the code.
-std::string prose_of(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_fence = false;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
-    std::size_t first = line.find_first_not_of(" \t");
-    bool fence = first != std::string_view::npos && line.substr(first, 3) == "```";
-    if (fence) {
-      in_fence = !in_fence;
-    } else if (!in_fence) {
-      out.append(line);
-      out.push_back('\n');
-    }
-    pos = end + 1;
-  }
-  return out;
 }
 
 Classification signalled(TaskKind kind, std::string rule, double confidence = 0.97) {
@@ -188,7 +194,7 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
     throw std::runtime_error(out.str());
   }
   At top{source_name, "", root};
-  top.only_keys({"long_context_tokens", "min_score", "fallback", "signals", "rules"});
+  top.only_keys({"long_context_tokens", "min_score", "fallback", "priority", "signals", "rules"});
 
   RuleClassifier c;
   if (root["long_context_tokens"]) {
@@ -201,6 +207,17 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
     At fallback = top.child("fallback");
     c.fallback_ = parse_kind_at(fallback, fallback.as_string());
   }
+  for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) c.rank_[k] = static_cast<std::uint32_t>(kAllTaskKinds.size() + k);
+  if (root["priority"]) {
+    At priority = top.child("priority");
+    std::vector<std::string> names = priority.as_strings();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      At item = priority.item(i, priority.node[i]);
+      std::size_t k = index_of(parse_kind_at(item, names[i]));
+      if (c.rank_[k] < kAllTaskKinds.size()) item.fail("task kind '" + names[i] + "' is listed twice");
+      c.rank_[k] = static_cast<std::uint32_t>(i);
+    }
+  }
 
   At signals = top.child("signals");
   if (!signals.node) top.fail("missing key 'signals'");
@@ -208,7 +225,7 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
   for (const SignalName& s : kSignalNames) {
     At list = signals.child(s.name);
     if (!list.node) signals.fail("missing key '" + std::string(s.name) + "'");
-    for (std::uint32_t id : add_keywords(c.signal_phrases_, list)) {
+    for (std::uint32_t id : add_keywords(c.signal_phrases_, list, KeywordForm::literal)) {
       (void)id;
       c.signal_of_phrase_.push_back(s.signal);
     }
@@ -231,9 +248,9 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
       rule.name = kind_name + "/" + rule_at.child("name").as_string();
       if (!rule_at.node["weight"]) rule_at.fail("missing key 'weight'");
       rule.weight = rule_at.child("weight").as_double();
-      if (rule_at.node["any"]) rule.any = add_keywords(c.keywords_, rule_at.child("any"));
-      if (rule_at.node["also"]) rule.also = add_keywords(c.keywords_, rule_at.child("also"));
-      if (rule_at.node["none"]) rule.none = add_keywords(c.keywords_, rule_at.child("none"));
+      if (rule_at.node["any"]) rule.any = add_keywords(c.keywords_, rule_at.child("any"), KeywordForm::stems);
+      if (rule_at.node["also"]) rule.also = add_keywords(c.keywords_, rule_at.child("also"), KeywordForm::stems);
+      if (rule_at.node["none"]) rule.none = add_keywords(c.keywords_, rule_at.child("none"), KeywordForm::stems);
       if (rule_at.node["max_hits"]) {
         double hits = rule_at.child("max_hits").as_double();
         if (hits < 1) rule_at.child("max_hits").fail("must be at least 1");
@@ -302,10 +319,10 @@ bool RuleClassifier::signal_in(Signal signal, const std::vector<std::uint32_t>& 
   return false;
 }
 
-RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, const std::string& lowercase_prompt) const {
+RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, const Prose& prose) const {
   Scored scored;
   std::vector<std::uint32_t> found;
-  keywords_.find(lowercase_prompt, found);
+  keywords_.find(normalise_words(prose.text), found);
   for (const Rule& rule : rules_) {
     if (!rule.clients.empty() && std::find(rule.clients.begin(), rule.clients.end(), features.client) == rule.clients.end()) {
       continue;
@@ -326,7 +343,7 @@ RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, co
                                 [&](std::uint32_t id) { return found[id] != KeywordMatcher::kNotFound; });
     if (excluded) continue;
     bool in_range = std::all_of(rule.ranges.begin(), rule.ranges.end(), [&](const Rule::Range& r) {
-      double v = feature_value(features, r.feature);
+      double v = feature_value(features, prose, r.feature);
       return v >= r.min && v <= r.max;
     });
     if (!in_range) continue;
@@ -393,13 +410,17 @@ Classification RuleClassifier::classify(const RequestFeatures& f) const {
 
   // 4. Weighted evidence from the prompt.
   Scored scored = score(f, prose_of(lower_prompt));
+  // The highest score wins; equal scores go to the kind ranked first in `priority`.
+  auto beats = [&](std::size_t a, std::size_t b) {
+    return scored.score[a] > scored.score[b] || (scored.score[a] == scored.score[b] && rank_[a] < rank_[b]);
+  };
   std::size_t best = 0;
-  for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) {
-    if (scored.score[k] > scored.score[best]) best = k;
+  for (std::size_t k = 1; k < kAllTaskKinds.size(); ++k) {
+    if (beats(k, best)) best = k;
   }
   std::size_t second = best == 0 ? 1 : 0;
   for (std::size_t k = 0; k < kAllTaskKinds.size(); ++k) {
-    if (k != best && scored.score[k] > scored.score[second]) second = k;
+    if (k != best && beats(k, second)) second = k;
   }
   double top = scored.score[best];
   if (top < min_score_ || scored.best_rule[best] == nullptr) {

@@ -14,6 +14,8 @@
 
 namespace llmroute::router {
 
+struct Prose;
+
 /// The verdict on one request.
 struct Classification {
   TaskKind kind = TaskKind::simple_coding;
@@ -70,6 +72,11 @@ class RuleClassifier final : public Classifier {
     tool_results,
     content_tokens,
     has_images,
+    prose_words,        ///< words of the user's own prose (pasted code, diffs and traces left out)
+    numbers,            ///< numbers in the prose ("4 nodes", "99.9%")
+    question,           ///< 1 when the prose is a question
+    list_items,         ///< most items in one enumeration of the prose
+    tool_continuation,  ///< 1 when the conversation ends with tool results
   };
 
   /// One weighted rule: all its conditions must hold; it then adds weight × min(hits, max_hits).
@@ -98,12 +105,13 @@ class RuleClassifier final : public Classifier {
   RuleClassifier() = default;
 
   struct Scored;
-  Scored score(const RequestFeatures& features, const std::string& lowercase_prompt) const;
+  Scored score(const RequestFeatures& features, const Prose& prose) const;
   bool signal_in(Signal signal, const std::vector<std::uint32_t>& found) const;
 
   std::uint32_t long_context_tokens_ = 25000;
   double min_score_ = 1.0;
   TaskKind fallback_ = TaskKind::simple_coding;
+  std::array<std::uint32_t, kAllTaskKinds.size()> rank_{};  ///< tie-break order (lower wins), from `priority`
   KeywordMatcher keywords_;
   std::vector<Rule> rules_;
   KeywordMatcher signal_phrases_;

@@ -106,6 +106,8 @@ constexpr std::array kWrapperBlocks = {
     WrapperBlock{"<INSTRUCTIONS>", "</INSTRUCTIONS>"},                // Codex AGENTS.md
     WrapperBlock{"<session_context>", "</session_context>"},          // Gemini CLI family
     WrapperBlock{"<local-command-stdout>", "</local-command-stdout>"},  // Claude Code
+    WrapperBlock{"<ide_opened_file>", "</ide_opened_file>"},            // Claude Code in an IDE
+    WrapperBlock{"<ide_selection>", "</ide_selection>"},                // Claude Code in an IDE
     WrapperBlock{"<command-message>", "</command-message>"},          // Claude Code slash commands
     WrapperBlock{"<bash-stdout>", "</bash-stdout>"},
     WrapperBlock{"<bash-stderr>", "</bash-stderr>"},

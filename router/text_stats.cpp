@@ -31,14 +31,27 @@ std::string_view trim_right(std::string_view line) {
 constexpr std::array kTraceMarkers = {
     std::string_view("Traceback (most recent call last)"), std::string_view("Exception in thread"),
     std::string_view("panicked at"),       std::string_view("error[E"),
-    std::string_view(": error:"),          std::string_view("Error:"),
-    std::string_view("Exception:"),        std::string_view("error: "),
-    std::string_view("Segmentation fault"), std::string_view("undefined reference to"),
-    std::string_view("npm ERR!"),          std::string_view("Caused by:"),
-    std::string_view("core dumped"),       std::string_view("FAILED"),
-    std::string_view("Uncaught "),         std::string_view("fatal error"),
-    std::string_view("ERROR "),
+    std::string_view(": error:"),          std::string_view("Segmentation fault"),
+    std::string_view("undefined reference to"), std::string_view("npm ERR!"),
+    std::string_view("Caused by:"),        std::string_view("core dumped"),
+    std::string_view("FAILED"),            std::string_view("Uncaught "),
+    std::string_view("fatal error"),       std::string_view("ERROR "),
 };
+
+// Markers that are also ordinary code ({ error: 'empty' }, console.log("Error:", e)): they count only at
+// the start of a line or straight after a name ("TypeError:", "io::Error:", "main.c:3: error: ").
+constexpr std::array kNamedErrorMarkers = {
+    std::string_view("Error:"), std::string_view("Exception:"), std::string_view("error: "),
+};
+
+bool after_name(std::string_view line, std::size_t at) {
+  if (at == 0) return true;
+  char before = line[at - 1];
+  return (before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9') ||
+         before == '_' || before == ':' || before == '.' || before == ']' || before == ')';
+}
+
+}  // namespace
 
 bool is_trace_line(std::string_view line) {
   std::string_view t = trim_left(line);
@@ -48,8 +61,15 @@ bool is_trace_line(std::string_view line) {
   for (std::string_view marker : kTraceMarkers) {
     if (contains(line, marker)) return true;
   }
+  for (std::string_view marker : kNamedErrorMarkers) {
+    for (std::size_t at = t.find(marker); at != std::string_view::npos; at = t.find(marker, at + 1)) {
+      if (after_name(t, at)) return true;
+    }
+  }
   return false;
 }
+
+namespace {
 
 constexpr std::array kSourceExtensions = {
     std::string_view("py"),   std::string_view("js"),   std::string_view("ts"),    std::string_view("tsx"),
@@ -104,8 +124,21 @@ constexpr std::array kCodeStarts = {
     std::string_view("export "),  std::string_view("struct "), std::string_view("SELECT "),
 };
 
+}  // namespace
+
+std::string_view without_line_number(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  std::size_t digits = i;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+  if (i == digits || i >= line.size()) return line;
+  if (line[i] == '\t' || line[i] == '|' || line[i] == ':') return line.substr(i + 1);
+  if (line.substr(i, 3) == "\u2192") return line.substr(i + 3);  // Claude Code's Read tool: "    12→code"
+  return line;
+}
+
 bool is_code_line(std::string_view line) {
-  std::string_view t = trim_right(trim_left(line));
+  std::string_view t = trim_right(trim_left(without_line_number(line)));
   if (t.empty()) return false;
   char last = t.back();
   if (last == ';' || last == '{' || last == '}' || (last == ':' && (starts_with(t, "def ") || starts_with(t, "class ")))) {
@@ -116,8 +149,6 @@ bool is_code_line(std::string_view line) {
   }
   return false;
 }
-
-}  // namespace
 
 TextStats scan_text(std::string_view text) {
   TextStats stats;

@@ -20,6 +20,16 @@ struct TextStats {
 /// Counts the structure of `text`.
 TextStats scan_text(std::string_view text);
 
+/// A line of a stack trace or a compiler/runtime error ("Traceback", "  at f (a.js:1:2)", "KeyError: 'x'").
+bool is_trace_line(std::string_view line);
+
+/// A line that looks like source code (ends in ; { }, starts with def/class/import/const/...), once a
+/// listing's line number ("  12\t", "  12→", "12: ") is taken off.
+bool is_code_line(std::string_view line);
+
+/// `line` without a leading line number of a file listing, or `line` itself.
+std::string_view without_line_number(std::string_view line);
+
 /// Lower-cases ASCII and the Latin-1 letters of UTF-8 (Å Ä Ö É Ü ...), so Swedish and German
 /// prompts match lowercase keywords; other characters are kept as they are.
 std::string lowercase(std::string_view text);

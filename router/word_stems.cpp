@@ -1,0 +1,227 @@
+// Word stems for keyword matching: a small tokenizer, contraction and negation handling, Porter step 1.
+#include "router/word_stems.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace llmroute::router {
+
+namespace {
+
+bool is_letter(char c) { return c >= 'a' && c <= 'z'; }
+bool is_vowel_letter(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+// Porter's consonant test: y is a consonant at the start or after a vowel.
+bool consonant_at(std::string_view w, std::size_t i) {
+  if (is_vowel_letter(w[i])) return false;
+  if (w[i] == 'y') return i == 0 || !consonant_at(w, i - 1);
+  return true;
+}
+
+// Porter's m: the number of vowel-consonant sequences in w.
+int measure(std::string_view w) {
+  int m = 0;
+  std::size_t i = 0;
+  while (i < w.size() && consonant_at(w, i)) ++i;
+  while (i < w.size()) {
+    while (i < w.size() && !consonant_at(w, i)) ++i;
+    if (i >= w.size()) break;
+    while (i < w.size() && consonant_at(w, i)) ++i;
+    ++m;
+  }
+  return m;
+}
+
+bool has_vowel(std::string_view w) {
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (!consonant_at(w, i)) return true;
+  }
+  return false;
+}
+
+bool ends_double_consonant(std::string_view w) {
+  return w.size() >= 2 && w[w.size() - 1] == w[w.size() - 2] && consonant_at(w, w.size() - 1);
+}
+
+// consonant-vowel-consonant at the end, the last not w, x or y ("hop", not "snow").
+bool ends_cvc(std::string_view w) {
+  std::size_t n = w.size();
+  if (n < 3) return false;
+  char last = w[n - 1];
+  return consonant_at(w, n - 3) && !consonant_at(w, n - 2) && consonant_at(w, n - 1) && last != 'w' && last != 'x' &&
+         last != 'y';
+}
+
+bool ends_with(std::string_view w, std::string_view suffix) {
+  return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
+}
+
+// Words dropped before matching: articles, determiners, pronouns and politeness that never decide a task.
+constexpr std::array kFillerWords = {
+    std::string_view("a"),      std::string_view("an"),     std::string_view("the"),   std::string_view("this"),
+    std::string_view("that"),   std::string_view("these"),  std::string_view("those"), std::string_view("my"),
+    std::string_view("our"),    std::string_view("your"),   std::string_view("its"),   std::string_view("their"),
+    std::string_view("his"),    std::string_view("her"),    std::string_view("some"),  std::string_view("please"),
+    std::string_view("pls"),    std::string_view("plz"),    std::string_view("kindly"), std::string_view("just"),
+    std::string_view("i"),      std::string_view("me"),     std::string_view("we"),    std::string_view("us"),
+    std::string_view("you"),    std::string_view("u"),      std::string_view("can"),   std::string_view("could"),
+    std::string_view("en"),     std::string_view("ett"),    std::string_view("du"),    std::string_view("jag"),
+    std::string_view("vi"),     std::string_view("kan"),    std::string_view("snälla"), std::string_view("mig"),
+};
+
+constexpr std::array kNegations = {
+    std::string_view("not"),   std::string_view("no"),    std::string_view("never"), std::string_view("without"),
+    std::string_view("inte"),  std::string_view("ingen"), std::string_view("inga"),  std::string_view("utan"),
+    std::string_view("aldrig"), std::string_view("nothing"),
+};
+
+bool is_one_of(std::string_view word, auto const& list) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// Bytes that may sit inside a word ("readme.md", "node.js", "99.9%", "#123", "c++", "don't"). Slashes and
+// hyphens break words, so "e-mail" meets "e mail", "stand-up" meets "stand up" and "docs/x.md" has "docs".
+bool is_joiner(char c) {
+  return c == '.' || c == '\'' || c == '#' || c == '+' || c == '@' || c == '_' || c == '%' || c == '$';
+}
+bool is_word_char(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80; }
+bool ends_clause(char c) { return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n'; }
+
+// UTF-8 general punctuation (U+2000..U+206F: dashes, quotes, ellipsis) separates words; U+2019 is an apostrophe.
+enum class Utf8Punct { none, separator, apostrophe, clause_end };
+Utf8Punct utf8_punctuation(std::string_view text, std::size_t i) {
+  if (i + 2 >= text.size() || static_cast<unsigned char>(text[i]) != 0xE2) return Utf8Punct::none;
+  auto b1 = static_cast<unsigned char>(text[i + 1]);
+  auto b2 = static_cast<unsigned char>(text[i + 2]);
+  if (b1 != 0x80 && b1 != 0x81) return Utf8Punct::none;
+  if (b1 == 0x80 && b2 == 0x99) return Utf8Punct::apostrophe;
+  if (b1 == 0x80 && (b2 == 0x93 || b2 == 0x94 || b2 == 0xA6)) return Utf8Punct::clause_end;  // – — …
+  return Utf8Punct::separator;
+}
+
+}  // namespace
+
+std::string stem(std::string_view word) {
+  if (word.size() <= 3 || !std::all_of(word.begin(), word.end(), is_letter)) return std::string(word);
+  std::string w(word);
+  // 1a: plurals. "-us", "-is" and "-ss" keep their s (status, analysis, class).
+  if (ends_with(w, "sses")) {
+    w.resize(w.size() - 2);
+  } else if (ends_with(w, "ies")) {
+    w.resize(w.size() - 2);
+  } else if (ends_with(w, "s") && !ends_with(w, "ss") && !ends_with(w, "us") && !ends_with(w, "is")) {
+    w.pop_back();
+  }
+  // 1b: -eed, -ed, -ing.
+  bool trimmed = false;
+  if (ends_with(w, "eed")) {
+    if (measure(std::string_view(w).substr(0, w.size() - 3)) > 0) w.pop_back();
+  } else if (ends_with(w, "ed") && has_vowel(std::string_view(w).substr(0, w.size() - 2))) {
+    w.resize(w.size() - 2);
+    trimmed = true;
+  } else if (ends_with(w, "ing") && has_vowel(std::string_view(w).substr(0, w.size() - 3))) {
+    w.resize(w.size() - 3);
+    trimmed = true;
+  }
+  if (trimmed) {
+    if (ends_with(w, "at") || ends_with(w, "bl") || ends_with(w, "iz")) {
+      w.push_back('e');
+    } else if (ends_double_consonant(w) && !ends_with(w, "l") && !ends_with(w, "s") && !ends_with(w, "z")) {
+      w.pop_back();
+    } else if (measure(w) == 1 && ends_cvc(w)) {
+      w.push_back('e');
+    }
+  }
+  // 1c: final y after a vowel-bearing stem.
+  if (w.size() > 2 && w.back() == 'y' && has_vowel(std::string_view(w).substr(0, w.size() - 1))) w.back() = 'i';
+  // 5a: final e, so "use", "used" and "using" meet at "us".
+  if (w.size() > 3 && w.back() == 'e') {
+    std::string_view base = std::string_view(w).substr(0, w.size() - 1);
+    int m = measure(base);
+    if (m > 1 || (m == 1 && !ends_cvc(base))) w.pop_back();
+  }
+  return w;
+}
+
+std::string normalise_words(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool negate_next = false;
+  auto emit = [&](std::string_view word) {
+    if (word.empty() || is_one_of(word, kFillerWords)) return;
+    bool negation = is_one_of(word, kNegations);
+    if (!out.empty()) out.push_back(' ');
+    if (negate_next && !negation) {
+      out.append("not_");
+      negate_next = false;
+    }
+    out.append(stem(word));
+    if (negation) negate_next = true;
+  };
+  // Splits a contraction ("don't", "what's") and emits its parts.
+  auto emit_token = [&](std::string_view token) {
+    while (!token.empty() && is_joiner(token.back())) token.remove_suffix(1);
+    while (!token.empty() && is_joiner(token.front()) && token.front() != '#' && token.front() != '.' &&
+           token.front() != '@' && token.front() != '$') {
+      token.remove_prefix(1);
+    }
+    std::size_t apostrophe = token.find('\'');
+    if (apostrophe == std::string_view::npos) {
+      emit(token);
+      return;
+    }
+    std::string_view head = token.substr(0, apostrophe);
+    std::string_view tail = token.substr(apostrophe + 1);
+    if (tail == "t" && ends_with(head, "n")) {
+      std::string_view base = head.substr(0, head.size() - 1);
+      emit(base == "ca" ? "can" : base == "wo" ? "will" : base == "sha" ? "shall" : base);
+      emit("not");
+    } else if (tail == "s" || tail == "re" || tail == "ll" || tail == "ve" || tail == "d" || tail == "m") {
+      emit(head);
+    } else {
+      std::string joined(head);
+      joined.append(tail);
+      emit(joined);
+    }
+  };
+  std::string token;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    Utf8Punct punct = utf8_punctuation(text, i);
+    if (punct == Utf8Punct::apostrophe) {
+      token.push_back('\'');
+      i += 3;
+      continue;
+    }
+    if (punct != Utf8Punct::none) {
+      emit_token(token);
+      token.clear();
+      if (punct == Utf8Punct::clause_end) negate_next = false;
+      i += 3;
+      continue;
+    }
+    if (is_word_char(static_cast<unsigned char>(c)) || (is_joiner(c) && !token.empty()) ||
+        (is_joiner(c) && i + 1 < text.size() && is_word_char(static_cast<unsigned char>(text[i + 1])))) {
+      // A sentence's full stop is not part of the word before it ("it." -> "it").
+      if (c == '.' && (i + 1 >= text.size() || !is_word_char(static_cast<unsigned char>(text[i + 1])))) {
+        emit_token(token);
+        token.clear();
+        negate_next = false;
+        ++i;
+        continue;
+      }
+      token.push_back(c);
+      ++i;
+      continue;
+    }
+    emit_token(token);
+    token.clear();
+    if (ends_clause(c)) negate_next = false;
+    ++i;
+  }
+  emit_token(token);
+  return out;
+}
+
+}  // namespace llmroute::router

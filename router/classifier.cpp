@@ -84,6 +84,7 @@ constexpr std::array kFeatureNames = {
     FeatureName{"numbers", RuleClassifier::Feature::numbers},
     FeatureName{"question", RuleClassifier::Feature::question},
     FeatureName{"list_items", RuleClassifier::Feature::list_items},
+    FeatureName{"prose_paths", RuleClassifier::Feature::prose_paths},
     FeatureName{"tool_continuation", RuleClassifier::Feature::tool_continuation},
 };
 
@@ -123,6 +124,7 @@ double feature_value(const RequestFeatures& f, const Prose& prose, RuleClassifie
     case F::numbers: return prose.numbers;
     case F::question: return prose.question ? 1 : 0;
     case F::list_items: return prose.list_items;
+    case F::prose_paths: return prose.paths;
     case F::tool_continuation: return f.tool_continuation ? 1 : 0;
   }
   return 0;

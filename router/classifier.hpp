@@ -76,6 +76,7 @@ class RuleClassifier final : public Classifier {
     numbers,            ///< numbers in the prose ("4 nodes", "99.9%")
     question,           ///< 1 when the prose is a question
     list_items,         ///< most items in one enumeration of the prose
+    prose_paths,        ///< file paths named in the prose
     tool_continuation,  ///< 1 when the conversation ends with tool results
   };
 

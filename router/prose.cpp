@@ -37,7 +37,8 @@ constexpr std::array kInterrogatives = {
     std::string_view("hur"),   std::string_view("vilken"), std::string_view("vilket"), std::string_view("vilka"),
     std::string_view("när"),   std::string_view("vem"),    std::string_view("finns"), std::string_view("ska"),
     std::string_view("bör"),   std::string_view("isn't"),  std::string_view("doesn't"), std::string_view("wie"),
-    std::string_view("warum"), std::string_view("was"),
+    std::string_view("warum"), std::string_view("was"),    std::string_view("är"),    std::string_view("går"),
+    std::string_view("ist"),   std::string_view("kann"),
 };
 
 bool is_word_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '\''; }
@@ -175,7 +176,9 @@ Prose prose_of(std::string_view text) {
     }
     bullets = is_bullet(t) ? bullets + 1 : 0;
     prose.list_items = std::max(prose.list_items, bullets);
+    std::size_t start = prose.text.size();
     append_own_words(prose.text, t);
+    prose.paths += scan_text(std::string_view(prose.text).substr(start)).file_paths;
     prose.text.push_back('\n');
   }
   prose.list_items = std::max(prose.list_items, enumeration_items(prose.text));

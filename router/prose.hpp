@@ -14,6 +14,7 @@ struct Prose {
   std::uint32_t numbers = 0;     ///< numbers in `text`: words that start with a digit ("4", "99.9%") or number words ("three")
   bool question = false;         ///< the prose ends with '?' or opens with an interrogative ("why", "how", "vad")
   std::uint32_t list_items = 0;  ///< most items in one enumeration ("model, service and tests" = 3; bullets count)
+  std::uint32_t paths = 0;       ///< file paths the user names in `text` (not those of pasted code or diffs)
 };
 
 /// The prose of a lowercase prompt. Pasted code says little about what the user asks for, and its

@@ -56,7 +56,8 @@ bool ends_with(std::string_view w, std::string_view suffix) {
   return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
 }
 
-// Words dropped before matching: articles, determiners, pronouns and politeness that never decide a task.
+// Words dropped before matching: articles, determiners, pronouns, the forms of "be" and "have", and
+// politeness, which never decide a task ("what's wrong", "what is wrong" and "what has gone wrong" meet).
 constexpr std::array kFillerWords = {
     std::string_view("a"),      std::string_view("an"),     std::string_view("the"),   std::string_view("this"),
     std::string_view("that"),   std::string_view("these"),  std::string_view("those"), std::string_view("my"),
@@ -64,15 +65,28 @@ constexpr std::array kFillerWords = {
     std::string_view("his"),    std::string_view("her"),    std::string_view("some"),  std::string_view("please"),
     std::string_view("pls"),    std::string_view("plz"),    std::string_view("kindly"), std::string_view("just"),
     std::string_view("i"),      std::string_view("me"),     std::string_view("we"),    std::string_view("us"),
-    std::string_view("you"),    std::string_view("u"),      std::string_view("can"),   std::string_view("could"),
-    std::string_view("en"),     std::string_view("ett"),    std::string_view("du"),    std::string_view("jag"),
-    std::string_view("vi"),     std::string_view("kan"),    std::string_view("snälla"), std::string_view("mig"),
+    std::string_view("it"),     std::string_view("them"),
+    std::string_view("can"),    std::string_view("could"),  std::string_view("is"),    std::string_view("are"),
+    std::string_view("am"),     std::string_view("was"),    std::string_view("were"),  std::string_view("be"),
+    std::string_view("been"),   std::string_view("being"),  std::string_view("has"),   std::string_view("have"),
+    std::string_view("had"),    std::string_view("en"),     std::string_view("ett"),   std::string_view("du"),
+    std::string_view("jag"),    std::string_view("vi"),     std::string_view("kan"),   std::string_view("snälla"),
+    std::string_view("mig"),    std::string_view("den"),    std::string_view("det"),   std::string_view("är"),
+    std::string_view("har"),
 };
 
 constexpr std::array kNegations = {
     std::string_view("not"),   std::string_view("no"),    std::string_view("never"), std::string_view("without"),
     std::string_view("inte"),  std::string_view("ingen"), std::string_view("inga"),  std::string_view("utan"),
-    std::string_view("aldrig"), std::string_view("nothing"),
+    std::string_view("aldrig"),
+};
+
+// Words a negation does not reach: "not sure why it fails" still asks why, "hittar inte varför" too.
+constexpr std::array kNotNegated = {
+    std::string_view("why"),   std::string_view("what"),  std::string_view("how"),  std::string_view("where"),
+    std::string_view("when"),  std::string_view("who"),   std::string_view("which"), std::string_view("sure"),
+    std::string_view("varför"), std::string_view("vad"),  std::string_view("hur"),  std::string_view("var"),
+    std::string_view("när"),   std::string_view("vilken"),
 };
 
 bool is_one_of(std::string_view word, auto const& list) {
@@ -152,7 +166,7 @@ std::string normalise_words(std::string_view text) {
     bool negation = is_one_of(word, kNegations);
     if (!out.empty()) out.push_back(' ');
     if (negate_next && !negation) {
-      out.append("not_");
+      if (!is_one_of(word, kNotNegated)) out.append("not_");
       negate_next = false;
     }
     out.append(stem(word));

@@ -12,9 +12,10 @@ namespace llmroute::router {
 std::string stem(std::string_view word);
 
 /// A lowercase text as space-separated word stems: punctuation, slashes and hyphens become word breaks, contractions are
-/// expanded ("don't" -> "do not"), filler words ("the", "this", "please", "can you") are dropped, and the
-/// first content word after a negation ("not", "no", "without", "inte", "ingen") gets a "not_" prefix
-/// until the clause ends, so "don't fix anything" does not match "fix". Keywords pass through the same
+/// expanded ("don't" -> "do not"), filler words ("the", "this", "it", "is", "has", "please", "can")
+/// are dropped, and the first content word after a negation ("not", "no", "without", "inte", "ingen")
+/// gets a "not_" prefix within its clause, so "don't fix anything" does not match "fix" (question
+/// words are not negated: "not sure why" still asks why). Keywords pass through the same
 /// function, so "without changing behaviour" still matches "without changing the behaviour". A stem is
 /// a prefix of its word except for a restored final e or a y turned i ("creating" -> "create", "apply"
 /// -> "appli"), so a keyword prefix such as "contributing*" (-> "contribut*") still finds

@@ -189,7 +189,10 @@ Prose prose_of(std::string_view text) {
   std::string_view first_word;
   std::size_t word_start = 0;
   for (std::size_t i = 0; i <= all.size(); ++i) {
-    bool word_byte = i < all.size() && is_word_byte(static_cast<unsigned char>(all[i]));
+    // "99.9" and "1,350" are one number, not two.
+    bool number_separator = in_word && i + 1 < all.size() && (all[i] == '.' || all[i] == ',') &&
+                            all[i - 1] >= '0' && all[i - 1] <= '9' && all[i + 1] >= '0' && all[i + 1] <= '9';
+    bool word_byte = i < all.size() && (is_word_byte(static_cast<unsigned char>(all[i])) || number_separator);
     if (word_byte && !in_word) word_start = i;
     if (!word_byte && in_word) {
       ++prose.words;

@@ -148,7 +148,7 @@ std::string stem(std::string_view word) {
   }
   // 1c: final y after a vowel-bearing stem.
   if (w.size() > 2 && w.back() == 'y' && has_vowel(std::string_view(w).substr(0, w.size() - 1))) w.back() = 'i';
-  // 5a: final e, so "use", "used" and "using" meet at "us".
+  // 5a: final e, so "create", "created" and "creating" meet at "creat".
   if (w.size() > 3 && w.back() == 'e') {
     std::string_view base = std::string_view(w).substr(0, w.size() - 1);
     int m = measure(base);
@@ -169,8 +169,12 @@ std::string normalise_words(std::string_view text) {
       if (!is_one_of(word, kNotNegated)) out.append("not_");
       negate_next = false;
     }
-    out.append(stem(word));
-    if (negation) negate_next = true;
+    if (negation) {
+      out.append(word);
+      negate_next = true;
+    } else {
+      out.append(stem(word));
+    }
   };
   // Splits a contraction ("don't", "what's") and emits its parts.
   auto emit_token = [&](std::string_view token) {

@@ -7,8 +7,8 @@
 namespace llmroute::router {
 
 /// The English stem of one lowercase ASCII word (Porter's steps 1a-1c and 5a: plurals, -ed, -ing,
-/// final -e and -y), so "fixes", "fixed" and "fixing" all become "fix". Words with other characters,
-/// and words of three letters or fewer, are returned as they are.
+/// final -e and -y), so "fixes", "fixed" and "fixing" all become "fix", "used" and "using" "us".
+/// Words with other characters, and words of three letters or fewer, are returned as they are.
 std::string stem(std::string_view word);
 
 /// A lowercase text as space-separated word stems: punctuation, slashes and hyphens become word breaks, contractions are

@@ -176,3 +176,91 @@ TEST_CASE("rules files are strict and errors name file, line, column and key") {
 TEST_CASE("the shipped rules load and keep the documented long-context threshold") {
   CHECK(shipped().long_context_tokens() == 25000);
 }
+
+namespace {
+
+const std::string kMinimalSignals =
+    "signals: {title_generation: [a title], compaction: [b compact], side_request: [c side], commit_instruction: [d commit]}\n";
+
+Classification classify_with(const RuleClassifier& rules, const std::string& prompt) {
+  ExtractResult result = extract_features("/v1/chat/completions", {}, chat("", prompt));
+  REQUIRE(std::holds_alternative<RequestFeatures>(result));
+  return rules.classify(std::get<RequestFeatures>(result));
+}
+
+}  // namespace
+
+TEST_CASE("keywords match inflections, paraphrases with filler words, and not negated words") {
+  RuleClassifier rules = RuleClassifier::from_yaml(kMinimalSignals + R"(
+min_score: 1
+rules:
+  refactoring:
+    - {name: same-behaviour, weight: 3, any: ["without changing behaviour"]}
+  debugging:
+    - {name: fix, weight: 2, any: ["fix"]}
+  documentation:
+    - {name: docstrings, weight: 3, any: ["docstring*"]}
+)", "rules.yaml");
+  CHECK(classify_with(rules, "Split it up without changing the behaviour please").kind == TaskKind::refactoring);
+  CHECK(classify_with(rules, "the login fixes").kind == TaskKind::debugging);
+  CHECK(classify_with(rules, "don't fix anything, just look").rule == "fallback/simple-coding");
+  CHECK(classify_with(rules, "add docstrings everywhere").kind == TaskKind::documentation);
+  // Words of pasted code do not vote.
+  CHECK(classify_with(rules, "look at this\\n```\\nfix(x);\\n```").rule == "fallback/simple-coding");
+}
+
+TEST_CASE("rules may test the shape of the prose: questions, numbers, enumerations, named paths") {
+  RuleClassifier rules = RuleClassifier::from_yaml(kMinimalSignals + R"(
+min_score: 1
+rules:
+  reasoning:
+    - {name: numbers-question, weight: 2, features: [{feature: question, min: 1}, {feature: numbers, min: 2}]}
+  multi-file:
+    - {name: enumeration, weight: 2, any: [create], feature: list_items, min: 3}
+    - {name: paths, weight: 2, any: [create], feature: prose_paths, min: 2}
+)", "rules.yaml");
+  CHECK(classify_with(rules, "if 3 people share 2 cakes, how much each?").kind == TaskKind::reasoning);
+  CHECK(classify_with(rules, "create a model, a view and a test").kind == TaskKind::multi_file);
+  CHECK(classify_with(rules, "create a.py and b.py").kind == TaskKind::multi_file);
+  CHECK(classify_with(rules, "create a model").rule == "fallback/simple-coding");
+}
+
+TEST_CASE("equal scores go to the kind listed first in priority") {
+  std::string body = R"(
+min_score: 1
+rules:
+  debugging:
+    - {name: words, weight: 2, any: [login]}
+  code-review:
+    - {name: words, weight: 2, any: [login]}
+)";
+  RuleClassifier by_declaration = RuleClassifier::from_yaml(kMinimalSignals + body, "rules.yaml");
+  CHECK(classify_with(by_declaration, "login").kind == TaskKind::debugging);
+  RuleClassifier review_first = RuleClassifier::from_yaml(kMinimalSignals + "priority: [code-review]\n" + body, "rules.yaml");
+  CHECK(classify_with(review_first, "login").kind == TaskKind::code_review);
+}
+
+TEST_CASE("a keyword with nothing left once normalised, and a kind listed twice in priority, are startup errors") {
+  auto error_of = [](const std::string& yaml) {
+    try {
+      RuleClassifier::from_yaml(yaml, "rules.yaml");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of(kMinimalSignals + "rules:\n  debugging:\n    - {name: x, weight: 1, any: [\"the this\"]}\n")
+            .find("rules.debugging[0].any: keyword 'the this' has no words left once normalised") != std::string::npos);
+  CHECK(error_of(kMinimalSignals + "priority: [debugging, debugging]\nrules: {}\n")
+            .find("rules.yaml:2:23: priority[1]: task kind 'debugging' is listed twice") == 0);
+}
+
+TEST_CASE("Codex's memento compaction and Qwen Code's loop check are background") {
+  std::string memento = R"({"instructions":"You have exceeded the maximum number of tokens, please stop coding and instead write a short memento message for the next agent.",
+    "input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"add retries"}]}]})";
+  CHECK(classify("/v1/responses", {{"user-agent", "codex_cli_rs/0.58.0"}}, memento).kind == TaskKind::background);
+  std::string loop_check = chat("You are a sophisticated AI diagnostic agent specializing in identifying when a conversational AI is stuck in an unproductive state.",
+                                "Recent conversation history");
+  CHECK(classify("/v1/chat/completions", {{"user-agent", "QwenCode/0.2.1 (linux; x64)"}}, loop_check).kind ==
+        TaskKind::background);
+}

@@ -234,3 +234,11 @@ TEST_CASE("a body read into a string with spare capacity is parsed in place, and
     CHECK(std::get<RequestFeatures>(result).prompt == "hej");
   }
 }
+
+TEST_CASE("Claude Code's IDE context blocks are not part of the prompt") {
+  std::string body = R"({"messages":[{"role":"user","content":[
+      {"type":"text","text":"<ide_opened_file>The user opened the file /src/a.ts in the IDE.</ide_opened_file>"},
+      {"type":"text","text":"<ide_selection>The user selected lines 1 to 3:\nconst x = 1;\n</ide_selection>\nrename x to count"}]}]})";
+  RequestFeatures f = features_of("/v1/messages?beta=true", kClaudeCode, body);
+  CHECK(f.prompt == "rename x to count");
+}

@@ -20,6 +20,8 @@ import random
 import sys
 import uuid
 
+sys.dont_write_bytecode = True
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 

@@ -98,7 +98,8 @@ void print_explanation(const config::Config& config, const RequestFeatures& f, c
             << (f.has_images ? ", images" : "") << "\n"
             << "  ~" << f.estimated_input_tokens << " input tokens (" << f.content_tokens << " of them content), max_tokens "
             << (f.max_tokens ? std::to_string(*f.max_tokens) : std::string("unset")) << ", "
-            << reserved_output_tokens(config, f) << " reserved for the answer" << (f.stream ? ", streamed" : "")
+            << "up to " << reserved_output_tokens(config, f)
+            << " reserved for the answer (at most a quarter of a model's context)" << (f.stream ? ", streamed" : "")
             << (f.thinking ? ", thinking" : "") << "\n";
   if (!f.session_id.empty()) std::cout << "  session " << f.session_id << "\n";
   std::string prompt = f.prompt.substr(0, 160);

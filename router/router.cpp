@@ -75,7 +75,7 @@ std::optional<Skip> violation(const Config& config, ModelRef ref, const RequestF
   }
   if (uses_tools(f) && !model.tools) return Skip{"tools", "the request uses tools and the model has tools: false"};
   if (f.has_images && !model.vision) return Skip{"vision", "the request has images and the model has vision: false"};
-  const std::uint64_t reserve = reserved_output_tokens(config, f);
+  const std::uint64_t reserve = reserved_output_tokens(config, f, model.context_tokens);
   const std::uint64_t need = std::uint64_t{f.estimated_input_tokens} + reserve;
   if (need > model.context_tokens)
     return Skip{"context", "needs ~" + std::to_string(need) + " tokens of context (" + std::to_string(f.estimated_input_tokens) +
@@ -119,6 +119,13 @@ bool pins_apply(TaskKind kind) { return kind != TaskKind::background && kind != 
 std::uint32_t reserved_output_tokens(const config::Config& config, const RequestFeatures& features) {
   const std::uint32_t cap = config.routing.output_reserve_tokens;
   return features.max_tokens ? std::min(*features.max_tokens, cap) : cap;
+}
+
+std::uint32_t reserved_output_tokens(const config::Config& config, const RequestFeatures& features,
+                                     std::uint32_t model_context_tokens) {
+  // A quarter of the window: an 8K model keeps 2K for the answer and 6K for the input, instead of never
+  // fitting once the full reserve (8192 by default, or Claude Code's max_tokens of 32000) is asked for.
+  return std::min(reserved_output_tokens(config, features), model_context_tokens / 4);
 }
 
 RouteDecision decide_route(const config::Config& config, const RouteRequest& request) {

@@ -73,7 +73,15 @@ struct RouteDecision {
 /// against the same constraints; unhealthy backends move to the end.
 RouteDecision decide_route(const config::Config& config, const RouteRequest& request);
 
-/// Answer tokens the context-fit check reserves for a request (its max_tokens, capped by the config).
+/// Answer tokens a request asks room for, before any model is chosen: its max_tokens capped by
+/// routing.output_reserve_tokens, or that when it sets none.
 std::uint32_t reserved_output_tokens(const config::Config& config, const RequestFeatures& features);
+
+/// Answer tokens the context-fit check reserves for a request on a model whose window is
+/// `model_context_tokens`: the request's max_tokens (routing.output_reserve_tokens when it sets none),
+/// capped by output_reserve_tokens and by a quarter of the model's window, so small-context models
+/// still take short requests.
+std::uint32_t reserved_output_tokens(const config::Config& config, const RequestFeatures& features,
+                                     std::uint32_t model_context_tokens);
 
 }  // namespace llmroute::router

@@ -131,6 +131,12 @@ TEST_CASE("decide_route follows the decision table") {
        .expected = {"claude/sonnet"}, .pin_new = true},
       {.name = "a small max_tokens reserves less and fits", .input_tokens = 30000, .max_tokens = 1000,
        .expected = {"box/big-local", "claude/sonnet"}, .pin_new = true},
+      {.name = "an 8K model takes a short request: a quarter of its window is reserved, not 8192",
+       .task = TaskKind::autocomplete, .expected = {"box/small-local"}},
+      {.name = "an 8K model takes a short request even when max_tokens asks for 32000",
+       .task = TaskKind::autocomplete, .input_tokens = 5000, .max_tokens = 32000, .expected = {"box/small-local"}},
+      {.name = "an 8K model is skipped when input plus its quarter reserve exceed the window",
+       .task = TaskKind::autocomplete, .input_tokens = 7000, .expected = {"box/big-local", "claude/sonnet", "router/cheap"}},
       {.name = "requests with tools skip tools: false models and widen when nothing is left",
        .task = TaskKind::autocomplete, .tools = 2, .expected = {"box/big-local", "claude/sonnet", "router/cheap"}},
       {.name = "images need a vision model", .images = true, .expected = {"claude/sonnet"}, .pin_new = true},
@@ -233,11 +239,16 @@ TEST_CASE("a task kind missing from the table takes the default model") {
   CHECK(trace_of(d).find("route table has no entry for non-coding: default box/big-local") != std::string::npos);
 }
 
-TEST_CASE("the answer reserve is max_tokens capped by the config, or the cap when unset") {
+TEST_CASE("the answer reserve is max_tokens capped by the config and by a quarter of the model's context") {
   RequestFeatures f;
-  CHECK(reserved_output_tokens(test_config(), f) == 8192);
+  CHECK(reserved_output_tokens(test_config(), f) == 8192);  // before a model is chosen
+  CHECK(reserved_output_tokens(test_config(), f, 131072) == 8192);
+  CHECK(reserved_output_tokens(test_config(), f, 8192) == 2048);
+  CHECK(reserved_output_tokens(test_config(), f, 4096) == 1024);
   f.max_tokens = 32000;  // Claude Code's usual request
-  CHECK(reserved_output_tokens(test_config(), f) == 8192);
+  CHECK(reserved_output_tokens(test_config(), f, 200000) == 8192);
+  CHECK(reserved_output_tokens(test_config(), f, 8192) == 2048);
   f.max_tokens = 500;
-  CHECK(reserved_output_tokens(test_config(), f) == 500);
+  CHECK(reserved_output_tokens(test_config(), f, 8192) == 500);
+  CHECK(reserved_output_tokens(test_config(), f, 200000) == 500);
 }

@@ -1,4 +1,4 @@
-# Held-out batch 2: user prompts written after the rules were tuned (commit c455c85) and measured once,
+# Held-out batch 2: user prompts written after the rules were tuned (commit 4ec97d7 on main) and measured once,
 # before any change made because of them. Same format as batch1_prompts.py.
 
 DIFF_CACHE = """diff --git a/src/cache/lru.ts b/src/cache/lru.ts

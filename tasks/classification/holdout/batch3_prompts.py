@@ -1,4 +1,4 @@
-# Held-out batch 3: user prompts written after the rules of ddc653f were tuned on batches 1 and 2, and
+# Held-out batch 3: user prompts written after the rules of 9d3cc97 (main) were tuned on batches 1 and 2, and
 # measured once before any change made because of them. Same format as batch1_prompts.py.
 
 DIFF_AUTH = """diff --git a/internal/auth/jwt.go b/internal/auth/jwt.go

@@ -47,6 +47,10 @@ struct UserConfig {
   BudgetPolicy on_budget_exhausted = BudgetPolicy::degrade_to_local;
 };
 
+/// Why `name` cannot be a user's name, or nothing. Names end up in metric labels, record queries and Redis
+/// keys, so they are 1 to 64 letters, digits and . _ - @; "anonymous" is taken by `auth: none`.
+std::optional<std::string> user_name_problem(std::string_view name);
+
 /// The `auth`, `quotas` and `users` keys of the config.
 struct AccessConfig {
   AuthMode auth = AuthMode::none;

@@ -1,6 +1,8 @@
 // The config file's grammar: one function per section, each strict about its keys.
 #include "config/config_loader.hpp"
 
+#include "config/access_config_loader.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -262,6 +264,7 @@ ConfigPtr load(const YAML::Node& root, const std::string& name) {
   if (auto v = s.optional("routing")) load_routing(*config, Section(*v));
   if (auto v = s.optional("cost")) config->cost = load_cost(*config, Section(*v));
   if (auto v = s.optional("records")) config->records = load_records(Section(*v));
+  load_access(*config, s);
   if (auto v = s.optional("scheduling")) config->scheduling = load_scheduling(Section(*v));
   if (auto v = s.optional("judging")) config->judging = load_judging(*config, Section(*v));
   if (auto v = s.optional("quota_store")) config->quota_store = load_quota_store(*v);

@@ -2,6 +2,7 @@
 #include "demo/demo_command.hpp"
 #include "policies/review_command.hpp"
 #include "proxy/bench_command.hpp"
+#include "policies/keys_command.hpp"
 #include "proxy/serve_command.hpp"
 #include "report/report_command.hpp"
 #include "router/classify_command.hpp"
@@ -21,6 +22,7 @@ commands:
   route          show where a request would be routed and why (--explain: the whole trace)
   report         the split report over the records: per task kind, user and model, savings, co-op economics
   check-config   validate a config file
+  keys           `keys new NAME`: a fresh API key for a co-op member and its config entry
   demo           a one-minute tour: simulated local box and cloud, real-shaped traffic, then the report
   bench          benchmark configured models on the task suite (speed, cost, judged quality, functional checks)
   review         the human review queue of shadow pairs the judges disagreed on
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   if (command == "route") return llmroute::router::run_route_command(argc - 1, argv + 1);
   if (command == "report") return llmroute::report::run_report_command(argc - 1, argv + 1);
   if (command == "demo") return llmroute::demo::run_demo_command(argc - 1, argv + 1);
+  if (command == "keys") return llmroute::policies::run_keys_command(argc - 1, argv + 1);
   if (command == "check-config") return llmroute::proxy::run_check_config_command(argc - 1, argv + 1);
   if (command == "bench") return llmroute::proxy::run_bench_command(argc - 1, argv + 1);
   if (command == "review") return llmroute::policies::run_review_command(argc - 1, argv + 1);

@@ -27,6 +27,14 @@ Runs the routing proxy.
 SIGTERM or SIGINT stops accepting, lets running answers finish (server.timeouts.shutdown_grace), exits 0.
 )";
 
+/// Whether `host` (an address or "localhost") can only be reached from this machine.
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
 /// Streams need one descriptor each on both sides: lift the soft limit to the hard one.
 void raise_file_limit() {
   rlimit limit{};
@@ -85,6 +93,13 @@ int run_serve_command(int argc, char** argv) {
     port = static_cast<std::uint16_t>(std::stoul(listen.substr(colon + 1)));
   }
 
+  if (config->access.auth == config::AuthMode::none && !is_loopback_host(host)) {
+    std::fprintf(stderr,
+                 "llmroute serve: refusing to listen on %s with `auth: none`: anyone who can reach it would use the "
+                 "co-op's backends and keys. Listen on 127.0.0.1, or set `auth: keys` with users (`llmroute keys new NAME`).\n",
+                 host.c_str());
+    return 2;
+  }
   raise_file_limit();
   asio::io_context io(1);
   std::unique_ptr<Server> server_owner;

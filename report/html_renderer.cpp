@@ -173,6 +173,7 @@ std::string render_html(const Report& report) {
   out += "<h2>Per task kind: traffic and speed</h2>\n" + html_table(task_traffic_table(report), "No requests in this window.");
   out += "<h2>Per task kind: cost and failures</h2>\n" + html_table(task_cost_table(report), "No requests in this window.");
   out += "<h2>Per user</h2>\n" + html_table(user_table(report), "No requests in this window.");
+  if (const std::string note = quota_note(report); !note.empty()) out += "<p class=\"note\">" + html_escape(note) + "</p>\n";
   out += "<h2>Per model</h2>\n" + html_table(model_table(report), "No model answered in this window.") +
          "<p class=\"note\">" + html_escape(quality_note(report)) + "</p>\n";
   out += "<h2>" + html_escape(bench_title(report)) + "</h2>\n" + html_table(bench_table(report), kNoBenchRun);

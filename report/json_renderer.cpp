@@ -72,6 +72,16 @@ json::object economics(const Economics& e) {
           {"monthly_box_cost_per_member", optional_value(e.monthly_box_cost_per_member)}};
 }
 
+json::object user_quota(const UserQuotaRow& q) {
+  return {{"user", q.user},
+          {"tokens_today", q.tokens_today},
+          {"tokens_per_day", optional_value(q.tokens_per_day)},
+          {"cloud_spend_this_month", q.cloud_spend_this_month},
+          {"cloud_spend_per_month", optional_value(q.cloud_spend_per_month)},
+          {"on_budget_exhausted", q.on_budget_exhausted.empty() ? json::value(nullptr) : json::value(q.on_budget_exhausted)},
+          {"private", q.private_user}};
+}
+
 template <class T, class F>
 json::array array_of(const std::vector<T>& items, F convert) {
   json::array out;
@@ -162,6 +172,8 @@ std::string render_json(const Report& report) {
                               {"verdicts", std::move(verdicts)}}},
       {"cost_over_time", json::object{{"bucket_ms", report.cost_bucket_ms}, {"points", std::move(points)}}},
       {"economics", economics(report.economics)},
+      {"quota_at_unix_ms", optional_value(report.quota_at_unix_ms)},
+      {"user_quotas", array_of(report.user_quotas, user_quota)},
       {"bench", bench(report)}};
   return json::serialize(document) + "\n";
 }

@@ -17,6 +17,7 @@ std::string render_markdown(const Report& report) {
   out += section("Per task kind: traffic and speed", task_traffic_table(report), "No requests in this window.");
   out += section("Per task kind: cost and failures", task_cost_table(report), "No requests in this window.");
   out += section("Per user", user_table(report), "No requests in this window.");
+  if (const std::string note = quota_note(report); !note.empty()) out += "\n" + note + "\n";
   out += section("Per model", model_table(report), "No model answered in this window.") + "\n" + quality_note(report) + "\n";
   out += section(bench_title(report), bench_table(report), kNoBenchRun);
   out += "\n## Shadow verdicts\n\n";

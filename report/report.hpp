@@ -128,6 +128,18 @@ struct Economics {
   std::optional<double> monthly_box_cost_per_member;
 };
 
+/// One user's quotas in the windows open when the report was made (not the report's window): the UTC day's
+/// tokens and the UTC month's cloud spend, as the records show them, against the configured limits.
+struct UserQuotaRow {
+  std::string user;
+  std::uint64_t tokens_today = 0;
+  std::optional<std::uint64_t> tokens_per_day;  ///< the user's limit; unset: unlimited
+  double cloud_spend_this_month = 0;
+  std::optional<double> cloud_spend_per_month;  ///< the user's monthly cloud budget; unset: unlimited
+  std::string on_budget_exhausted;              ///< "reject" or "degrade-to-local"; empty for an unconfigured user
+  bool private_user = false;                    ///< never routed to the cloud
+};
+
 /// The latest `llmroute bench` run, one row per model (benchmark::summarize): a model benchmarked before it
 /// serves any traffic shows here. Not limited to the report's window.
 struct BenchRunSection {
@@ -156,6 +168,11 @@ struct Report {
   std::int64_t cost_bucket_ms = 0;            ///< width of each cost point
   std::vector<CostPoint> cost_over_time;
   Economics economics;
+  /// The moment whose UTC day and month `user_quotas` count; unset when they were not read.
+  std::optional<std::int64_t> quota_at_unix_ms;
+  /// Under `auth: keys` the configured users and any other user with use in the month, by name; under
+  /// `auth: none` "anonymous" once it has used something.
+  std::vector<UserQuotaRow> user_quotas;
   std::optional<BenchRunSection> bench;  ///< unset when the database holds no bench run
 };
 

@@ -202,6 +202,34 @@ std::string recommendation(const policies::PairAggregate& g, const TrafficRow* t
   return g.task + ": " + g.verdict_text + " — keep the current route and collect more pairs";
 }
 
+/// Under `auth: keys` the configured users' quotas with their use, and any user with use that the config no
+/// longer names, by name; under `auth: none` "anonymous" once it has used something.
+std::vector<UserQuotaRow> user_quotas(const config::AccessConfig& access, const std::vector<UserWindowUse>& use) {
+  std::map<std::string, const UserWindowUse*> used;
+  for (const UserWindowUse& u : use) used[u.user] = &u;
+  std::vector<UserQuotaRow> rows;
+  const auto add = [&](const config::UserConfig& user) {
+    UserQuotaRow row{user.name, 0, user.quotas.tokens_per_day, 0, user.quotas.cloud_spend_per_month,
+                     std::string(config::to_string(user.on_budget_exhausted)), user.private_user};
+    if (const auto found = used.find(user.name); found != used.end()) {
+      row.tokens_today = found->second->tokens_today;
+      row.cloud_spend_this_month = found->second->cloud_spend_this_month;
+      used.erase(found);
+    }
+    rows.push_back(std::move(row));
+  };
+  if (access.auth == config::AuthMode::none) {
+    // Every request is "anonymous" under auth: none; other names in the records predate the config.
+    if (used.contains(access.anonymous.name)) add(access.anonymous);
+    return rows;
+  }
+  for (const config::UserConfig& user : access.users) add(user);
+  for (const auto& [name, u] : used)
+    rows.push_back({name, u->tokens_today, std::nullopt, u->cloud_spend_this_month, std::nullopt, {}, false});
+  std::sort(rows.begin(), rows.end(), [](const UserQuotaRow& a, const UserQuotaRow& b) { return a.user < b.user; });
+  return rows;
+}
+
 }  // namespace
 
 Report build_report(const ReportInput& input) {
@@ -318,6 +346,8 @@ Report build_report(const ReportInput& input) {
       cost_over_time(primaries, report.first_unix_ms, std::max(report.last_unix_ms, report.first_unix_ms),
                      report.cost_bucket_ms);
   report.economics = economics(config, primaries, report.total, window_days);
+  report.quota_at_unix_ms = input.quota_at_unix_ms;
+  if (input.quota_at_unix_ms) report.user_quotas = user_quotas(config.access, input.quota_use);
   return report;
 }
 

@@ -4,6 +4,7 @@
 #include "config/config.hpp"
 #include "policies/judge_summary.hpp"
 #include "records/request_record.hpp"
+#include "report/quota_use.hpp"
 #include "report/report.hpp"
 
 #include <cstdint>
@@ -29,6 +30,8 @@ struct ReportInput {
   std::vector<QualityJudgment> judgments;
   std::string quality_source;  ///< where the judgments come from, e.g. "bench run r1 of 2026-11-20 10:00 UTC"
   policies::JudgeSummary judging;  ///< the window's shadow pairs: counts, and the judged ones aggregated
+  std::optional<std::int64_t> quota_at_unix_ms;  ///< the moment `quota_use` was read at; unset: no quota columns
+  std::vector<UserWindowUse> quota_use;          ///< each user's use of the windows open at that moment
 };
 
 /// Days in the month that monthly figures extrapolate to (as the cost model's amortisation).

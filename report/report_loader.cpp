@@ -8,12 +8,13 @@
 #include "report/format.hpp"
 #include "report/report_builder.hpp"
 
+#include <chrono>
 #include <filesystem>
 
 namespace llmroute::report {
 
 LoadedReport load_report(const config::Config& config, std::optional<std::int64_t> since,
-                         std::optional<std::int64_t> until) {
+                         std::optional<std::int64_t> until, std::optional<std::int64_t> now) {
   if (!std::filesystem::exists(config.records.path))
     return {std::nullopt, "no records database at " + config.records.path +
                               " (records.path): run `llmroute serve` with this config first"};
@@ -36,6 +37,12 @@ LoadedReport load_report(const config::Config& config, std::optional<std::int64_
     input.judgments = std::move(quality.judgments);
     if (!quality.run_id.empty())
       input.quality_source = "bench run " + quality.run_id + " of " + format_time(quality.run_start_unix_ms);
+    input.quota_at_unix_ms = now.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    QuotaUseRead quota_use = read_quota_use(config.records.path, *input.quota_at_unix_ms);
+    if (!quota_use.error.empty()) return {std::nullopt, "reading quota use failed: " + quota_use.error};
+    input.quota_use = std::move(quota_use.users);
     Report report = build_report(input);
     BenchRunRead bench = read_latest_bench_run(config.records.path);
     if (!bench.error.empty()) return {std::nullopt, "reading the latest bench run failed: " + bench.error};

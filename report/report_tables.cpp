@@ -4,6 +4,8 @@
 #include "report/format.hpp"
 
 #include <cmath>
+#include <map>
+#include <utility>
 
 namespace llmroute::report {
 
@@ -13,6 +15,15 @@ std::string count(std::uint64_t n) { return format_count(n); }
 std::string ms(double value) { return format_duration_ms(value); }
 std::string rate(double value) { return format_decimal(value, 1); }
 std::string share(double value) { return format_share(value); }
+
+/// "4,920 / 10,000 (49%)" against a limit, the use alone without one.
+template <class Limit, class F>
+std::string use_of(double used, const std::optional<Limit>& limit, F format) {
+  if (!limit) return format(static_cast<Limit>(used));
+  std::string text = format(static_cast<Limit>(used)) + " / " + format(*limit);
+  if (*limit > 0) text += " (" + format_share(used / static_cast<double>(*limit)) + ")";
+  return text;
+}
 
 std::string cloud_share(const TrafficRow& row) {
   return row.local_share ? format_share(1 - *row.local_share) : "–";
@@ -67,13 +78,39 @@ Table task_cost_table(const Report& report) {
 }
 
 Table user_table(const Report& report) {
-  Table table({{"user", Align::left}, {"requests"}, {"local"}, {"tokens in"}, {"tokens out"}, {"spend"},
-               {"cloud spend"}});
   const auto money = [&report](double value) { return format_money(value, report.currency); };
-  for (const TrafficRow& r : report.users)
-    table.add_row({r.name, count(r.requests), or_dash(r.local_share, share), count(r.input_tokens),
-                   count(r.output_tokens), money(r.cost), money(r.cloud_cost)});
+  const bool quotas = !report.user_quotas.empty();
+  std::vector<Column> columns = {{"user", Align::left}, {"requests"}, {"local"}, {"tokens in"}, {"tokens out"},
+                                 {"spend"}, {"cloud spend"}};
+  if (quotas) {
+    columns.push_back({"tokens today"});
+    columns.push_back({"cloud this month"});
+  }
+  Table table(std::move(columns));
+  // Users with traffic in the window, and (with quota columns) every configured user, by name.
+  std::map<std::string, std::pair<const TrafficRow*, const UserQuotaRow*>> users;
+  for (const TrafficRow& r : report.users) users[r.name].first = &r;
+  for (const UserQuotaRow& q : report.user_quotas) users[q.user].second = &q;
+  const TrafficRow none;
+  for (const auto& [name, row] : users) {
+    const TrafficRow& r = row.first ? *row.first : none;
+    std::vector<std::string> cells = {name, count(r.requests), or_dash(r.local_share, share), count(r.input_tokens),
+                                      count(r.output_tokens), money(r.cost), money(r.cloud_cost)};
+    if (quotas) {
+      const UserQuotaRow* q = row.second;
+      cells.push_back(q ? use_of(static_cast<double>(q->tokens_today), q->tokens_per_day, count) : "–");
+      cells.push_back(q ? use_of(q->cloud_spend_this_month, q->cloud_spend_per_month, money) : "–");
+    }
+    table.add_row(std::move(cells));
+  }
   return table;
+}
+
+std::string quota_note(const Report& report) {
+  if (report.user_quotas.empty() || !report.quota_at_unix_ms) return {};
+  return "Quota columns: tokens in the UTC day and cloud spend in the UTC month of " +
+         format_time(*report.quota_at_unix_ms) +
+         " (answered client requests in the records, whatever the window), against each user's limit.";
 }
 
 Table model_table(const Report& report) {

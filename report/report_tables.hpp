@@ -19,7 +19,11 @@ std::string summary_text(const Report& report);
 Table task_traffic_table(const Report& report);
 /// Per task kind: cost, all-cloud cost, savings, truncations, errors, fallbacks.
 Table task_cost_table(const Report& report);
+/// Per user: requests, local share, tokens, spend; with quota rows, each user's use of the current UTC day's
+/// tokens and month's cloud budget against its limits, and a row for every configured user.
 Table user_table(const Report& report);
+/// Under the per-user table when it has quota columns: which day and month they count; empty otherwise.
+std::string quota_note(const Report& report);
 /// The seeds' comparison table: type, tokens/s, TTFT, average time, quality, tokens, cost, cost per quality point.
 Table model_table(const Report& report);
 Table shadow_table(const Report& report);

@@ -21,6 +21,7 @@ std::string render_text(const Report& report) {
   out += section("Per task kind: traffic and speed", task_traffic_table(report), "no requests in this window");
   out += section("Per task kind: cost and failures", task_cost_table(report), "no requests in this window");
   out += section("Per user", user_table(report), "no requests in this window");
+  if (const std::string note = quota_note(report); !note.empty()) out += note + "\n";
   out += section("Per model", model_table(report), "no model answered in this window") + quality_note(report) + "\n";
   out += section(bench_title(report), bench_table(report), kNoBenchRun);
   out += heading("Shadow verdicts");

@@ -45,13 +45,9 @@ struct QueryAnswer {
   std::string body;
 };
 
-/// Why an operator endpoint over the records refuses this client, or nothing when it may be served.
-std::optional<QueryAnswer> records_endpoint_refusal(const ServerState& state, ClientSession& session,
-                                                    std::string_view path) {
-  error_code ec;
-  const auto peer = session.socket.remote_endpoint(ec);
-  if (ec || !peer.address().is_loopback())
-    return QueryAnswer{403, openai_error_body(403, std::string(path) + " is served to loopback clients only")};
+/// Why an operator endpoint over the records cannot answer, or nothing when it can. Who may call it was
+/// checked before (authorize_admin).
+std::optional<QueryAnswer> records_endpoint_refusal(const ServerState& state) {
   if (!state.config->records.enabled)
     return QueryAnswer{404, openai_error_body(404, "records are disabled (records.enabled: false)")};
   return std::nullopt;
@@ -88,7 +84,7 @@ awaitable<KeepAlive> serve_metrics(ServerState* state, ClientSession* session, K
 
 awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* session, const ClientRequest* request,
                                          KeepAlive keep_alive) {
-  if (const auto refusal = records_endpoint_refusal(*state, *session, "/admin/records")) {
+  if (const auto refusal = records_endpoint_refusal(*state)) {
     co_await write_response(*session, refusal->status, "application/json", refusal->body, keep_alive);
     co_return keep_alive;
   }
@@ -129,7 +125,7 @@ awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* sess
 
 awaitable<KeepAlive> serve_report(ServerState* state, ClientSession* session, const ClientRequest* request,
                                   KeepAlive keep_alive) {
-  if (const auto refusal = records_endpoint_refusal(*state, *session, "/report")) {
+  if (const auto refusal = records_endpoint_refusal(*state)) {
     co_await write_response(*session, refusal->status, "application/json", refusal->body, keep_alive);
     co_return keep_alive;
   }

@@ -3,6 +3,8 @@
 
 #include "proxy/admin_endpoints.hpp"
 #include "proxy/error_body.hpp"
+#include "proxy/request_auth.hpp"
+#include "proxy/usage_endpoints.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
@@ -27,6 +29,11 @@ std::string models_json(const config::Config& config) {
     }
   }
   return boost::json::serialize(boost::json::object{{"object", "list"}, {"data", std::move(data)}});
+}
+
+/// Operator endpoints: an admin's key under `auth: keys`, loopback clients under `auth: none`.
+bool is_operator_path(std::string_view path) {
+  return path == "/metrics" || path == "/report" || path.starts_with("/admin/");
 }
 
 awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, ClientRequest* request) {
@@ -54,12 +61,19 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       break;
     case ClientApi::models:
       if (method == http::verb::get) {
+        if (const auto caller = caller_of(*state, *request); std::holds_alternative<policies::AuthFailure>(caller)) {
+          co_await write_unauthorized(*session, api, std::get<policies::AuthFailure>(caller), keep_alive);
+          co_return keep_alive;
+        }
         const std::string body = models_json(*state->config);
         co_await write_response(*session, 200, "application/json", body, keep_alive);
         co_return keep_alive;
       }
       break;
     case ClientApi::other:
+      if (path == "/v1/usage" && method == http::verb::get) co_return co_await serve_usage(state, session, request, keep_alive);
+      if (is_operator_path(path) && !co_await authorize_admin(state, session, request, keep_alive)) co_return keep_alive;
+      if (path == "/admin/usage" && method == http::verb::get) co_return co_await serve_admin_usage(state, session, keep_alive);
       if (path == "/metrics" && method == http::verb::get) co_return co_await serve_metrics(state, session, keep_alive);
       if (path == "/admin/records" && method == http::verb::get)
         co_return co_await serve_admin_records(state, session, request, keep_alive);

@@ -1,12 +1,14 @@
 // The request path, top to bottom: parse once, pick the target, forward, relay each piece as it arrives.
 #include "proxy/model_request.hpp"
 
+#include "proxy/admission.hpp"
 #include "proxy/answer_meter.hpp"
 #include "proxy/backend_tokenizer.hpp"
 #include "proxy/asio_ssl.hpp"
 #include "proxy/eager_write.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
+#include "proxy/request_auth.hpp"
 #include "proxy/request_body.hpp"
 #include "proxy/upstream_body.hpp"
 #include "wire/format_mappings.hpp"
@@ -44,6 +46,7 @@ struct Exchange {
   ServerState* state = nullptr;
   ClientSession* session = nullptr;
   ClientApi api = ClientApi::chat_completions;
+  const config::UserConfig* user = nullptr;  ///< the authenticated caller (quotas, privacy, fair queuing)
   BackendRuntime* backend = nullptr;
   const config::ModelConfig* model = nullptr;
   bool client_http10 = false;
@@ -754,6 +757,17 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   record.wire_format = format_name(api);
   record.bytes_in = request->body().size();
 
+  // Authenticate: the key names the user whose quotas and policy apply (401 in the endpoint's format).
+  const auto caller = caller_of(*state, *request);
+  if (const auto* failure = std::get_if<policies::AuthFailure>(&caller)) {
+    co_await write_unauthorized(*session, api, *failure, keep_alive, id_header);
+    complete_record(record, ex, 401, to_string(FailureKind::unauthorized));
+    state->submit(std::move(record), nullptr);
+    co_return keep_alive;
+  }
+  ex.user = std::get<const config::UserConfig*>(caller);
+  record.user = ex.user->name;
+
   // 1. Parse once: validate the JSON, find the top-level fields to splice, extract the task features.
   std::string& body = request->body();
   body.reserve(body.size() + json_padding());
@@ -789,6 +803,7 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   route_request.requested_model = scan.body->model;
   if (route_header != request->end()) route_request.route_header = route_header->value();
   route_request.conversation_key = conversation;
+  route_request.policy = ex.user->private_user ? router::UserPolicy::private_user : router::UserPolicy::standard;
   if (state->redis) {
     awaitable<std::optional<config::ModelRef>> shared_pin = state->redis->pinned_model(&config, conversation, now);
     route_request.pinned = co_await std::move(shared_pin);
@@ -796,7 +811,20 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
     route_request.pinned = router::pinned_model(state->pins, config, conversation, now);
   }
   route_request.healthy = [state, now](std::size_t backend) { return state->health.healthy(backend, now); };
-  const router::RouteDecision decision = router::decide_route(config, route_request);
+  router::RouteDecision decision = router::decide_route(config, route_request);
+
+  // Admit: reserve the user's quotas before anything is forwarded; a spent cloud budget may leave local only.
+  Admitted admitted = co_await admit(state, ex.user, api, &features, &route_request, &decision);
+  if (admitted.refusal) {
+    const AdmissionRefusal& refusal = *admitted.refusal;
+    const int status = error_status(api, refusal.status);
+    const std::string error = error_body(api, status, refusal.message, refusal.code);
+    const std::string headers = routing_headers(ex, request_id, record.task, refusal.message) + refusal.headers;
+    co_await write_response(*session, static_cast<unsigned>(status), "application/json", error, keep_alive, headers);
+    complete_record(record, ex, status, to_string(status == 429 ? FailureKind::rate_limited : FailureKind::unavailable));
+    state->submit(std::move(record), nullptr);
+    co_return keep_alive;
+  }
 
   PreparedRequest prepared{request, &*scan.body, body, request_id, record.task, decision.reason};
   record.reason = decision.reason;
@@ -852,11 +880,12 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
       if (state->redis) state->redis->pin_model(config, conversation, *served, std::chrono::steady_clock::now());
       else router::pin_model(state->pins, config, conversation, *served, std::chrono::steady_clock::now());
     }
+  if (admitted.guard) admitted.guard->settle(settlement_of(record, ex.model, state->cost));
   // 4. Shadow (maybe): once the answer is complete, a detached copy to the alternate model; never waited for.
   std::optional<ShadowJob> shadow;
   if (shadowed && ex.meter && ex.meter->kept_answer())
     shadow = shadow_job(config, record, features, *ex.meter->kept_answer(), client_format(api), body,
-                        route_request.policy == router::UserPolicy::private_user);
+                        ex.user->private_user);
   const double cost = state->submit(std::move(record), ex.model);
   if (shadow) state->shadows.start(state, std::move(*shadow), cost);
   co_return result;

@@ -42,11 +42,18 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
   }
   if (config->quota_store.kind == config::QuotaStoreKind::redis)
     redis = std::make_unique<RedisStores>(io.get_executor(), config->quota_store, pins, config->routing.pin_ttl);
+  else
+    memory_quotas = std::make_unique<policies::MemoryQuotaStore>();
   if (config->judging.enabled())
     judges = std::make_unique<JudgeWorker>(
         *this, [this](config::ModelRef judge, std::string body) { return call_judge(this, judge, std::move(body)); });
   // Completed shadow pairs go to the durable judge queue (a shadow section needs judges: see load_shadow).
   if (judges) shadows.set_pair_sink([worker = judges.get()](policies::ShadowPair pair) { worker->submit(std::move(pair)); });
+}
+
+policies::QuotaStore& ServerState::quota_store() {
+  if (redis) return redis->quotas();
+  return *memory_quotas;
 }
 
 double ServerState::submit(records::RequestRecord record, const config::ModelConfig* model) {

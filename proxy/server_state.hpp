@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "policies/memory_quota_store.hpp"
 #include "proxy/asio.hpp"
 #include "proxy/backend_slots.hpp"
 #include "proxy/redis_stores.hpp"
@@ -52,6 +53,8 @@ class ServerState {
   /// Prices a finished request, counts it in the metrics and hands it to the record writer (never blocks).
   /// Returns the cost it priced the request at.
   double submit(records::RequestRecord record, const config::ModelConfig* model);
+  /// Every user's quota counters: the shared Redis when quota_store names one, else this process's memory.
+  policies::QuotaStore& quota_store();
 
   asio::io_context& io;
   config::ConfigPtr config;
@@ -67,6 +70,7 @@ class ServerState {
   std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled
   records::Metrics metrics;
   ShadowRunner shadows;  ///< after `records`: it reads this month's shadow spend from them
+  std::unique_ptr<policies::MemoryQuotaStore> memory_quotas;  ///< the quota counters, unless Redis keeps them
   asio::thread_pool blocking_work{1};  ///< disk reads for admin endpoints, off the I/O thread
   std::unique_ptr<JudgeWorker> judges;  ///< judges queued shadow pairs; null without `judging:` (after blocking_work: it uses it)
   bool draining = false;

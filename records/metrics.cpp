@@ -20,6 +20,7 @@ constexpr std::array<std::string_view, 6> kTokenLabels = {"direction", "task", "
 constexpr std::array<std::string_view, 6> kCostLabels = {"currency", "task", "route", "backend", "model", "traffic"};
 constexpr std::array<std::string_view, 1> kBackendLabels = {"backend"};
 constexpr std::array<std::string_view, 1> kDropLabels = {"reason"};
+constexpr std::array<std::string_view, 2> kQuotaLabels = {"user", "quota"};
 
 // Seconds. TTFT spans cached cloud answers (tens of ms) to a local model loading cold (5-10 s) behind a queue.
 const std::vector<double> kTtftBounds = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300};
@@ -147,6 +148,10 @@ void Metrics::in_flight_add(std::string_view backend, int delta) {
   in_flight_[LabelValues{std::string(backend)}] += delta;
 }
 
+void Metrics::quota_refused(std::string_view user, std::string_view quota) {
+  quota_refusals_[LabelValues{std::string(user), std::string(quota)}] += 1;
+}
+
 void Metrics::slots_set(std::string_view backend, std::uint32_t in_use, std::size_t queued) {
   const LabelValues labels{std::string(backend)};
   slots_in_use_[labels] = in_use;
@@ -193,6 +198,8 @@ std::string Metrics::render() const {
   drops[{"write_error"}] = records_ ? static_cast<double>(records_->lost()) : 0;
   append_family(out, "llmroute_records_dropped_total", "Request records never stored: queue full or storage errors.",
                 "counter", kDropLabels, drops);
+  append_family(out, "llmroute_quota_refusals_total", "Requests refused with 429 by a user's quota, by user and quota.",
+                "counter", kQuotaLabels, quota_refusals_);
   append_family(out, "llmroute_requests_in_flight", "Requests currently being answered, by backend.", "gauge",
                 kBackendLabels, in_flight_);
   append_family(out, "llmroute_backend_slots_in_use", "Slots held on a backend with max_concurrency.", "gauge",

@@ -30,6 +30,8 @@ class Metrics {
   void in_flight_add(std::string_view backend, int delta);
   /// Sets the slot gauges of a backend with max_concurrency: slots held and requests queued for one.
   void slots_set(std::string_view backend, std::uint32_t in_use, std::size_t queued);
+  /// Counts one request refused by `user`'s quota `quota` (requests_per_minute, tokens_per_day, ...).
+  void quota_refused(std::string_view user, std::string_view quota);
   /// Every metric in the text exposition format 0.0.4 (HELP and TYPE lines, escaped label values).
   std::string render() const;
 
@@ -60,6 +62,7 @@ class Metrics {
   std::map<LabelValues, double> in_flight_;
   std::map<LabelValues, double> slots_in_use_;
   std::map<LabelValues, double> slots_queued_;
+  std::map<LabelValues, double> quota_refusals_;
 };
 
 }  // namespace llmroute::records

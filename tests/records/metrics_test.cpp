@@ -166,3 +166,13 @@ TEST_CASE("promtool accepts a rendered registry with several label sets") {
   CHECK(result.exit_code == 0);
   CHECK(result.output.empty());
 }
+
+TEST_CASE("quota refusals are counted per user and quota") {
+  Metrics metrics("USD", nullptr);
+  metrics.quota_refused("bob", "requests_per_minute");
+  metrics.quota_refused("bob", "requests_per_minute");
+  metrics.quota_refused("ann", "cloud_spend_per_month");
+  const std::string text = metrics.render();
+  CHECK(contains_line(text, R"(llmroute_quota_refusals_total{user="bob",quota="requests_per_minute"} 2)"));
+  CHECK(contains_line(text, R"(llmroute_quota_refusals_total{user="ann",quota="cloud_spend_per_month"} 1)"));
+}

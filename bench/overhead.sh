@@ -40,6 +40,9 @@ nginx=$(command -v nginx || true)
 for tool in jq taskset ss awk; do
   command -v "$tool" >/dev/null || die "'$tool' is required"
 done
+redis_server=$(command -v redis-server || true)
+[[ -n "$redis_server" ]] || die "redis-server is not installed; the quotas-redis variant needs it (scripts/install-deps)"
+
 [[ $(nproc) -ge 2 ]] || die "needs 2 cores (proxy on core 0, simulator and load client on core 1)"
 
 # Sizes of the run. The full run keeps the whole script under about three minutes.
@@ -233,6 +236,25 @@ EOF
   wait_for_port "$llmroute_port" "$llmroute_pid" "llmroute serve ($name)" "$dir/serve.log"
 }
 
+# Starts redis-server on core 1, like the simulator a service the proxy talks to (nothing persisted);
+# sets redis_pid and redis_port.
+start_redis() {
+  local dir="$work/redis"
+  mkdir -p "$dir"
+  redis_port=$(free_port)
+  taskset -c 1 "$redis_server" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+    --loglevel warning >"$dir/redis.log" 2>&1 &
+  redis_pid=$!
+  children+=("$redis_pid")
+  wait_for_port "$redis_port" "$redis_pid" redis-server "$dir/redis.log"
+}
+
+# Quotas on for the anonymous user (auth: none), counted in STORE: all four limits set far above what a
+# run sends, so every request is reserved and settled against each of them and none is refused.
+quota_yaml() {
+  printf 'quotas: { requests_per_minute: 1000000000, tokens_per_day: 1000000000000, cloud_spend_per_month: 1000000, max_concurrent: 100000 }\nquota_store: %s\n' "$1"
+}
+
 # The sum of a Prometheus counter family on 127.0.0.1:PORT/metrics.
 metric_sum() {
   local port=$1 family=$2
@@ -360,7 +382,8 @@ stored_records=$(record_count "$work/llmroute/llmroute.db")
 # A variant is the llmroute config plus a YAML fragment (variant_yaml; a `records:` line replaces the
 # default records section) and optional load-client arguments (variant_args, e.g. a key header). The
 # table shows each variant against plain llmroute measured in the cells just before.
-variant_names=(no-records shadowing)
+start_redis
+variant_names=(no-records shadowing quotas-memory quotas-redis)
 # shadowing: a tenth of the requests (commit messages, as the load client's prompt is classified) copied to
 # another model, at most two at a time, every pair judged by two judges in both orders (the simulator's judge
 # mode) — all on the same simulator; the primary latency of this variant against plain llmroute is the
@@ -369,6 +392,8 @@ declare -A variant_yaml=(
   [no-records]="records: { enabled: false }"
   [shadowing]="shadow: { rate: 0.1, tasks: { commit-message: { rate: 0.1, target: sim/sim-shadow } }, monthly_budget: 1000, max_in_flight: 2, local_only_when_idle: false, seed: 1 }
 judging: { judges: [sim/judge-a, sim/judge-b], concurrency: 4 }"
+  [quotas-memory]="$(quota_yaml memory)"
+  [quotas-redis]="$(quota_yaml "redis://127.0.0.1:$redis_port/0")"
 )
 declare -A variant_args=()
 variant_concurrencies=(1 256)
@@ -380,6 +405,7 @@ for variant in "${variant_names[@]}"; do
   variant_url[$variant]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[$variant]=$llmroute_pid
   variant_port[$variant]=$llmroute_port
 done
+redis_cpu_before=$(cpu_ns "$redis_pid")
 for c in "${variant_concurrencies[@]}"; do
   for variant in "${variant_names[@]}"; do
     cell_pids=${variant_pid[base]}
@@ -404,7 +430,10 @@ shadows_started=$(metric_value "$shadow_port" 'llmroute_shadows_total{outcome="s
 shadows_capped=$(metric_value "$shadow_port" 'llmroute_shadows_total{outcome="in-flight"}')
 pairs_judged=$(metric_value "$shadow_port" 'llmroute_judge_pairs_settled_total{outcome="judged"}')
 judge_calls=$(metric_value "$shadow_port" llmroute_judge_calls_total)
+# Only the quotas-redis variant talks to Redis: its CPU over the variants is that variant's.
+redis_cpu=$(($(cpu_ns "$redis_pid") - redis_cpu_before))
 for variant in base "${variant_names[@]}"; do stop_child "${variant_pid[$variant]}"; done
+stop_child "$redis_pid"
 
 # --- memory while holding many streams ----------------------------------------------------------
 stop_child "$llmroute_pid"
@@ -546,6 +575,14 @@ echo "- info: proxy CPU per streaming request at c=256: llmroute $llm_cpu µs vs
 # Primary latency with shadowing on vs off, from the neighbouring cells of the variants table.
 ratio_of() { awk -v a="$(field "$1" stream "$3" "$2")" -v b="$(field "base-for-$1" stream "$3" "$2")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo "- info: primary latency with shadowing on vs off (10 % sampled, ≤ 2 shadows in flight, 2 judges × 2 orders per pair, all on the same simulator): TTFT p50 ratio $(ratio_of shadowing ttft_p50_us 1) at c=1, $(ratio_of shadowing ttft_p50_us 256) at c=256; total p50 ratio $(ratio_of shadowing total_p50_us 1) at c=1, $(ratio_of shadowing total_p50_us 256) at c=256 ($shadows_started shadows, $shadows_capped sampled requests stopped by the in-flight cap, $pairs_judged pairs judged with $judge_calls judge calls; the backlog took ${shadow_settle_s[1]} s after the c=1 cell and ${shadow_settle_s[256]} s after the c=256 cell to finish)"
+redis_requests=0
+for c in "${variant_concurrencies[@]}"; do
+  read -r _ warmup <"$work/results/quotas-redis-stream-$c.cpu"
+  redis_requests=$((redis_requests + $(field quotas-redis stream "$c" requests) + warmup))
+done
+awk -v ns="$redis_cpu" -v n="$redis_requests" 'BEGIN {
+  printf "- info: redis-server (core 1, not in the proxy CPU column) used %.0f µs of CPU per request of the quotas-redis variant\n", (n > 0 ? ns / 1000 / n : 0)
+}'
 
 if ((stored_records == finished_requests && dropped_records == 0)); then
   verdict PASS "records: $stored_records stored of $finished_requests requests llmroute finished (c up to 256, stopped with SIGTERM): 0 lost"

@@ -53,10 +53,11 @@ struct SharedStoreProxies {
   ProxyProcess a, b;
 };
 
-/// The value of an unlabelled metric in `proxy`'s /metrics; -1 when absent.
-inline double metric(const ProxyProcess& proxy, const std::string& name) {
+/// The value of an unlabelled metric in `proxy`'s /metrics (asked with `headers`: an admin's key under
+/// `auth: keys`); -1 when absent.
+inline double metric(const ProxyProcess& proxy, const std::string& name, const Headers& headers = {}) {
   HttpClient client("127.0.0.1", proxy.port());
-  const HttpResponse metrics = client.get("/metrics");
+  const HttpResponse metrics = client.get("/metrics", headers);
   const std::string prefix = "\n" + name + " ";
   const auto at = metrics.body.find(prefix);
   if (at == std::string::npos) return -1;
@@ -64,9 +65,9 @@ inline double metric(const ProxyProcess& proxy, const std::string& name) {
 }
 
 /// Polls the metric until it equals `expected` (or the deadline passes); returns whether it did.
-inline bool wait_for_metric(const ProxyProcess& proxy, const std::string& name, double expected,
+inline bool wait_for_metric(const ProxyProcess& proxy, const std::string& name, double expected, const Headers& headers = {},
                             milliseconds timeout = milliseconds(10'000)) {
-  return poll_until([&] { return metric(proxy, name) == expected; }, timeout);
+  return poll_until([&] { return metric(proxy, name, headers) == expected; }, timeout);
 }
 
 }  // namespace llmroute::test

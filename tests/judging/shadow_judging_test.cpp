@@ -24,9 +24,13 @@ using test::ProxyProcess;
 using test::SimulatorProcess;
 using test::TempDir;
 
-/// One simulator plays the local box (good answers, or a tool call for agent-local), the cloud (poor answers:
-/// half as long and marked as mistaken) and two judges (priced; judge-b of the local model's family).
-std::string config_yaml(const SimulatorProcess& sim, const std::string& db) {
+/// One simulator plays the local box (good answers, or a tool call for agent-local), the cloud (cloud-model's
+/// answers are poor: half as long and marked as mistaken; cloud-terse's good but half as long) and the judges
+/// (judge-a and judge-b priced, judge-b of the local model's family; "biased" always names the first answer
+/// shown, "broken" replies with cut-off JSON). `baseline` is the shadows' alternate.
+std::string config_yaml(const SimulatorProcess& sim, const std::string& db,
+                        const std::string& judges = "[judges/judge-a, judges/judge-b]",
+                        const std::string& baseline = "cloud/cloud-model") {
   const std::string url = sim.base_url() + "/v1";
   return "backends:\n"
          "  - name: box\n    location: local\n    url: " + url + "\n"
@@ -34,15 +38,19 @@ std::string config_yaml(const SimulatorProcess& sim, const std::string& db) {
          "      - { name: local-model, upstream_name: sim-up, family: qwen }\n"
          "      - { name: agent-local, upstream_name: 'sim-up+script=tool', family: qwen }\n"
          "  - name: cloud\n    location: cloud\n    url: " + url + "\n"
-         "    models: [{ name: cloud-model, upstream_name: 'sim-up+quality=poor', price: { input: 1, output: 1000 } }]\n"
+         "    models:\n"
+         "      - { name: cloud-model, upstream_name: 'sim-up+quality=poor', price: { input: 1, output: 1000 } }\n"
+         "      - { name: cloud-terse, upstream_name: 'sim-up+tokens=12', price: { input: 1, output: 1000 } }\n"
          "  - name: judges\n    location: cloud\n    url: " + url + "\n"
          "    models:\n"
          "      - { name: judge-a, upstream_name: sim-judge, family: claude, price: { input: 1, output: 2 } }\n"
          "      - { name: judge-b, upstream_name: sim-judge, family: qwen, price: { input: 1, output: 2 } }\n"
+         "      - { name: biased, upstream_name: 'sim-judge+judge=A', family: gpt }\n"
+         "      - { name: broken, upstream_name: 'sim-judge+judge=malformed', family: mistral }\n"
          "routing: { default: box/local-model, health: { probe_interval: 0 } }\n"
-         "cost: { baseline: cloud/cloud-model }\n"
+         "cost: { baseline: " + baseline + " }\n"
          "records: { path: '" + db + "' }\n"
-         "judging: { judges: [judges/judge-a, judges/judge-b], min_n: 3, concurrency: 2 }\n"
+         "judging: { judges: " + judges + ", min_n: 3, concurrency: 2 }\n"
          "shadow: { rate: 1, monthly_budget: 100, max_in_flight: 8, seed: 1 }\n";
 }
 
@@ -57,6 +65,16 @@ policies::QueueCounts counts_of(const std::string& db) {
   auto counts = store.counts(std::nullopt, std::nullopt, error);
   REQUIRE_MESSAGE(error.empty(), error);
   return counts;
+}
+
+/// Polls the judge queue until `pairs` pairs are settled (judged or invalid), with a deadline.
+policies::QueueCounts wait_for_settled(const std::string& db, std::uint64_t pairs) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    const policies::QueueCounts counts = counts_of(db);
+    if (counts.judged + counts.invalid >= pairs || std::chrono::steady_clock::now() >= deadline) return counts;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval, not synchronisation
+  }
 }
 
 /// The value of an unlabelled (or exactly labelled) sample in a Prometheus text body; -1 when absent.
@@ -88,10 +106,7 @@ TEST_CASE("sampled requests are shadowed, judged by two judges in both orders, a
   REQUIRE(agentic.status == 200);
   REQUIRE(agentic.body.find("read_file") != std::string::npos);
 
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (counts_of(db).judged + counts_of(db).invalid < 5 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval, not synchronisation
-  const policies::QueueCounts counts = counts_of(db);
+  const policies::QueueCounts counts = wait_for_settled(db, 5);
   REQUIRE_MESSAGE(counts.judged == 5, proxy.stderr_text());
   CHECK(counts.pending == 0);
   CHECK(counts.calls == 20);  // 5 pairs × 2 judges × 2 orders
@@ -146,6 +161,39 @@ TEST_CASE("sampled requests are shadowed, judged by two judges in both orders, a
   CHECK(*debugging->ci_low == doctest::Approx(1.15));
   CHECK(debugging->verdict == "parity");
   CHECK(debugging->judges_say == "parity — can run local");
+}
+
+TEST_CASE("a position-biased judge counts as a tie, a malformed one is asked twice per order then invalid, and their "
+          "disagreement sends the pair to human review") {
+  TempDir dir;
+  const std::string db = (dir / "records.db").string();
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "24"});
+  ProxyProcess proxy(config_yaml(sim, db, "[judges/biased, judges/judge-b, judges/broken]", "cloud/cloud-terse"));
+  HttpClient client("127.0.0.1", proxy.port());
+  REQUIRE(client.post_json("/v1/chat/completions", chat("local-model", "Fix this bug: segfault when the list is empty")).status == 200);
+
+  const policies::QueueCounts counts = wait_for_settled(db, 1);
+  REQUIRE_MESSAGE(counts.judged == 1, proxy.stderr_text());
+  CHECK(counts.calls == 2 + 2 + 4);  // biased and judge-b: one call per order; broken: two per order
+  CHECK(counts.awaiting_review == 1);
+
+  policies::JudgeStore store(db, policies::JudgeStore::Access::read_only);
+  std::string error;
+  const auto flagged = store.flagged(false, error);
+  REQUIRE(flagged.size() == 1);
+  const policies::PairDetail& pair = flagged[0];
+  CHECK(pair.winner == policies::PairWinner::tie);  // the valid judges do not agree
+  CHECK(pair.needs_review);
+  const boost::json::array judges = boost::json::parse(pair.judges_detail).as_array();
+  REQUIRE(judges.size() == 3);
+  CHECK(judges[0].at("judge") == "judges/biased");
+  CHECK(judges[0].at("valid") == true);
+  CHECK(judges[0].at("order_dependent") == true);  // "A" in both orders: once the primary, once the shadow
+  CHECK(judges[0].at("winner") == "tie");
+  CHECK(judges[1].at("winner") == "primary");  // the longer answer, in both orders
+  // Winner 2/2/2 = 2.00 against the loser's 1/1/2 = 0.40 + 0.35 + 0.50 = 1.25: 0.75 apart from biased's 0.
+  CHECK(judges[1].at("score_difference").as_double() == doctest::Approx(0.75));
+  CHECK(judges[2].at("valid") == false);
 }
 
 }  // namespace llmroute

@@ -68,6 +68,13 @@ struct QueueCounts {
   double cost = 0;                    ///< every judge call's cost, config currency
 };
 
+/// One answer's weighted score (0–2) from one valid judge verdict, as model quality reads it.
+struct AnswerScore {
+  std::string task;   ///< the pair's task kind
+  std::string model;  ///< the configured model that gave the answer
+  double score = 0;
+};
+
 /// The judges' per-judge results as the JSON stored in judge_pairs.judges_detail:
 /// [{"judge","family","valid","winner","order_dependent","score_difference","same_family","reason"}].
 std::string judges_detail_json(const PairJudgment& judgment);
@@ -114,6 +121,10 @@ class JudgeStore {
   std::string decide(std::int64_t pair_id, PairWinner winner, std::string_view note, std::int64_t now_unix_ms);
   /// Judged pairs created in [since, until), as aggregation reads them.
   std::vector<JudgedPairRow> judged_rows(std::optional<std::int64_t> since_unix_ms,
+                                         std::optional<std::int64_t> until_unix_ms, std::string& error);
+  /// Both answers' weighted scores from every valid verdict on the judged pairs created in [since, until), in
+  /// call order (a verdict scores the primary and the shadow answer alike, whatever the order it saw them in).
+  std::vector<AnswerScore> answer_scores(std::optional<std::int64_t> since_unix_ms,
                                          std::optional<std::int64_t> until_unix_ms, std::string& error);
   /// Pairs created in [since, until) by state, and their judge calls' count and cost.
   QueueCounts counts(std::optional<std::int64_t> since_unix_ms, std::optional<std::int64_t> until_unix_ms,

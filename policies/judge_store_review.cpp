@@ -93,6 +93,36 @@ std::string JudgeStore::decide(std::int64_t pair_id, PairWinner winner, std::str
   return {};
 }
 
+std::vector<AnswerScore> JudgeStore::answer_scores(std::optional<std::int64_t> since_unix_ms,
+                                                  std::optional<std::int64_t> until_unix_ms, std::string& error) {
+  std::lock_guard lock(mutex_);
+  std::vector<AnswerScore> scores;
+  SqliteStatement s = db_.prepare(
+      "SELECT p.task, p.primary_model, p.shadow_model, c.call_order, c.reply FROM judge_calls c JOIN judge_pairs p "
+      "ON p.pair_id = c.pair_id WHERE p.state = 'judged' AND c.outcome = 'valid' AND " +
+      std::string(kWindow) + " ORDER BY c.pair_id, c.seq");
+  if (!s) {
+    error = db_.error();
+    return scores;
+  }
+  SqliteBinder bind(s.get());
+  bind_window(bind, since_unix_ms, until_unix_ms);
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    SqliteReader r(s.get());
+    std::string task = r.text();
+    std::string primary = r.text();
+    std::string shadow = r.text();
+    const Order order = r.text() == "shadow-first" ? Order::shadow_first : Order::primary_first;
+    const CallReading reading = read_pairwise_reply(r.text(), order);
+    if (!reading.winner) continue;  // stored as valid: cannot happen unless the parser changed since
+    scores.push_back({task, std::move(primary), weighted_score(reading.primary)});
+    scores.push_back({std::move(task), std::move(shadow), weighted_score(reading.shadow)});
+  }
+  if (rc != SQLITE_DONE) error = db_.error();
+  return scores;
+}
+
 std::vector<JudgedPairRow> JudgeStore::judged_rows(std::optional<std::int64_t> since_unix_ms,
                                                    std::optional<std::int64_t> until_unix_ms, std::string& error) {
   std::lock_guard lock(mutex_);

@@ -7,6 +7,7 @@
 #include "report/bench_run_section.hpp"
 #include "report/format.hpp"
 #include "report/report_builder.hpp"
+#include "report/shadow_quality.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -43,6 +44,13 @@ LoadedReport load_report(const config::Config& config, std::optional<std::int64_
     QuotaUseRead quota_use = read_quota_use(config.records.path, *input.quota_at_unix_ms);
     if (!quota_use.error.empty()) return {std::nullopt, "reading quota use failed: " + quota_use.error};
     input.quota_use = std::move(quota_use.users);
+    // Without a judged bench run, the judges' scores of the window's shadow pairs are the quality evidence.
+    if (quality.run_id.empty()) {
+      ShadowQuality shadow = read_shadow_quality(config, since, until);
+      if (!shadow.error.empty()) return {std::nullopt, "reading the judges' scores failed: " + shadow.error};
+      input.judgments = std::move(shadow.judgments);
+      if (!input.judgments.empty()) input.quality_source = "the judges' scores of both answers of this window's shadow pairs";
+    }
     Report report = build_report(input);
     BenchRunRead bench = read_latest_bench_run(config.records.path);
     if (!bench.error.empty()) return {std::nullopt, "reading the latest bench run failed: " + bench.error};

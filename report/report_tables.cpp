@@ -147,7 +147,7 @@ std::string bench_title(const Report& report) {
 
 std::string quality_note(const Report& report) {
   if (report.quality_source.empty())
-    return "quality: no judged answers yet (run `llmroute bench` with judges to score the models)";
+    return "quality: no judged answers yet (run `llmroute bench` with judges, or shadow some traffic, to score the models)";
   return "quality: mean judged score, 0 (fail) to 2 (good), from " + report.quality_source;
 }
 

@@ -310,3 +310,66 @@ TEST_CASE("the shadow pairs of the window come from the judge queue in the same 
   CHECK(loaded.report->judging.min_n == 20);  // judging.min_n's default
   CHECK(loaded.report->shadow_verdicts.empty());
 }
+
+TEST_CASE("without a judged bench run, model quality is the judges' scores of both answers of the window's shadow pairs") {
+  test::TempDir dir;
+  const std::string db = (dir / "records.db").string();
+  const config::ConfigPtr config = config::load_config_text(test::fixture_config_yaml(db), "fixture.yaml");
+  {
+    records::SqliteRecordStore store(config->records);
+    for (records::RequestRecord& r : test::fixture_records()) REQUIRE(store.submit(std::move(r)));
+  }
+  {
+    policies::JudgeStore judges(db);
+    std::string error;
+    policies::ShadowPair pair;
+    pair.task = "debugging";
+    pair.prompt = "user: why does this crash?";
+    pair.request_body = R"({"messages":[]})";
+    pair.created_unix_ms = test::kDayStart + test::kHour;
+    pair.primary = {"r1", "ollama", "qwen3-coder", config::Location::local, "a fix", "", false, 2000, 100, 0.001};
+    pair.shadow = {"s1", "anthropic", "sonnet", config::Location::cloud, "another fix", "", false, 3000, 120, 0.0048};
+    const auto id = judges.enqueue(pair, "", error);
+    REQUIRE_MESSAGE(id.has_value(), error);
+    // Two valid verdicts in both orders, one invalid reply (which scores nothing) and the pair's verdict.
+    const auto call = [&](policies::Order order, const char* reply) {
+      policies::StoredCall c;
+      c.start_unix_ms = pair.created_unix_ms;
+      c.judge = {"openai/gpt-5-mini", "gpt"};
+      c.order = order;
+      c.reply.answered = true;
+      c.reply.text = reply;
+      c.reading = policies::read_pairwise_reply(reply, order);
+      REQUIRE(judges.record_call(*id, c).empty());
+    };
+    // Primary first: A is qwen3-coder (2/2/2 = 2.00), B sonnet (1/1/2 = 1.25).
+    call(policies::Order::primary_first, R"({"winner":"A","scores":{"A":{"correctness":2,"completeness":2,"clarity":2},)"
+                                         R"("B":{"correctness":1,"completeness":1,"clarity":2}},"reason":"r"})");
+    // Shadow first: A is sonnet (2/1/2 = 1.65), B qwen3-coder (2/2/1 = 1.75).
+    call(policies::Order::shadow_first, R"({"winner":"B","scores":{"A":{"correctness":2,"completeness":1,"clarity":2},)"
+                                        R"("B":{"correctness":2,"completeness":2,"clarity":1}},"reason":"r"})");
+    call(policies::Order::shadow_first, "not json");
+    policies::PairJudgment judgment;
+    judgment.valid = true;
+    judgment.winner = policies::PairWinner::primary;
+    judgment.score_difference = 0.45;
+    REQUIRE(judges.finish(*id, judgment, pair.created_unix_ms + 1000).empty());
+  }
+  const LoadedReport loaded = load_report(*config, test::kDayStart, test::kDayStart + 24 * test::kHour);
+  REQUIRE_MESSAGE(loaded.report.has_value(), loaded.error);
+  const Report& r = *loaded.report;
+  CHECK(r.quality_source == "the judges' scores of both answers of this window's shadow pairs");
+  CHECK(*r.models[0].quality == Approx(1.875));  // qwen3-coder: (2.00 + 1.75) / 2
+  CHECK(r.models[0].judgments == 2);
+  CHECK(*r.models[1].quality == Approx(1.45));  // sonnet: (1.25 + 1.65) / 2
+  REQUIRE(r.quality.size() == 2);
+  CHECK(r.quality[0].task == "debugging");
+  CHECK(r.quality[0].model == "qwen3-coder");
+  CHECK(r.quality[0].quality == Approx(1.875));
+
+  // A window without shadow pairs has no quality.
+  const LoadedReport later = load_report(*config, test::kDayStart + 2 * test::kHour, test::kDayStart + 24 * test::kHour);
+  REQUIRE(later.report.has_value());
+  CHECK(later.report->quality_source.empty());
+  CHECK_FALSE(later.report->models[0].quality);
+}

@@ -29,7 +29,16 @@ const std::vector<double> kDurationBounds = {0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60
 const std::vector<double> kOverheadBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
 const std::vector<double> kQueueWaitBounds = {0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300};
 
-std::string label_or_none(const std::string& value) { return value.empty() ? "none" : value; }
+std::string_view label_or_none(std::string_view value) { return value.empty() ? "none" : value; }
+
+/// A series of `family` by its label values, created at zero on first use.
+template <typename Family>
+double* counter(Family& family, std::initializer_list<std::string_view> values) {
+  auto found = family.find(values);
+  if (found == family.end())
+    found = family.emplace(std::vector<std::string>(values.begin(), values.end()), 0.0).first;
+  return &found->second;
+}
 
 void append_number(std::string& out, double value) {
   if (std::isinf(value)) {
@@ -88,16 +97,20 @@ void append_sample(std::string& out, std::string_view name, Names names, const s
 }
 
 void append_family(std::string& out, std::string_view name, std::string_view help, std::string_view type,
-                   Names names, const std::map<std::vector<std::string>, double>& series) {
+                   Names names, const auto& series) {
   append_header(out, name, help, type);
   for (const auto& [values, value] : series) append_sample(out, name, names, values, value);
 }
 
 }  // namespace
 
-void Metrics::Histogram::observe(const LabelValues& labels, double value) {
+Metrics::HistogramSeries& Metrics::Histogram::at(const LabelValues& labels) {
   HistogramSeries& s = series[labels];
   if (s.buckets.empty()) s.buckets.assign(bounds.size() + 1, 0);
+  return s;
+}
+
+void Metrics::Histogram::observe(HistogramSeries& s, double value) const {
   // Bucket i counts values <= bounds[i]; the last one is +Inf.
   const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
   ++s.buckets[static_cast<std::size_t>(bucket)];
@@ -113,43 +126,70 @@ Metrics::Metrics(std::string currency, const RecordSink* records)
       proxy_overhead_{kOverheadBounds, {}},
       queue_wait_{kQueueWaitBounds, {}} {}
 
+std::pair<const Metrics::LabelValues, Metrics::SeriesOfLabels>& Metrics::series_of(const std::array<std::string_view, 5>& labels) {
+  auto found = series_of_labels_.find(labels);
+  if (found == series_of_labels_.end())
+    found = series_of_labels_.emplace(LabelValues(labels.begin(), labels.end()), SeriesOfLabels{}).first;
+  return *found;
+}
+
 void Metrics::observe(const RequestRecord& r) {
-  const std::string model = label_or_none(r.model_served.empty() ? r.model_requested : r.model_served);
-  const std::string route = r.route ? std::string(config::to_string(*r.route)) : "none";
-  const std::string traffic = r.shadow ? "shadow" : "primary";
-  const LabelValues labels = {r.task, route, label_or_none(r.backend), model, traffic};
+  const std::string_view route = r.route ? config::to_string(*r.route) : "none";
+  const std::array<std::string_view, 5> labels = {
+      r.task, route, label_or_none(r.backend), label_or_none(r.model_served.empty() ? r.model_requested : r.model_served),
+      r.shadow ? "shadow" : "primary"};
+  auto& entry = series_of(labels);
+  const LabelValues& values = entry.first;
+  SeriesOfLabels& series = entry.second;
 
-  LabelValues with_status = labels;
-  with_status.push_back(std::to_string(r.http_status));
-  requests_[with_status] += 1;
+  auto status = std::find_if(series.requests_by_status.begin(), series.requests_by_status.end(),
+                             [&r](const auto& entry) { return entry.first == r.http_status; });
+  if (status == series.requests_by_status.end()) {
+    LabelValues with_status = values;
+    with_status.push_back(std::to_string(r.http_status));
+    double* const count = &requests_[with_status];
+    status = series.requests_by_status.insert(series.requests_by_status.end(), {r.http_status, count});
+  }
+  *status->second += 1;
 
-  if (r.ttft_ms) ttft_.observe(labels, *r.ttft_ms / 1e3);
-  duration_.observe(labels, r.total_ms / 1e3);
-  proxy_overhead_.observe(labels, static_cast<double>(r.proxy_time_us) / 1e6);
-  queue_wait_.observe(labels, r.queue_wait_ms / 1e3);
+  const auto observe = [&values](Histogram& histogram, HistogramSeries*& s, double value) {
+    if (!s) s = &histogram.at(values);
+    histogram.observe(*s, value);
+  };
+  if (r.ttft_ms) observe(ttft_, series.ttft, *r.ttft_ms / 1e3);
+  observe(duration_, series.duration, r.total_ms / 1e3);
+  observe(proxy_overhead_, series.proxy_overhead, static_cast<double>(r.proxy_time_us) / 1e6);
+  observe(queue_wait_, series.queue_wait, r.queue_wait_ms / 1e3);
 
-  const std::pair<const char*, std::uint64_t> directions[] = {
+  const std::array<std::pair<const char*, std::uint64_t>, 5> directions = {{
       {"input", r.usage.input},           {"output", r.usage.output},           {"reasoning", r.usage.reasoning},
       {"cache_read", r.usage.cache_read}, {"cache_write", r.usage.cache_write},
-  };
-  for (const auto& [direction, tokens] : directions) {
-    LabelValues key = {direction};
-    key.insert(key.end(), labels.begin(), labels.end());
-    tokens_[key] += static_cast<double>(tokens);
+  }};
+  for (std::size_t i = 0; i < directions.size(); ++i) {
+    if (!series.tokens[i]) {
+      LabelValues key = {directions[i].first};
+      key.insert(key.end(), values.begin(), values.end());
+      series.tokens[i] = &tokens_[key];
+    }
+    *series.tokens[i] += static_cast<double>(directions[i].second);
   }
 
-  LabelValues with_currency = {currency_};
-  with_currency.insert(with_currency.end(), labels.begin(), labels.end());
-  cost_[with_currency] += r.cost;
-  if (r.cloud_equivalent_cost) cloud_equivalent_cost_[with_currency] += *r.cloud_equivalent_cost;
+  const auto cost_series = [this, &values](Family<double>& family, double*& s) -> double& {
+    if (!s) {
+      LabelValues with_currency = {currency_};
+      with_currency.insert(with_currency.end(), values.begin(), values.end());
+      s = &family[with_currency];
+    }
+    return *s;
+  };
+  cost_series(cost_, series.cost) += r.cost;
+  if (r.cloud_equivalent_cost) cost_series(cloud_equivalent_cost_, series.cloud_equivalent_cost) += *r.cloud_equivalent_cost;
 }
 
-void Metrics::in_flight_add(std::string_view backend, int delta) {
-  in_flight_[LabelValues{std::string(backend)}] += delta;
-}
+void Metrics::in_flight_add(std::string_view backend, int delta) { *counter(in_flight_, {backend}) += delta; }
 
 void Metrics::quota_refused(std::string_view user, std::string_view quota) {
-  quota_refusals_[LabelValues{std::string(user), std::string(quota)}] += 1;
+  *counter(quota_refusals_, {user, quota}) += 1;
 }
 
 void Metrics::slots_set(std::string_view backend, std::uint32_t in_use, std::size_t queued) {
@@ -193,7 +233,7 @@ std::string Metrics::render() const {
                 "What the same tokens would have cost at the baseline cloud model's price.", "counter", kCostLabels,
                 cloud_equivalent_cost_);
 
-  std::map<LabelValues, double> drops;
+  Family<double> drops;
   drops[{"queue_full"}] = records_ ? static_cast<double>(records_->dropped()) : 0;
   drops[{"write_error"}] = records_ ? static_cast<double>(records_->lost()) : 0;
   append_family(out, "llmroute_records_dropped_total", "Request records never stored: queue full or storage errors.",

@@ -4,10 +4,13 @@
 #include "records/record_sink.hpp"
 #include "records/request_record.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace llmroute::records {
@@ -37,6 +40,17 @@ class Metrics {
 
  private:
   using LabelValues = std::vector<std::string>;
+  /// Orders label sets, and finds one by views of its values without building it.
+  struct LabelsLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
+  template <typename Value>
+  using Family = std::map<LabelValues, Value, LabelsLess>;
 
   struct HistogramSeries {
     std::vector<std::uint64_t> buckets;  ///< per bucket, not cumulative; cumulated when rendered
@@ -45,24 +59,39 @@ class Metrics {
   };
   struct Histogram {
     std::vector<double> bounds;
-    std::map<LabelValues, HistogramSeries> series;
-    void observe(const LabelValues& labels, double value);
+    Family<HistogramSeries> series;
+    HistogramSeries& at(const LabelValues& labels);
+    void observe(HistogramSeries& s, double value) const;
   };
+  /// The series one request label set updates, found once: later requests with the same labels go straight
+  /// to them (map nodes never move). A series appears in a family only once a request has counted in it.
+  struct SeriesOfLabels {
+    std::vector<std::pair<int, double*>> requests_by_status;
+    HistogramSeries* ttft = nullptr;
+    HistogramSeries* duration = nullptr;
+    HistogramSeries* proxy_overhead = nullptr;
+    HistogramSeries* queue_wait = nullptr;
+    std::array<double*, 5> tokens{};  ///< input, output, reasoning, cache_read, cache_write
+    double* cost = nullptr;
+    double* cloud_equivalent_cost = nullptr;
+  };
+  std::pair<const LabelValues, SeriesOfLabels>& series_of(const std::array<std::string_view, 5>& labels);
 
   std::string currency_;
   const RecordSink* records_;
-  std::map<LabelValues, double> requests_;
+  Family<double> requests_;
   Histogram ttft_;
   Histogram duration_;
   Histogram proxy_overhead_;
   Histogram queue_wait_;
-  std::map<LabelValues, double> tokens_;
-  std::map<LabelValues, double> cost_;
-  std::map<LabelValues, double> cloud_equivalent_cost_;
-  std::map<LabelValues, double> in_flight_;
-  std::map<LabelValues, double> slots_in_use_;
-  std::map<LabelValues, double> slots_queued_;
-  std::map<LabelValues, double> quota_refusals_;
+  Family<double> tokens_;
+  Family<double> cost_;
+  Family<double> cloud_equivalent_cost_;
+  Family<double> in_flight_;
+  Family<double> slots_in_use_;
+  Family<double> slots_queued_;
+  Family<double> quota_refusals_;
+  Family<SeriesOfLabels> series_of_labels_;
 };
 
 }  // namespace llmroute::records

@@ -79,6 +79,9 @@ SqliteRecordStore::SqliteRecordStore(const config::RecordsConfig& config)
   db_.exec_or_throw("PRAGMA synchronous = NORMAL", "cannot set synchronous = NORMAL");
   migrate(db_);
   insert_ = prepare_or_throw(db_, insert_sql());
+  begin_ = prepare_or_throw(db_, "BEGIN IMMEDIATE");
+  commit_ = prepare_or_throw(db_, "COMMIT");
+  rollback_ = prepare_or_throw(db_, "ROLLBACK");
   delete_expired_ = prepare_or_throw(db_, "DELETE FROM requests WHERE start_ms < ?");
   if (const std::string error = delete_expired(); !error.empty())
     throw RecordStoreError(config.path + ": cannot delete expired records: " + error);
@@ -150,8 +153,14 @@ void SqliteRecordStore::run_writer() {
   }
 }
 
+std::string SqliteRecordStore::run(sqlite3_stmt* statement) {
+  std::string error = sqlite3_step(statement) == SQLITE_DONE ? std::string() : db_.error();
+  sqlite3_reset(statement);
+  return error;
+}
+
 void SqliteRecordStore::write_batch(const std::vector<RequestRecord>& batch) {
-  if (std::string error = db_.exec("BEGIN IMMEDIATE"); !error.empty()) return note_error(batch.size(), error);
+  if (std::string error = run(begin_.get()); !error.empty()) return note_error(batch.size(), error);
   sqlite3_stmt* insert = insert_.get();
   for (const RequestRecord& record : batch) {
     for_each_field(record, ParameterBinder{insert});
@@ -159,14 +168,14 @@ void SqliteRecordStore::write_batch(const std::vector<RequestRecord>& batch) {
     if (rc != SQLITE_DONE) {
       const std::string error = db_.error();
       sqlite3_reset(insert);
-      db_.exec("ROLLBACK");
+      run(rollback_.get());
       return note_error(batch.size(), error);
     }
     sqlite3_reset(insert);
   }
   sqlite3_clear_bindings(insert);
-  if (std::string error = db_.exec("COMMIT"); !error.empty()) {
-    db_.exec("ROLLBACK");
+  if (std::string error = run(commit_.get()); !error.empty()) {
+    run(rollback_.get());
     note_error(batch.size(), error);
   }
 }

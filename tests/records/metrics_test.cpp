@@ -105,6 +105,34 @@ TEST_CASE("shadow copies, unrouted failures and unknown TTFTs get their own seri
   CHECK(text.find(R"(llmroute_request_duration_seconds_count{task="unclassified")") != std::string::npos);
 }
 
+TEST_CASE("later requests with the same labels count into the same series, a new status or first TTFT adds its own") {
+  Metrics metrics("EUR", nullptr);
+  RequestRecord first = record("refactor", config::Location::local, "ollama", "qwen3-coder", 200);
+  first.ttft_ms.reset();
+  first.cloud_equivalent_cost.reset();
+  metrics.observe(first);
+  const std::string labels = R"(task="refactor",route="local",backend="ollama",model="qwen3-coder",traffic="primary")";
+  std::string text = metrics.render();
+  CHECK(text.find("llmroute_ttft_seconds_count{" + labels) == std::string::npos);
+  CHECK(text.find("llmroute_cloud_equivalent_cost_total{") == std::string::npos);
+
+  RequestRecord failed = record("refactor", config::Location::local, "ollama", "qwen3-coder", 502);
+  metrics.observe(failed);
+  metrics.observe(first);
+  text = metrics.render();
+  CHECK(contains_line(text, "llmroute_requests_total{" + labels + R"(,status="200"} 2)"));
+  CHECK(contains_line(text, "llmroute_requests_total{" + labels + R"(,status="502"} 1)"));
+  CHECK(contains_line(text, "llmroute_ttft_seconds_count{" + labels + "} 1"));
+  CHECK(contains_line(text, "llmroute_request_duration_seconds_count{" + labels + "} 3"));
+  CHECK(contains_line(text, R"(llmroute_tokens_total{direction="output",)" + labels + "} 600"));
+  CHECK(contains_line(text, R"(llmroute_cost_total{currency="EUR",)" + labels + "} 0.75"));
+  CHECK(contains_line(text, R"(llmroute_cloud_equivalent_cost_total{currency="EUR",)" + labels + "} 1.5"));
+  // Series come out ordered by label values whatever order they were first counted in.
+  metrics.observe(record("docs", config::Location::local, "ollama", "qwen3-coder", 200));
+  text = metrics.render();
+  CHECK(text.find(R"(llmroute_requests_total{task="docs")") < text.find(R"(llmroute_requests_total{task="refactor")"));
+}
+
 TEST_CASE("label values are escaped and the in-flight gauge moves both ways") {
   Metrics metrics("USD", nullptr);
   metrics.observe(record("odd \"task\"\\with\nnewline", config::Location::local, "ollama", "m", 200));

@@ -92,6 +92,7 @@ std::string_view AnswerMeter::filter_usage_chunks(std::string_view piece) {
   }
   pending_.append(piece);
   out_.clear();
+  out_.reserve(pending_.size());
   std::size_t start = 0;
   for (std::size_t end; (end = next_event_end(pending_, start)) != std::string_view::npos; start = end) {
     const std::string_view event(pending_.data() + start, end - start);
@@ -106,10 +107,13 @@ std::string_view AnswerMeter::on_piece(std::string_view piece) {
     if (whole_.size() + piece.size() <= kWholeBodyCap) whole_.append(piece);
     return piece;
   }
+  if (!translating_) {
+    translator_->observe(piece);
+    return usage_chunk_ == UsageChunk::strip ? filter_usage_chunks(piece) : piece;
+  }
   scratch_.clear();
   translator_->feed(piece, scratch_);
-  if (translating_) return scratch_;  // the translator already hides chunks the client did not ask for
-  return usage_chunk_ == UsageChunk::strip ? filter_usage_chunks(piece) : piece;
+  return scratch_;  // the translator already hides chunks the client did not ask for
 }
 
 std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detail) {

@@ -155,7 +155,6 @@ awaitable<void> read_streamed(Stream& stream, UpstreamConnection& connection, ht
   translator.keep_answer(call.options.max_answer_bytes);
   const auto idle = call.state->config->server.timeouts.upstream_idle;
   std::array<char, kReadBufferSize> buffer;
-  std::string discarded;  // a passthrough translator copies the bytes; nobody reads them here
   while (!parser.is_done()) {
     parser.get().body().data = buffer.data();
     parser.get().body().size = buffer.size();
@@ -164,8 +163,7 @@ awaitable<void> read_streamed(Stream& stream, UpstreamConnection& connection, ht
     const std::size_t got = buffer.size() - parser.get().body().size;
     if (got > 0) {
       const auto read_at = Clock::now();
-      discarded.clear();
-      translator.feed(std::string_view(buffer.data(), got), discarded);
+      translator.observe(std::string_view(buffer.data(), got));
       if (translator.first_content_seen()) {
         if (!call.first_token_at) call.first_token_at = read_at;
         call.last_token_at = read_at;
@@ -177,7 +175,7 @@ awaitable<void> read_streamed(Stream& stream, UpstreamConnection& connection, ht
     }
     extend_deadline(call, idle);
   }
-  discarded.clear();
+  std::string discarded;  // a passthrough translator's end bytes: nobody reads them here
   translator.finish(discarded, call.result.failure ? wire::StreamEnd::upstream_failed : wire::StreamEnd::clean);
   const wire::StreamSummary& summary = translator.summary();
   if (!call.result.failure && !summary.error.empty())

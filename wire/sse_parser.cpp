@@ -11,7 +11,7 @@ namespace {
 /// Offset of the first '\r' or '\n' at or after `from`, or npos. Two memchr passes: find_first_of
 /// with a two-byte set compares every byte against the set one call at a time, and lines are long
 /// (a Chat chunk is a few hundred bytes on one `data:` line).
-std::size_t line_end(const std::string& text, std::size_t from) {
+std::size_t line_end(std::string_view text, std::size_t from) {
   const char* begin = text.data() + from;
   const std::size_t size = text.size() - from;
   const void* lf = std::memchr(begin, '\n', size);
@@ -24,6 +24,7 @@ std::size_t line_end(const std::string& text, std::size_t from) {
 }  // namespace
 
 void SseParser::append(std::string_view bytes) {
+  keep_rest();
   if (failed_ || finished_) return;
   // Compact only when the consumed prefix dominates, so appends stay amortised linear.
   if (position_ > 0 && position_ * 2 >= buffer_.size()) {
@@ -33,42 +34,71 @@ void SseParser::append(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
+void SseParser::append_view(std::string_view bytes) {
+  keep_rest();
+  if (failed_ || finished_) return;
+  if (position_ < buffer_.size()) {
+    append(bytes);  // held-back bytes come first: the new ones join them
+    return;
+  }
+  buffer_.clear();
+  position_ = 0;
+  view_ = bytes;
+  reading_view_ = true;
+}
+
+void SseParser::keep_rest() {
+  // An event's data read in place points into the text, which is about to change or go away.
+  if (data_is_view_) {
+    data_.assign(data_view_);
+    data_is_view_ = false;
+  }
+  if (!reading_view_) return;
+  reading_view_ = false;
+  buffer_.assign(view_.substr(position_));
+  position_ = 0;
+}
+
 std::optional<SseEvent> SseParser::next() {
   if (failed_) return std::nullopt;
-  while (position_ < buffer_.size()) {
+  const std::string_view text = this->text();
+  while (position_ < text.size()) {
     if (skip_line_feed_) {
       skip_line_feed_ = false;
-      if (buffer_[position_] == '\n') {
+      if (text[position_] == '\n') {
         ++position_;
         continue;
       }
     }
     if (at_stream_start_) {
-      if (buffer_.size() - position_ < 3 &&
-          std::string_view(buffer_).substr(position_) ==
-              std::string_view("\xEF\xBB\xBF").substr(0, buffer_.size() - position_)) {
+      if (text.size() - position_ < 3 &&
+          text.substr(position_) == std::string_view("\xEF\xBB\xBF").substr(0, text.size() - position_)) {
+        keep_rest();
         return std::nullopt;  // might still be a BOM; wait for more bytes
       }
-      if (std::string_view(buffer_).substr(position_, 3) == "\xEF\xBB\xBF") position_ += 3;
+      if (text.substr(position_, 3) == "\xEF\xBB\xBF") position_ += 3;
       at_stream_start_ = false;
       continue;
     }
-    const auto end = line_end(buffer_, position_);
+    const auto end = line_end(text, position_);
     if (end == std::string::npos) {
-      if (buffer_.size() - position_ > max_event_bytes_) failed_ = true;
+      if (text.size() - position_ > max_event_bytes_) failed_ = true;
+      keep_rest();
       return std::nullopt;
     }
-    const std::string_view line(buffer_.data() + position_, end - position_);
+    const std::string_view line(text.data() + position_, end - position_);
     position_ = end + 1;
-    if (buffer_[end] == '\r') skip_line_feed_ = true;
+    if (text[end] == '\r') skip_line_feed_ = true;
     if (process_line(line)) return dispatch();
     if (failed_) return std::nullopt;
   }
+  keep_rest();
   return std::nullopt;
 }
 
 std::optional<SseEvent> SseParser::finish() {
   if (failed_ || finished_) return std::nullopt;
+  keep_rest();
   finished_ = true;
   if (position_ < buffer_.size()) {
     const std::string_view line(buffer_.data() + position_, buffer_.size() - position_);
@@ -94,10 +124,19 @@ bool SseParser::process_line(std::string_view line) {
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   }
   if (field == "data") {
-    if (has_data_) data_.push_back('\n');
-    data_.append(value);
+    if (!has_data_) {
+      data_view_ = value;  // nearly every event has one data line: read it where it is
+      data_is_view_ = true;
+    } else {
+      if (data_is_view_) {
+        data_.assign(data_view_);
+        data_is_view_ = false;
+      }
+      data_.push_back('\n');
+      data_.append(value);
+    }
     has_data_ = true;
-    if (data_.size() > max_event_bytes_) failed_ = true;
+    if (data_size() > max_event_bytes_) failed_ = true;
   } else if (field == "event") {
     event_.assign(value);
   } else if (field == "id") {
@@ -108,12 +147,17 @@ bool SseParser::process_line(std::string_view line) {
 
 std::optional<SseEvent> SseParser::dispatch() {
   // Swapping keeps the dispatched views stable while the working buffers are reused.
-  dispatched_data_.swap(data_);
+  std::string_view data = data_view_;
+  if (!data_is_view_) {
+    dispatched_data_.swap(data_);
+    data = dispatched_data_;
+  }
   dispatched_event_.swap(event_);
   data_.clear();
   event_.clear();
+  data_is_view_ = false;
   has_data_ = false;
-  return SseEvent{dispatched_event_, dispatched_data_, id_};
+  return SseEvent{dispatched_event_, data, id_};
 }
 
 void append_sse_event(std::string& out, std::string_view name, std::string_view data) {

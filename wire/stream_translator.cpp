@@ -134,14 +134,17 @@ class StreamTranslator::Impl {
         hub_(context, passthrough_ ? nullptr : make_encoder(client, context)),
         context_(std::move(context)) {}
 
-  void feed(std::string_view bytes, std::string& out) {
+  void feed(std::string_view bytes, std::string* out) {
     if (finished_) return;
-    if (passthrough_) out.append(bytes);
+    if (passthrough_ && out) out->append(bytes);
     if (hub_.ended() && !passthrough_) return;
-    parser_.append(bytes);
-    hub_.set_output(passthrough_ ? nullptr : &out);
+    parser_.append_view(bytes);
+    hub_.set_output(passthrough_ ? nullptr : out);
     drain();
+    parser_.keep_rest();
   }
+
+  bool passthrough() const { return passthrough_; }
 
   void finish(std::string& out, StreamEnd end, std::string_view detail) {
     if (finished_) return;
@@ -195,7 +198,11 @@ StreamTranslator::StreamTranslator(WireFormat backend, WireFormat client, Transl
 
 StreamTranslator::~StreamTranslator() = default;
 
-void StreamTranslator::feed(std::string_view upstream_bytes, std::string& out) { impl_->feed(upstream_bytes, out); }
+void StreamTranslator::feed(std::string_view upstream_bytes, std::string& out) { impl_->feed(upstream_bytes, &out); }
+
+void StreamTranslator::observe(std::string_view upstream_bytes) {
+  if (impl_->passthrough()) impl_->feed(upstream_bytes, nullptr);
+}
 
 void StreamTranslator::finish(std::string& out, StreamEnd end, std::string_view detail) {
   impl_->finish(out, end, detail);

@@ -54,6 +54,9 @@ class StreamTranslator {
 
   /// Raw upstream bytes, any split.
   void feed(std::string_view upstream_bytes, std::string& out);
+  /// For equal formats only (else it does nothing): reads raw upstream bytes into the summary like feed(),
+  /// without copying them to an output the caller relays from its own buffer anyway.
+  void observe(std::string_view upstream_bytes);
 
   /// The upstream ended. Emits whatever the client format needs to terminate properly: the final
   /// events of a complete answer (even when the backend sent no finish reason or terminal event),

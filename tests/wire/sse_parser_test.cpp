@@ -74,6 +74,36 @@ TEST_CASE("a stream split at every byte gives the same events") {
   CHECK(parse_pieces(bytes) == whole);
 }
 
+TEST_CASE("events read in place from the caller's bytes are the same, and kept parts survive the caller reusing them") {
+  const auto whole = parse_all(kStream);
+  const auto parse_views = [](const std::vector<std::string>& pieces) {
+    SseParser parser;
+    std::vector<Seen> seen;
+    std::string reused;  // the caller's read buffer, overwritten after each piece
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      reused = pieces[i];
+      // Mixed on purpose: a copied piece after a viewed one joins what the view left behind.
+      if (i % 3 == 2) parser.append(reused);
+      else parser.append_view(reused);
+      while (auto event = parser.next())
+        seen.push_back({std::string(event->event), std::string(event->data), std::string(event->id)});
+      parser.keep_rest();
+      reused.assign(reused.size(), '#');
+    }
+    while (auto event = parser.finish())
+      seen.push_back({std::string(event->event), std::string(event->data), std::string(event->id)});
+    return seen;
+  };
+  for (std::size_t split = 0; split <= kStream.size(); ++split) {
+    CAPTURE(split);
+    CHECK(parse_views({kStream.substr(0, split), kStream.substr(split)}) == whole);
+    CHECK(parse_views({kStream.substr(0, split / 2), kStream.substr(split / 2, split - split / 2), kStream.substr(split)}) == whole);
+  }
+  std::vector<std::string> bytes;
+  for (const char c : kStream) bytes.emplace_back(1, c);
+  CHECK(parse_views(bytes) == whole);
+}
+
 TEST_CASE("a CR at the end of one piece and the LF at the start of the next are one line end") {
   const auto seen = parse_pieces({"data: a\r", "\ndata: b\r", "\n\r", "\n"});
   REQUIRE(seen.size() == 1);

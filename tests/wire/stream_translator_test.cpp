@@ -381,6 +381,36 @@ TEST_CASE("the same format on both sides passes bytes through and still fills th
   CHECK(relayed.find("ended before the answer was complete") != std::string::npos);
 }
 
+TEST_CASE("observing a same-format stream fills the summary like feeding it, and does nothing across formats") {
+  const auto upstream = read_golden("chat_tools.upstream.sse");
+  StreamTranslator fed(WireFormat::chat, WireFormat::chat, test_context());
+  StreamTranslator observed(WireFormat::chat, WireFormat::chat, test_context());
+  std::string out;
+  for (std::size_t i = 0; i < upstream.size(); i += 77) {
+    std::string piece = upstream.substr(i, 77);
+    fed.feed(piece, out);
+    observed.observe(piece);
+    piece.assign(piece.size(), '#');  // the relay reuses its read buffer
+  }
+  std::string end;
+  fed.finish(out);
+  observed.finish(end);
+  CHECK(end.empty());
+  const StreamSummary& a = fed.summary();
+  const StreamSummary& b = observed.summary();
+  CHECK(a.tool_calls == b.tool_calls);
+  CHECK(a.text_bytes == b.text_bytes);
+  CHECK(a.argument_bytes == b.argument_bytes);
+  CHECK(a.usage.output == b.usage.output);
+  CHECK(a.usage_reported == b.usage_reported);
+  CHECK(a.finish_reason == b.finish_reason);
+  CHECK(b.tool_calls > 0);
+
+  StreamTranslator translating(WireFormat::chat, WireFormat::messages, test_context());
+  translating.observe(upstream);
+  CHECK_FALSE(translating.first_content_seen());
+}
+
 TEST_CASE("finishing twice or feeding after the end adds nothing") {
   StreamTranslator translator(WireFormat::chat, WireFormat::messages, test_context());
   std::string out;

@@ -5,6 +5,7 @@
 #include "proxy/endpoints.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/request_body.hpp"
+#include "proxy/watchdog.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -45,11 +46,14 @@ std::string body_limit_message(std::uint64_t max_body_bytes) {
 /// Reads one request. Returns false when the connection must close (after any error answer was sent).
 awaitable<bool> read_request(ServerState* state, ClientSession* session, http::request_parser<http::string_body>* parser) {
   const auto& server = state->config->server;
-  asio::steady_timer timer(session->socket.get_executor(), server.timeouts.client_read);
+  const auto deadline = std::chrono::steady_clock::now() + server.timeouts.client_read;
+  Watchdog watchdog(session->socket, session->buffer, &deadline, Watchdog::Client::ignore);
+  const auto timed_out = [&watchdog](const error_code& ec) {
+    return ec == asio::error::operation_aborted && watchdog.stopped() == WatchdogStop::deadline;
+  };
 
-  auto head = co_await (http::async_read_header(session->socket, session->buffer, *parser, use_nothrow) ||
-                        timer.async_wait(use_nothrow));
-  if (head.index() == 1) {
+  auto [head_ec, head_n] = co_await http::async_read_header(session->socket, session->buffer, *parser, use_nothrow);
+  if (timed_out(head_ec)) {
     // An idle keep-alive connection just closes; a half-sent request gets 408.
     if (parser->got_some() || session->buffer.size() > 0) {
       std::string message = "the request was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
@@ -57,7 +61,7 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
     }
     co_return false;
   }
-  if (auto [ec, n] = std::get<0>(head); ec) {
+  if (const error_code ec = head_ec; ec) {
     if (is_disconnect(ec)) co_return false;
     // Beast checks a declared Content-Length against body_limit while parsing the header.
     if (ec == http::error::body_limit) {
@@ -87,14 +91,14 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
     parser->get().body().reserve(static_cast<std::size_t>(declared) + json_padding());
     session->buffer.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(declared, kBodyReadSize)));
   }
-  auto body = co_await (http::async_read(session->socket, session->buffer, *parser, use_nothrow) || timer.async_wait(use_nothrow));
+  auto [body_ec, body_n] = co_await http::async_read(session->socket, session->buffer, *parser, use_nothrow);
   if (declared > kIdleBufferSize) session->buffer.shrink_to_fit();  // an idle connection keeps no large buffer
-  if (body.index() == 1) {
+  if (timed_out(body_ec)) {
     std::string message = "the request body was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
     co_await reject(*session, api, 408, std::move(message));
     co_return false;
   }
-  if (auto [ec, n] = std::get<0>(body); ec) {
+  if (const error_code ec = body_ec; ec) {
     if (is_disconnect(ec)) co_return false;
     const bool over_limit = ec == http::error::body_limit;
     std::string message = over_limit ? too_large : "malformed HTTP request body: " + ec.message();

@@ -11,6 +11,7 @@
 #include "proxy/request_auth.hpp"
 #include "proxy/request_body.hpp"
 #include "proxy/upstream_body.hpp"
+#include "proxy/watchdog.hpp"
 #include "wire/format_mappings.hpp"
 #include "wire/request_translation.hpp"
 #include "wire/response_translation.hpp"
@@ -62,7 +63,7 @@ struct Exchange {
 
   Phase phase = Phase::connecting;
   Clock::time_point deadline;
-  asio::steady_timer* watchdog = nullptr;  ///< watch_deadline's timer while it runs
+  Watchdog* watchdog = nullptr;  ///< stops the exchange at the deadline or when the client leaves
   Clock::time_point total_deadline;
   bool head_sent = false;          ///< the client has received our status line: no fallback, no JSON error
   std::string pending_head;        ///< the status line and headers, written together with the first piece
@@ -123,8 +124,11 @@ void set_phase(Exchange& ex, Phase phase) {
   }
   ex.deadline = std::min(ex.deadline, ex.total_deadline);
   // The watchdog sleeps until the deadline it last saw: an earlier one must wake it.
-  if (ex.watchdog && ex.deadline < ex.watchdog->expiry()) ex.watchdog->expires_at(ex.deadline);
+  if (ex.watchdog) ex.watchdog->deadline_moved();
 }
+
+/// Whether the watchdog stopped the exchange (client gone, deadline): forward() answers for it.
+bool stopped(const Exchange& ex) { return ex.watchdog && ex.watchdog->stopped() != WatchdogStop::none; }
 
 std::string timeout_message(const Exchange& ex) {
   const auto& t = ex.state->config->server.timeouts;
@@ -273,6 +277,7 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
     upstream_body.append(piece);
     ex.meter->on_piece(piece);
     if (ec) {
+      if (stopped(ex)) co_return Attempt::done;
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
       co_return Attempt::done;
     }
@@ -300,17 +305,11 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
   ex.head_sent = true;
   ex.bytes_to_client += body.size();
   if (ec) {
+    if (stopped(ex)) co_return Attempt::done;
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
     co_return Attempt::done;
   }
   co_return parser.keep_alive() && reader.reusable() ? Attempt::reusable : Attempt::done;
-}
-
-/// Whether the running operation was cancelled (its parallel group has a winner). Not written inline in
-/// exchange_on: GCC 12 cannot deduce `co_await this_coro::cancellation_state` inside a template.
-awaitable<bool> was_cancelled() {
-  const asio::cancellation_type cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
-  co_return cancelled != asio::cancellation_type::none;
 }
 
 /// Sends the request: at once on plain TCP (it nearly always fits the socket buffer), through the TLS stream otherwise.
@@ -333,6 +332,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   for (std::string_view piece : ex.body.pieces()) request_buffers.push_back(asio::buffer(piece));
   set_phase(ex, Phase::waiting_first_byte);
   if (const error_code ec = co_await send_request(stream, std::span<const asio::const_buffer>(request_buffers)); ec) {
+    if (stopped(ex)) co_return Attempt::done;
     if (reused) co_return Attempt::stale_connection;
     ex.failure = upstream_broke(ex, "closed the connection while the request was being sent (" + ec.message() + ")");
     co_return Attempt::done;
@@ -341,6 +341,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);  // streamed answers have no size limit
   if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, parser, use_nothrow); ec) {
+    if (stopped(ex)) co_return Attempt::done;
     if (reused && !parser.got_some()) co_return Attempt::stale_connection;
     ex.failure = upstream_broke(ex, "closed the connection without answering (" + ec.message() + ")");
     co_return Attempt::done;
@@ -382,13 +383,14 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
       // The answer's last piece takes the chunked terminator along, unless the end still adds bytes.
       terminated = body.done() && !ex.meter->ending_adds_bytes();
       if (!co_await write_piece(ex, out, terminated ? Last::yes : Last::no)) {
+        if (stopped(ex)) co_return Attempt::done;
         ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
         co_return Attempt::done;
       }
     }
     if (ec) {
-      // Cancelled (the client left or a deadline passed): forward() answers for the exchange.
-      if (co_await was_cancelled()) co_return Attempt::done;
+      // Stopped (the client left or a deadline passed): forward() answers for the exchange.
+      if (stopped(ex)) co_return Attempt::done;
       if (!ex.meter->translating()) co_await write_piece(ex, ex.meter->on_end());
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
       co_await end_stream_with_error(ex, 502, ex.failure->detail);
@@ -398,6 +400,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   }
   const std::string_view end = ex.meter->on_end();
   if (!terminated && !co_await write_piece(ex, end, Last::yes)) {
+    if (stopped(ex)) co_return Attempt::done;
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
     co_return Attempt::done;
   }
@@ -425,6 +428,8 @@ awaitable<void> run_exchange(Exchange* ex) {
       co_return;
     }
     UpstreamConnectionPtr connection = std::move(std::get<UpstreamConnectionPtr>(acquired));
+    if (stopped(*ex)) co_return;  // the connection closes with it
+    if (ex->watchdog) ex->watchdog->also_cancel(&connection->socket());
     Attempt result = Attempt::done;
     if (connection->is_tls()) result = co_await exchange_on(connection->tls(), *connection, ex);
     else result = co_await exchange_on(connection->socket(), *connection, ex);
@@ -445,20 +450,6 @@ awaitable<void> watch_client(ClientSession* session) {
   session->buffer.commit(n);
   asio::steady_timer forever(session->socket.get_executor(), Clock::time_point::max());
   co_await forever.async_wait(use_nothrow);
-}
-
-/// Completes when the exchange's current deadline passes without progress.
-awaitable<void> watch_deadline(Exchange* ex) {
-  asio::steady_timer timer(ex->session->socket.get_executor());
-  ex->watchdog = &timer;
-  for (;;) {
-    timer.expires_at(ex->deadline);
-    co_await timer.async_wait(use_nothrow);
-    // Woken early: set_phase moved the deadline closer, or the exchange ended and cancelled this watch.
-    const asio::cancellation_type cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
-    if (Clock::now() >= ex->deadline || cancelled != asio::cancellation_type::none) break;
-  }
-  ex->watchdog = nullptr;
 }
 
 /// How the wait for a backend slot ended.
@@ -671,9 +662,15 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
       break;
     }
     state.metrics.in_flight_add(ex.backend->config->name, +1);
-    auto outcome = co_await (run_exchange(&ex) || watch_client(session) || watch_deadline(&ex));
+    set_phase(ex, Phase::connecting);
+    {
+      Watchdog watchdog(session->socket, session->buffer, &ex.deadline, Watchdog::Client::watch);
+      ex.watchdog = &watchdog;
+      co_await run_exchange(&ex);
+      ex.watchdog = nullptr;
+      winner = watchdog.stopped() == WatchdogStop::client_gone ? 1 : watchdog.stopped() == WatchdogStop::deadline ? 2 : 0;
+    }
     state.metrics.in_flight_add(ex.backend->config->name, -1);
-    winner = outcome.index();
     const auto now = std::chrono::steady_clock::now();
     const std::optional<std::string> failed = candidate_failure(ex, winner);
     if (!failed) {

@@ -52,6 +52,7 @@ struct Exchange {
   const config::ModelConfig* model = nullptr;
   bool client_http10 = false;
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
+  bool local_only = false;     ///< a private (or out-of-budget) user: a 429/5xx of the last candidate is answered 503
   std::size_t keep_answer_bytes = 0;  ///< > 0 only for a request sampled for shadowing: its answer is reassembled
 
   std::string upstream_head;
@@ -348,7 +349,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   }
   ex.first_byte_at = Clock::now();
   ex.upstream_status = parser.get().result_int();
-  if (ex.can_fall_back && (ex.upstream_status == 429 || ex.upstream_status >= 500)) {
+  if ((ex.can_fall_back || ex.local_only) && (ex.upstream_status == 429 || ex.upstream_status >= 500)) {
     ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status), true,
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
     co_return Attempt::done;
@@ -637,6 +638,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
   Exchange& ex = *ex_ptr;
   ServerState& state = *ex.state;
   ClientSession* session = ex.session;
+  ex.local_only = !decision->local_only.empty();
   std::size_t winner = 0;
   for (std::size_t i = 0; i < decision->candidates.size(); ++i) {
     const config::ModelRef target = decision->candidates[i].target;
@@ -679,7 +681,14 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
       break;
     }
     state.health.record(target.backend, router::Outcome::failure, now);
-    if (!ex.can_fall_back || now >= ex.total_deadline) break;
+    if (!ex.can_fall_back || now >= ex.total_deadline) {
+      // A local-only user's last local candidate failed: the cloud, which would take over for others, may not.
+      if (ex.local_only) {
+        ex.failure = Failure{FailureKind::unavailable, FailureOrigin::proxy, 503, false, *failed + "; " + decision->local_only};
+        winner = 0;
+      }
+      break;
+    }
     // Say in the headers and the record why the answer comes from a later candidate.
     ++record->fallback_attempts;
     prepared->reason += "; fell back from " + state.config->ref_name(target) + ": " + *failed;

@@ -38,6 +38,13 @@ std::string policy_name(UserPolicy policy) {
   return "standard user";
 }
 
+/// Why a local-only user's request has no cloud backend to fall back on.
+std::string no_cloud_because(UserPolicy policy) {
+  if (policy == UserPolicy::cloud_budget_exhausted)
+    return "the user's cloud budget is exhausted and on_budget_exhausted is degrade-to-local: its requests do not go to a cloud backend";
+  return "a private user's requests never go to a cloud backend";
+}
+
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 /// A model selector: the x-llmroute-route header or the body's model. nullopt: it names nothing.
@@ -165,6 +172,7 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   const UserPolicy policy = request.policy;
   if (local_only(policy)) {
     note(policy_name(policy) + ": local backends only");
+    d.local_only = no_cloud_because(policy);
     const bool named_cloud =
         selection->mode == Mode::named && config.backend(selection->named).location == Location::cloud;
     const bool forced_cloud = selection->mode == Mode::location && selection->location == Location::cloud;

@@ -58,6 +58,9 @@ struct RouteDecision {
   std::vector<std::string> trace;  ///< every step, for `llmroute route --explain`
   std::optional<std::string> refusal;  ///< set when no candidate remains; `candidates` is then empty
   RefusalCause refusal_cause = RefusalCause::none;
+  /// For a local-only user (private, or out of cloud budget): why no cloud backend may take over when every
+  /// local candidate fails, e.g. "a private user's requests never go to a cloud backend". Empty otherwise.
+  std::string local_only;
   /// Pin the conversation to the model that ends up serving this request (no pin yet, or the old pin
   /// no longer passes the constraints). Only meaningful with a conversation key.
   bool pin_new = false;

@@ -201,6 +201,15 @@ TEST_CASE("refusals say whether the user's policy or the request's size is to bl
   CHECK(d.refusal->find("box/big-local (context)") != std::string::npos);
 }
 
+TEST_CASE("a local-only user's decision says why the cloud cannot take over when the local candidates fail") {
+  Case private_user{.name = "private", .policy = UserPolicy::private_user};
+  CHECK(run(private_user).local_only == "a private user's requests never go to a cloud backend");
+  Case budget{.name = "budget", .policy = UserPolicy::cloud_budget_exhausted};
+  CHECK(run(budget).local_only.find("cloud budget is exhausted") != std::string::npos);
+  Case member{.name = "member"};
+  CHECK(run(member).local_only.empty());
+}
+
 TEST_CASE("the reason is short and names the task, skips, pins and demotions") {
   Case skipped{.name = "skipped", .input_tokens = 30000};
   const RouteDecision a = run(skipped);

@@ -801,7 +801,8 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   record.task_confidence = verdict.confidence;
   record.task_rule = verdict.rule;
   const auto now = std::chrono::steady_clock::now();
-  const std::string conversation = router::conversation_key(features, "");
+  // Pins are per user: two members who happen to open a conversation the same way are two conversations.
+  const std::string conversation = router::conversation_key(features, ex.user->name);
   const auto route_header = request->find("x-llmroute-route");
   router::RouteRequest route_request;
   route_request.features = &features;

@@ -1,6 +1,8 @@
 // The loader reads auth, quota defaults and users (inline or from a file) and rejects mistakes with file:line:col.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include "config/access_config_loader.hpp"
 #include "config/config_loader.hpp"
 
@@ -22,14 +24,7 @@ const std::string kBackends = R"(backends:
 const std::string kHashA = std::string(64, 'a');
 const std::string kHashB = std::string(63, 'b') + "B";
 
-std::string error_of(const std::string& yaml) {
-  try {
-    load_config_text(yaml, "test.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& yaml) { return llmroute::test::config_error(yaml, "test.yaml"); }
 
 }  // namespace
 

@@ -1,20 +1,15 @@
 // The config loader accepts the shipped configs and rejects mistakes with file:line:col errors.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include "config/config_loader.hpp"
 
 using namespace llmroute::config;
 
 namespace {
 
-std::string error_of(const std::string& yaml) {
-  try {
-    load_config_text(yaml, "test.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& yaml) { return llmroute::test::config_error(yaml, "test.yaml"); }
 
 const char* kMinimal = R"(backends:
   - name: local

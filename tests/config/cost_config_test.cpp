@@ -1,20 +1,15 @@
 // The `cost:` and `records:` sections: defaults, the seed's figures, and located errors for mistakes.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include "config/config_loader.hpp"
 
 using namespace llmroute::config;
 
 namespace {
 
-std::string error_of(const std::string& yaml) {
-  try {
-    load_config_text(yaml, "test.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& yaml) { return llmroute::test::config_error(yaml, "test.yaml"); }
 
 const std::string kBackends = R"(backends:
   - name: box

@@ -1,6 +1,8 @@
 // The judging section and model families: judges resolve to configured models, mistakes name file:line:col.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include <string>
 
 #include "config/config_loader.hpp"
@@ -22,14 +24,7 @@ const std::string kBackends = R"(backends:
       - { name: mini, family: gpt }
 )";
 
-std::string error_of(const std::string& yaml) {
-  try {
-    load_config_text(yaml, "j.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& yaml) { return llmroute::test::config_error(yaml, "j.yaml"); }
 
 }  // namespace
 

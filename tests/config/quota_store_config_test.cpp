@@ -1,6 +1,8 @@
 // The `quota_store:` section: memory by default, Redis URLs in short and long form, located errors.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include "config/config_loader.hpp"
 
 using namespace llmroute::config;
@@ -14,14 +16,7 @@ const std::string kBackends = R"(backends:
     models: [qwen3-coder]
 )";
 
-std::string error_of(const std::string& yaml) {
-  try {
-    load_config_text(kBackends + yaml, "test.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& yaml) { return llmroute::test::config_error(kBackends + yaml, "test.yaml"); }
 
 }  // namespace
 

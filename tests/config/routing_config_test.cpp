@@ -1,6 +1,8 @@
 // The routing section: route table per task kind, thresholds, pins and health, and its errors with positions.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include <string>
 #include <vector>
 
@@ -21,14 +23,7 @@ const char* kBackends = R"(backends:
     models: [sonnet]
 )";
 
-std::string error_of(const std::string& routing) {
-  try {
-    load_config_text(std::string(kBackends) + routing, "routing.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& routing) { return llmroute::test::config_error(std::string(kBackends) + routing, "routing.yaml"); }
 
 std::vector<std::string> names(const Config& c, const std::vector<ModelRef>& refs) {
   std::vector<std::string> out;

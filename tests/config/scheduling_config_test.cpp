@@ -1,6 +1,8 @@
 // Per-backend max_concurrency and the scheduling section: defaults, values, and strict errors with positions.
 #include <doctest/doctest.h>
 
+#include "config_error.hpp"
+
 #include <string>
 
 #include "config/config_loader.hpp"
@@ -13,14 +15,7 @@ std::string backend(const std::string& extra) {
   return "backends:\n  - name: box\n    url: http://127.0.0.1:11434/v1\n    models: [m1]\n" + extra;
 }
 
-std::string error_of(const std::string& yaml) {
-  try {
-    load_config_text(yaml, "sched.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& yaml) { return llmroute::test::config_error(yaml, "sched.yaml"); }
 
 }  // namespace
 

@@ -4,18 +4,12 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "support/closed_port.hpp"
 #include "proxy_fixture.hpp"
 
 using namespace llmroute::test;
 
 namespace {
-
-/// A loopback port nothing listens on: bound once to learn a free number, then closed.
-std::uint16_t closed_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
 
 /// Backends "dead" (refuses), "busy" (answers 503), "slow" (never sends headers) and "sim" (answers),
 /// with debugging routed through all four in that order.

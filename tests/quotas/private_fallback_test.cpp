@@ -4,18 +4,12 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "support/closed_port.hpp"
 #include "quota_fixture.hpp"
 
 using namespace llmroute::test;
 
 namespace {
-
-/// A loopback port nothing listens on: bound once to learn a free number, then closed.
-std::uint16_t closed_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
 
 /// Local backend "box" (at `local_url`, model id `local_upstream`) first and cloud backend "cloud" second for
 /// simple-coding; users "cem" (private) and "dan" (a member).

@@ -5,18 +5,12 @@
 
 #include <map>
 
+#include "support/closed_port.hpp"
 #include "integration/proxy_fixture.hpp"
 
 using namespace llmroute::test;
 
 namespace {
-
-/// A loopback port nothing listens on: bound once to learn a free number, then closed.
-std::uint16_t closed_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
 
 /// One backend per behaviour (so a failing one never opens the circuit of another), all served by one
 /// simulator whose per-model suffixes inject the behaviour; records go to `db`.

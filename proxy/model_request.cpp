@@ -22,7 +22,6 @@
 
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <span>
 #include <type_traits>
 
@@ -195,6 +194,21 @@ std::string upstream_head(const BackendRuntime& backend, const ClientRequest& re
   return head;
 }
 
+/// Writes "<size in hex>\r\n" into `out` (at least 20 bytes) and returns its length; snprintf cost about
+/// 650 instructions per relayed piece.
+std::size_t chunk_size_line(char* out, std::size_t size) {
+  char digits[16];
+  std::size_t n = 0;
+  do {
+    digits[n++] = "0123456789abcdef"[size & 0xf];
+    size >>= 4;
+  } while (size != 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  out[n] = '\r';
+  out[n + 1] = '\n';
+  return n + 2;
+}
+
 /// Whether a write also ends the response (the chunked terminator rides along in the same write).
 enum class Last { no, yes };
 
@@ -210,8 +224,7 @@ awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = La
   if (!ex.pending_head.empty()) buffers[count++] = asio::buffer(ex.pending_head);
   if (!piece.empty()) {
     if (ex.chunked) {
-      const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
-      buffers[count++] = asio::buffer(size_line, static_cast<std::size_t>(n));
+      buffers[count++] = asio::buffer(size_line, chunk_size_line(size_line, piece.size()));
       buffers[count++] = asio::buffer(piece);
       buffers[count++] = asio::buffer("\r\n", 2);
     } else {

@@ -12,10 +12,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -209,7 +211,11 @@ int run_demo_command(int argc, char** argv) {
       std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
       return 0;
     }
-    if (i + 1 >= argc) return usage_error(std::string(arg) + " needs a value (or is unknown)");
+    static constexpr std::string_view kOptions[] = {"--requests", "--seconds", "--judge-seconds", "--concurrency",
+                                                    "--seed", "--tasks", "--dir", "--out"};
+    if (std::find(std::begin(kOptions), std::end(kOptions), arg) == std::end(kOptions))
+      return usage_error("unknown option '" + std::string(arg) + "'");
+    if (i + 1 >= argc) return usage_error(std::string(arg) + " needs a value");
     const std::string value = argv[++i];
     if (arg == "--requests" || arg == "--seconds" || arg == "--judge-seconds" || arg == "--concurrency" || arg == "--seed") {
       const auto n = parse_count(value, arg == "--seed" || arg == "--judge-seconds" ? 0 : 1, arg == "--concurrency" ? 64 : 1'000'000);
@@ -223,10 +229,8 @@ int run_demo_command(int argc, char** argv) {
       o.tasks = value;
     } else if (arg == "--dir") {
       o.dir = value;
-    } else if (arg == "--out") {
+    } else {  // --out, the last of kOptions
       o.out = value;
-    } else {
-      return usage_error("unknown option '" + std::string(arg) + "'");
     }
   }
   try {

@@ -23,35 +23,41 @@ key is replaced, never recovered.
 Clients send the key as `Authorization: Bearer KEY` or `x-api-key: KEY`.
 )";
 
+/// Prints `problem` and where to look to stderr; the exit status of a usage error.
+int usage_error(const std::string& problem) {
+  std::fprintf(stderr, "llmroute keys: %s\n%s", problem.c_str(), kUsage);
+  return 2;
+}
+
 }  // namespace
 
 int run_keys_command(int argc, char** argv) {
-  if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (argc < 3 || std::string_view(argv[1]) != "new") {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  const std::string name = argv[2];
-  std::string role = "member";
-  bool private_user = false;
-  for (int i = 3; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (arg == "--role" && i + 1 < argc && (std::string_view(argv[i + 1]) == "member" || std::string_view(argv[i + 1]) == "admin")) {
+  }
+  if (argc < 2) return usage_error("a subcommand is missing");
+  if (std::string_view(argv[1]) != "new") return usage_error("unknown subcommand '" + std::string(argv[1]) + "'");
+  std::string name;
+  std::string role = "member";
+  bool private_user = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--role") {
+      if (i + 1 >= argc || (std::string_view(argv[i + 1]) != "member" && std::string_view(argv[i + 1]) != "admin"))
+        return usage_error("--role takes member or admin");
       role = argv[++i];
     } else if (arg == "--private") {
       private_user = true;
+    } else if (name.empty() && !arg.starts_with('-')) {
+      name = arg;
     } else {
-      std::fprintf(stderr, "llmroute keys: unexpected argument '%s'\n%s", argv[i], kUsage);
-      return 2;
+      return usage_error("unexpected argument '" + std::string(arg) + "'");
     }
   }
+  if (name.empty()) return usage_error("NAME is missing");
   if (const auto problem = config::user_name_problem(name)) {
     std::fprintf(stderr, "llmroute keys: %s\n", problem->c_str());
     return 2;

@@ -19,6 +19,7 @@ constexpr const char* kUsage = R"(usage: llmroute <command> [options]
 commands:
   serve          run the routing proxy (default config: config/default.yaml)
   simulate       run a simulated model server (OpenAI/Anthropic/Responses APIs) for tests and demos
+  classify       the task kind of a request body (--jsonl: many, --eval DIR: accuracy on the labelled set)
   route          show where a request would be routed and why (--explain: the whole trace)
   report         the split report over the records: per task kind, user and model, savings, co-op economics
   check-config   validate a config file

@@ -134,11 +134,19 @@ int run_serve_command(int argc, char** argv) {
 }
 
 int run_check_config_command(int argc, char** argv) {
-  if (argc != 2 || std::string_view(argv[1]) == "--help") {
-    std::fputs("usage: llmroute check-config FILE\n\nLoads and validates FILE; prints errors as file:line:col: key.path: what is wrong.\n"
-               "Exit status 0 when the file is valid, 2 when it is not.\n",
-               argc == 2 ? stdout : stderr);
-    return argc == 2 ? 0 : 2;
+  const char* usage = "usage: llmroute check-config FILE\n\nLoads and validates FILE; prints errors as file:line:col: key.path: what is wrong.\n"
+                      "Exit status 0 when the file is valid, 2 when it is not.\n";
+  const std::string_view first = argc >= 2 ? argv[1] : "";
+  if (argc == 2 && (first == "--help" || first == "-h")) {
+    std::fputs(usage, stdout);
+    return 0;
+  }
+  if (argc != 2 || first.starts_with('-')) {
+    const std::string problem = argc < 2 ? "FILE is missing"
+                                : argc > 2 ? "expects one FILE, got " + std::to_string(argc - 1) + " arguments"
+                                           : "unknown option '" + std::string(first) + "'";
+    std::fprintf(stderr, "llmroute check-config: %s\n%s", problem.c_str(), usage);
+    return 2;
   }
   try {
     const config::ConfigPtr config = config::load_config_file(argv[1]);

@@ -1,6 +1,7 @@
 // Command-line options of `llmroute simulate`, the fault kinds, and their parsing.
 #include "simulator/sim_options.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -164,6 +165,12 @@ std::optional<double> parse_decimal(std::string_view text, double min, double ma
   return value;
 }
 
+/// Every option but --help takes a value: a lone unknown flag is reported as unknown, not as lacking one.
+constexpr std::array<std::string_view, 16> kValueOptions{
+    "--listen", "--port-file", "--ttft-ms", "--tokens-per-second", "--chunk-interval-ms", "--tokens",
+    "--usage", "--think", "--model-name", "--seed", "--name", "--quality", "--judge-prefers", "--fault",
+    "--idle-timeout-ms", "--threads"};
+
 std::string_view sim_usage() { return kUsage; }
 
 ParsedOptions parse_sim_options(int argc, char** argv) {
@@ -179,7 +186,10 @@ ParsedOptions parse_sim_options(int argc, char** argv) {
       parsed.help = true;
       return parsed;
     }
-    if (i + 1 >= argc) return fail("option " + std::string(flag) + " needs a value (see --help)");
+    if (i + 1 >= argc) {
+      const bool known = std::find(kValueOptions.begin(), kValueOptions.end(), flag) != kValueOptions.end();
+      return fail((known ? "option " + std::string(flag) + " needs a value" : "unknown option " + std::string(flag)) + " (see --help)");
+    }
     const std::string_view value = argv[++i];
     const auto bad_value = [&] { return fail("invalid value '" + std::string(value) + "' for " + std::string(flag)); };
     if (flag == "--listen") {

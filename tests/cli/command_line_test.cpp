@@ -1,0 +1,125 @@
+// Every `llmroute` command as a new user meets it: --help on stdout with exit 0, a wrong flag
+// named on stderr with a pointer to the usage and exit 2, and the shipped configs accepted.
+#include <doctest/doctest.h>
+
+#include "support/child_process.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace llmroute::test;
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Runs `llmroute ARGS...` to completion (stdin inherited; none of these commands reads it).
+CommandResult run_llmroute(std::vector<std::string> args) {
+  TempDir dir;
+  ChildProcess child(ChildProcessOptions{LLMROUTE_BINARY, std::move(args), {}, dir / "out", dir / "err"});
+  const auto status = child.wait_for_exit(std::chrono::seconds(20));
+  REQUIRE(status.has_value());
+  return {*status, read_file(dir / "out"), read_file(dir / "err")};
+}
+
+/// The commands main.cpp dispatches to, and the sub-forms whose arguments are parsed on their own.
+const std::vector<std::vector<std::string>> kCommands = {
+    {"serve"}, {"simulate"}, {"classify"}, {"route"},  {"report"},        {"demo"},          {"keys"},
+    {"keys", "new"}, {"check-config"}, {"bench"}, {"review"}, {"review", "list"}, {"review", "decide"},
+};
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("llmroute --help lists every command on stdout and exits 0; no command at all is a usage error") {
+  const CommandResult help = run_llmroute({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.err.empty());
+  for (const char* command : {"serve", "simulate", "classify", "route", "report", "check-config", "keys", "demo", "bench", "review"})
+    CHECK_MESSAGE(help.out.find("\n  " + std::string(command) + " ") != std::string::npos, command);
+  const CommandResult none = run_llmroute({});
+  CHECK(none.exit_code == 2);
+  CHECK(none.out.empty());
+  CHECK(none.err.starts_with("usage: llmroute"));
+}
+
+TEST_CASE("every command prints its usage on stdout with --help and with -h, and exits 0") {
+  for (const auto& command : kCommands) {
+    for (const char* flag : {"--help", "-h"}) {
+      std::vector<std::string> args = command;
+      args.emplace_back(flag);
+      CAPTURE(joined(args));
+      const CommandResult result = run_llmroute(args);
+      CHECK(result.exit_code == 0);
+      CHECK(result.out.starts_with("usage: llmroute " + command.front()));
+      CHECK(result.err.empty());
+    }
+  }
+}
+
+TEST_CASE("an unknown flag is named on stderr with a pointer to the usage, nothing on stdout, exit 2") {
+  for (const auto& command : kCommands) {
+    std::vector<std::string> args = command;
+    args.emplace_back("--no-such-flag");
+    CAPTURE(joined(args));
+    const CommandResult result = run_llmroute(args);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find("--no-such-flag") != std::string::npos);
+    CHECK(result.err.find("needs a value") == std::string::npos);
+    CHECK((result.err.find("usage: llmroute") != std::string::npos || result.err.find("--help") != std::string::npos));
+  }
+}
+
+TEST_CASE("llmroute keys new refuses a flag as the user's name and says what is missing") {
+  const CommandResult flag_as_name = run_llmroute({"keys", "new", "--admin"});
+  CHECK(flag_as_name.exit_code == 2);
+  CHECK(flag_as_name.out.empty());
+  CHECK(flag_as_name.err.starts_with("llmroute keys: unexpected argument '--admin'"));
+  const CommandResult no_name = run_llmroute({"keys", "new", "--private"});
+  CHECK(no_name.exit_code == 2);
+  CHECK(no_name.err.starts_with("llmroute keys: NAME is missing"));
+  const CommandResult bad_role = run_llmroute({"keys", "new", "dana", "--role", "owner"});
+  CHECK(bad_role.exit_code == 2);
+  CHECK(bad_role.err.starts_with("llmroute keys: --role takes member or admin"));
+  const CommandResult options_first = run_llmroute({"keys", "new", "--role", "admin", "dana"});
+  CHECK(options_first.exit_code == 0);
+  CHECK(options_first.out.find("  - name: dana\n") != std::string::npos);
+  CHECK(options_first.out.find("    role: admin\n") != std::string::npos);
+}
+
+TEST_CASE("llmroute check-config says what is wrong with its arguments, and accepts the shipped configs") {
+  const CommandResult missing = run_llmroute({"check-config"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.starts_with("llmroute check-config: FILE is missing\nusage: llmroute check-config FILE"));
+  const CommandResult two = run_llmroute({"check-config", "a.yaml", "b.yaml"});
+  CHECK(two.exit_code == 2);
+  CHECK(two.err.starts_with("llmroute check-config: expects one FILE, got 2 arguments"));
+  for (const char* name : {"default.yaml", "example.yaml", "coop.yaml"}) {
+    const std::string path = std::string(LLMROUTE_SOURCE_DIR) + "/config/" + name;
+    CAPTURE(path);
+    const CommandResult result = run_llmroute({"check-config", path});
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.starts_with(path + ": ok ("));
+    CHECK(result.err.empty());
+  }
+}

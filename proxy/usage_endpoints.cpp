@@ -4,6 +4,7 @@
 #include "proxy/admission.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/request_auth.hpp"
+#include "records/json_text.hpp"
 
 #include <boost/json.hpp>
 
@@ -68,7 +69,7 @@ awaitable<KeepAlive> serve_usage(ServerState* state, ClientSession* session, con
     co_await write_store_unavailable(*session, *failed, keep_alive);
     co_return keep_alive;
   }
-  const std::string body = json::serialize(std::get<json::object>(usage));
+  const std::string body = records::json_text(std::get<json::object>(usage));
   co_await write_response(*session, 200, "application/json", body, keep_alive);
   co_return keep_alive;
 }
@@ -87,7 +88,7 @@ awaitable<KeepAlive> serve_admin_usage(ServerState* state, ClientSession* sessio
     }
     all.push_back(std::move(std::get<json::object>(usage)));
   }
-  const std::string body = json::serialize(json::object{{"users", std::move(all)}});
+  const std::string body = records::json_text(json::object{{"users", std::move(all)}});
   co_await write_response(*session, 200, "application/json", body, keep_alive);
   co_return keep_alive;
 }

@@ -2,6 +2,7 @@
 #include "records/record_json.hpp"
 
 #include "records/record_fields.hpp"
+#include "records/json_text.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -48,13 +49,13 @@ boost::json::value to_json_value(const RequestRecord& record) {
   return object;
 }
 
-std::string to_json(const RequestRecord& record) { return boost::json::serialize(to_json_value(record)); }
+std::string to_json(const RequestRecord& record) { return json_text(to_json_value(record)); }
 
 std::string to_json(const std::vector<RequestRecord>& records) {
   boost::json::array array;
   array.reserve(records.size());
   for (const RequestRecord& record : records) array.push_back(to_json_value(record));
-  return boost::json::serialize(array);
+  return json_text(array);
 }
 
 }  // namespace llmroute::records

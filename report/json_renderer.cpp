@@ -1,5 +1,6 @@
 // The report as JSON, in the shape docs/report-schema.json documents.
 #include "report/renderers.hpp"
+#include "records/json_text.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -175,7 +176,7 @@ std::string render_json(const Report& report) {
       {"quota_at_unix_ms", optional_value(report.quota_at_unix_ms)},
       {"user_quotas", array_of(report.user_quotas, user_quota)},
       {"bench", bench(report)}};
-  return json::serialize(document) + "\n";
+  return records::json_text(document) + "\n";
 }
 
 }  // namespace llmroute::report

@@ -23,10 +23,10 @@ BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser)
 UpstreamBody::UpstreamBody(BodyFraming framing, std::uint64_t content_length, beast::flat_buffer& head_buffer)
     : framing_(framing), remaining_(content_length), head_buffer_(&head_buffer), done_(framing == BodyFraming::none) {}
 
-std::pair<std::size_t, std::size_t> UpstreamBody::decode(std::size_t n) {
+std::pair<std::size_t, std::size_t> UpstreamBody::decode(char* data, std::size_t n) {
   switch (framing_) {
     case BodyFraming::chunked: {
-      const ChunkedDecoder::Step step = chunked_.decode(buffer_.data(), n);
+      const ChunkedDecoder::Step step = chunked_.decode(data, n);
       done_ = chunked_.done();
       return {step.payload, step.consumed};
     }
@@ -42,11 +42,11 @@ std::pair<std::size_t, std::size_t> UpstreamBody::decode(std::size_t n) {
   return {0, 0};
 }
 
-std::pair<error_code, std::size_t> UpstreamBody::receive_now(tcp::socket& socket) {
+std::pair<error_code, std::size_t> UpstreamBody::receive_now(tcp::socket& socket, asio::mutable_buffer into) {
   for (;;) {
-    const ssize_t n = ::recv(socket.native_handle(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    const ssize_t n = ::recv(socket.native_handle(), into.data(), into.size(), MSG_DONTWAIT);
     if (n > 0) {
-      drained_ = static_cast<std::size_t>(n) < buffer_.size();
+      drained_ = static_cast<std::size_t>(n) < into.size();
       return {error_code{}, static_cast<std::size_t>(n)};
     }
     if (n == 0) return {asio::error::eof, 0};
@@ -59,12 +59,11 @@ std::pair<error_code, std::size_t> UpstreamBody::receive_now(tcp::socket& socket
 template <typename Stream>
 awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& stream) {
   while (!done_) {
-    std::size_t n = 0;
-    const bool from_head = head_buffer_->size() > 0;
-    if (from_head) {
-      n = std::min(head_buffer_->size(), buffer_.size());
-      std::memcpy(buffer_.data(), head_buffer_->data().data(), n);
-    } else {
+    // Body bytes that came with the head (or after the last payload) are decoded where they are; otherwise
+    // the socket is read into the same buffer's free space, which the connection keeps between requests.
+    if (head_buffer_->size() == 0) {
+      const asio::mutable_buffer into = head_buffer_->prepare(kReadSize);
+      std::size_t n = 0;
       error_code ec;
       if constexpr (std::is_same_v<Stream, tcp::socket>) {
         // Read what is there without the event loop, unless the last read said the socket is drained.
@@ -72,13 +71,13 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
         // no epoll_ctl (a readiness wait would re-arm the registration, and on a connection that once
         // waited to connect, the re-armed writability wakes the loop again at once).
         ec = asio::error::would_block;
-        if (!drained_) std::tie(ec, n) = receive_now(stream);
+        if (!drained_) std::tie(ec, n) = receive_now(stream, into);
         if (ec == asio::error::would_block) {
-          std::tie(ec, n) = co_await stream.async_read_some(asio::buffer(buffer_), use_nothrow);
-          if (!ec) drained_ = n < buffer_.size();
+          std::tie(ec, n) = co_await stream.async_read_some(into, use_nothrow);
+          if (!ec) drained_ = n < into.size();
         }
       } else {
-        std::tie(ec, n) = co_await stream.async_read_some(asio::buffer(buffer_), use_nothrow);
+        std::tie(ec, n) = co_await stream.async_read_some(into, use_nothrow);
         // A TLS peer that closes without close_notify ends a body delimited by the close all the same.
         if (ec == ssl::error::stream_truncated) ec = asio::error::eof;
       }
@@ -88,18 +87,16 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
       }
       if (ec == asio::error::eof) ec = http::error::partial_message;
       if (ec) co_return std::pair{ec, std::string_view{}};
+      head_buffer_->commit(n);
     }
-    const auto [payload, used] = decode(n);
-    if (from_head) {
-      head_buffer_->consume(used);
-    } else if (used < n) {
-      // Bytes past the body's end stay with the connection (which is then not reused: see still_open).
-      const std::size_t extra = n - used;
-      std::memcpy(head_buffer_->prepare(extra).data(), buffer_.data() + used, extra);
-      head_buffer_->commit(extra);
-    }
+    // Decoded in place; consuming leaves the bytes where they are until the next prepare(), so the payload
+    // handed out stays valid until the next read. Bytes past the body's end stay readable in the buffer.
+    const auto bytes = head_buffer_->data();
+    char* const data = static_cast<char*>(bytes.data());
+    const auto [payload, used] = decode(data, std::min(bytes.size(), kReadSize));
+    head_buffer_->consume(used);
     if (chunked_.failed()) co_return std::pair{error_code(http::error::bad_chunk), std::string_view{}};
-    if (payload > 0) co_return std::pair{error_code{}, std::string_view(buffer_.data(), payload)};
+    if (payload > 0) co_return std::pair{error_code{}, std::string_view(data, payload)};
   }
   co_return std::pair{error_code{}, std::string_view{}};
 }

@@ -4,7 +4,6 @@
 #include "proxy/asio.hpp"
 #include "proxy/chunked_decoder.hpp"
 
-#include <array>
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -29,12 +28,13 @@ BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser)
 class UpstreamBody {
  public:
   /// `head_buffer` is the connection's read buffer after the head was parsed: body bytes that came with
-  /// the head are taken from it first, and bytes past the body's end are put back into it.
+  /// the head are decoded there first, the rest is read into its free space (no buffer of our own, so no
+  /// coroutine frame carries 16 KB per request), and bytes past the body's end stay in it.
   UpstreamBody(BodyFraming framing, std::uint64_t content_length, beast::flat_buffer& head_buffer);
   UpstreamBody(const UpstreamBody&) = delete;
   UpstreamBody& operator=(const UpstreamBody&) = delete;
 
-  /// The next payload: a view of the internal buffer, valid until the next call. Empty without error
+  /// The next payload: a view into the connection's buffer, valid until the next call. Empty without error
   /// only once done(). Errors: http::error::partial_message when the backend closed before the body's
   /// end, http::error::bad_chunk for broken chunk framing, otherwise the socket's (operation_aborted
   /// when the read was cancelled).
@@ -46,11 +46,13 @@ class UpstreamBody {
   bool reusable() const { return done_ && framing_ != BodyFraming::until_close; }
 
  private:
-  /// Reads what a plain socket has into the buffer, without waiting: would_block when there is nothing.
-  std::pair<error_code, std::size_t> receive_now(tcp::socket& socket);
-  /// Decodes `n` raw bytes at the front of the buffer; returns the payload size now at the front and
-  /// how many of the raw bytes belonged to this body.
-  std::pair<std::size_t, std::size_t> decode(std::size_t n);
+  /// Most bytes read from the socket at once.
+  static constexpr std::size_t kReadSize = 16 * 1024;
+  /// Reads what a plain socket has into `into`, without waiting: would_block when there is nothing.
+  std::pair<error_code, std::size_t> receive_now(tcp::socket& socket, asio::mutable_buffer into);
+  /// Decodes the `n` raw bytes at `data` in place; returns the payload size now at the front and how many
+  /// of the raw bytes belonged to this body.
+  std::pair<std::size_t, std::size_t> decode(char* data, std::size_t n);
 
   BodyFraming framing_;
   std::uint64_t remaining_;  ///< Content-Length bytes still to come
@@ -58,7 +60,6 @@ class UpstreamBody {
   ChunkedDecoder chunked_;
   bool done_ = false;
   bool drained_ = false;  ///< the last recv returned less than asked: let the event loop wait for more
-  std::array<char, 16 * 1024> buffer_;
 };
 
 }  // namespace llmroute::proxy

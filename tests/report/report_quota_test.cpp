@@ -6,6 +6,7 @@
 #include "report/renderers.hpp"
 #include "report/report_loader.hpp"
 #include "report_fixture.hpp"
+#include "report_schema_check.hpp"
 #include "support/child_process.hpp"
 
 #include <boost/json/parse.hpp>
@@ -141,18 +142,8 @@ TEST_CASE("the per-user table shows use against limits for every configured user
   CHECK(alice.at("tokens_per_day").to_number<std::uint64_t>() == 10000);
   CHECK(document.at("user_quotas").at(3).at("on_budget_exhausted").is_null());
 
-  test::ChildProcessOptions options;
-  options.program = "/usr/bin/python3";
-  options.args = {"-c",
-                  "import json, sys, jsonschema\n"
-                  "errors = list(jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))"
-                  ".iter_errors(json.load(open(sys.argv[2]))))\n"
-                  "for e in errors: print(list(e.absolute_path), e.message)\n"
-                  "sys.exit(1 if errors else 0)\n",
-                  std::string(LLMROUTE_SOURCE_DIR) + "/docs/report-schema.json", (dir / "report.json").string()};
-  options.stdout_path = dir / "validation.txt";
-  test::ChildProcess python(options);
-  CHECK(python.wait_for_exit(std::chrono::seconds(30)) == 0);
+  const test::SchemaCheck schema = test::check_report_schema(dir / "report.json");
+  CHECK_MESSAGE(schema.exit_code == 0, schema.errors);
 }
 
 TEST_CASE("without keys the report has quota rows only for anonymous, once it has used something") {

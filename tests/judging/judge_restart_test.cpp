@@ -95,8 +95,9 @@ TEST_CASE("pairs pending when the proxy is killed are judged after a restart, wi
 
   {
     // Run 2, judge B still hanging: SIGTERM ends the proxy at once, with its judge calls abandoned.
-    ProxyProcess proxy(judging_config(sim, db, true));
+    // Counted before the proxy starts: its worker may call judge B before the constructor returns.
     const auto before = sim_requests(sim);
+    ProxyProcess proxy(judging_config(sim, db, true));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (sim_requests(sim) < before + 2 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -163,6 +163,7 @@ std::vector<std::uint32_t> add_keywords(KeywordMatcher& matcher, const At& at, K
     }
     if (core.empty()) at.fail("empty keyword");
     if (!lowercase) at.fail("keyword '" + word + "' must be lowercase (prompts are matched lowercased)");
+    if (matcher.size() >= KeywordMatcher::kMaxPatterns) at.fail("too many keywords (at most 16384 in all)");
     if (form == KeywordForm::literal) {
       ids.push_back(matcher.add(word));
       continue;
@@ -298,11 +299,13 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
         }
       }
       if (rule.any.empty() && rule.ranges.empty()) rule_at.fail("a rule needs 'any' keywords or a 'feature' test");
+      if (c.rules_.size() >= kMaxRules) rule_at.fail("too many rules (at most 1024)");
       c.rules_.push_back(std::move(rule));
     }
   }
   c.keywords_.build();
   c.signal_phrases_.build();
+  c.compile();
   return c;
 }
 
@@ -314,49 +317,87 @@ RuleClassifier RuleClassifier::from_file(const std::string& path) {
   return from_yaml(text.str(), path);
 }
 
-bool RuleClassifier::signal_in(Signal signal, const std::vector<std::uint32_t>& found) const {
-  for (std::size_t id = 0; id < found.size(); ++id) {
-    if (found[id] != KeywordMatcher::kNotFound && signal_of_phrase_[id] == signal) return true;
+void RuleClassifier::compile() {
+  static_assert(kClientKinds.size() <= 16, "client_mask has 16 bits");
+  compiled_.clear();
+  ranges_.clear();
+  std::vector<std::vector<KeywordUse>> uses(keywords_.size());
+  for (std::uint32_t r = 0; r < rules_.size(); ++r) {
+    const Rule& rule = rules_[r];
+    CompiledRule compiled;
+    compiled.weight = rule.weight;
+    compiled.max_hits = rule.max_hits;
+    compiled.kind = static_cast<std::uint8_t>(index_of(rule.kind));
+    compiled.needs_any = !rule.any.empty();
+    compiled.needs_also = !rule.also.empty();
+    for (ClientKind client : rule.clients) compiled.client_mask |= static_cast<std::uint16_t>(1u << static_cast<unsigned>(client));
+    compiled.ranges_begin = static_cast<std::uint32_t>(ranges_.size());
+    ranges_.insert(ranges_.end(), rule.ranges.begin(), rule.ranges.end());
+    compiled.ranges_end = static_cast<std::uint32_t>(ranges_.size());
+    compiled_.push_back(compiled);
+    for (std::uint32_t id : rule.any) uses[id].push_back(KeywordUse{r, KeywordList::any, rule.within});
+    for (std::uint32_t id : rule.also) uses[id].push_back(KeywordUse{r, KeywordList::also, 0});
+    for (std::uint32_t id : rule.none) uses[id].push_back(KeywordUse{r, KeywordList::none, 0});
   }
-  return false;
+  uses_begin_.assign(1, 0);
+  uses_.clear();
+  for (const auto& of_keyword : uses) {
+    uses_.insert(uses_.end(), of_keyword.begin(), of_keyword.end());
+    uses_begin_.push_back(static_cast<std::uint32_t>(uses_.size()));
+  }
+}
+
+std::uint32_t RuleClassifier::signals_in(std::string_view lowercase_text) const {
+  std::uint32_t found = 0;
+  signal_phrases_.find(lowercase_text, [&](std::uint32_t id, std::uint32_t) {
+    found |= 1u << static_cast<unsigned>(signal_of_phrase_[id]);
+  });
+  return found;
 }
 
 RuleClassifier::Scored RuleClassifier::score(const RequestFeatures& features, const Prose& prose) const {
   Scored scored;
-  // Reused by every call on this thread: one offset per keyword pattern (7 KB with the shipped rules)
-  // would otherwise be allocated and freed for every request. find() overwrites all of it.
-  thread_local std::vector<std::uint32_t> found;
-  keywords_.find(normalise_words(prose.text), found);
-  for (const Rule& rule : rules_) {
-    if (!rule.clients.empty() && std::find(rule.clients.begin(), rule.clients.end(), features.client) == rule.clients.end()) {
-      continue;
-    }
-    std::uint32_t hits = 1;
-    if (!rule.any.empty()) {
-      hits = 0;
-      for (std::uint32_t id : rule.any) {
-        if (found[id] != KeywordMatcher::kNotFound && (rule.within == 0 || found[id] < rule.within)) ++hits;
+  // Per rule: how many of its `any` keywords occur (low bits), whether one of `also` / of `none` does.
+  // Only the rules of the keywords found are touched; a keyword's first occurrence decides `within`.
+  constexpr std::uint32_t kAlsoFound = 1u << 30;
+  constexpr std::uint32_t kNoneFound = 1u << 31;
+  constexpr std::uint32_t kAnyHits = kAlsoFound - 1;
+  std::array<std::uint32_t, kMaxRules> state;
+  std::fill_n(state.begin(), compiled_.size(), 0u);
+  keywords_.find(normalise_words(prose.text), [&](std::uint32_t id, std::uint32_t offset) {
+    for (std::uint32_t u = uses_begin_[id]; u < uses_begin_[id + 1]; ++u) {
+      const KeywordUse& use = uses_[u];
+      switch (use.list) {
+        case KeywordList::any:
+          if (use.within == 0 || offset < use.within) ++state[use.rule];
+          break;
+        case KeywordList::also: state[use.rule] |= kAlsoFound; break;
+        case KeywordList::none: state[use.rule] |= kNoneFound; break;
       }
+    }
+  });
+  const auto client_bit = static_cast<std::uint16_t>(1u << static_cast<unsigned>(features.client));
+  for (std::size_t r = 0; r < compiled_.size(); ++r) {
+    const CompiledRule& rule = compiled_[r];
+    if (rule.client_mask != 0 && (rule.client_mask & client_bit) == 0) continue;
+    std::uint32_t hits = 1;
+    if (rule.needs_any) {
+      hits = state[r] & kAnyHits;
       if (hits == 0) continue;
     }
-    bool also = rule.also.empty() || std::any_of(rule.also.begin(), rule.also.end(), [&](std::uint32_t id) {
-      return found[id] != KeywordMatcher::kNotFound;
-    });
-    if (!also) continue;
-    bool excluded = std::any_of(rule.none.begin(), rule.none.end(),
-                                [&](std::uint32_t id) { return found[id] != KeywordMatcher::kNotFound; });
-    if (excluded) continue;
-    bool in_range = std::all_of(rule.ranges.begin(), rule.ranges.end(), [&](const Rule::Range& r) {
-      double v = feature_value(features, prose, r.feature);
-      return v >= r.min && v <= r.max;
+    if (rule.needs_also && (state[r] & kAlsoFound) == 0) continue;
+    if ((state[r] & kNoneFound) != 0) continue;
+    bool in_range = std::all_of(ranges_.begin() + rule.ranges_begin, ranges_.begin() + rule.ranges_end, [&](const Rule::Range& range) {
+      double v = feature_value(features, prose, range.feature);
+      return v >= range.min && v <= range.max;
     });
     if (!in_range) continue;
     double add = rule.weight * std::min(hits, rule.max_hits);
-    std::size_t k = index_of(rule.kind);
+    std::size_t k = rule.kind;
     scored.score[k] += add;
     if (add > scored.best_rule_weight[k]) {
       scored.best_rule_weight[k] = add;
-      scored.best_rule[k] = &rule;
+      scored.best_rule[k] = &rules_[r];
     }
   }
   return scored;
@@ -381,10 +422,9 @@ Classification RuleClassifier::classify(const RequestFeatures& f) const {
   std::string lower_prompt = lowercase(f.prompt);
   if (lower_prompt == "warmup" || lower_prompt == "quota") return signalled(TaskKind::background, "signal/warmup-or-quota-probe", 0.99);
 
-  std::vector<std::uint32_t> in_system;
-  std::vector<std::uint32_t> in_prompt;
-  signal_phrases_.find(lowercase(f.system_text), in_system);
-  signal_phrases_.find(lower_prompt, in_prompt);
+  const std::uint32_t in_system = signals_in(lowercase(f.system_text));
+  const std::uint32_t in_prompt = signals_in(lower_prompt);
+  auto signal_in = [](Signal signal, std::uint32_t found) { return (found & (1u << static_cast<unsigned>(signal))) != 0; };
   if (signal_in(Signal::compaction, in_prompt) || signal_in(Signal::compaction, in_system)) {
     return signalled(TaskKind::background, "signal/compaction-prompt");
   }

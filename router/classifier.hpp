@@ -105,9 +105,34 @@ class RuleClassifier final : public Classifier {
  private:
   RuleClassifier() = default;
 
+  /// Most rules a file may hold: scoring keeps one counter per rule on the stack.
+  static constexpr std::size_t kMaxRules = 1024;
+
+  // What scoring reads of a rule for every request, packed so that all rules share a few cache lines.
+  struct CompiledRule {
+    double weight = 0;
+    std::uint32_t max_hits = 1;
+    std::uint32_t ranges_begin = 0;  ///< the rule's feature tests are ranges_[ranges_begin, ranges_end)
+    std::uint32_t ranges_end = 0;
+    std::uint16_t client_mask = 0;  ///< one bit per ClientKind value; 0 = every client
+    std::uint8_t kind = 0;          ///< index in kAllTaskKinds
+    bool needs_any = false;
+    bool needs_also = false;
+  };
+  // One place a keyword is listed: the `any`, `also` or `none` list of one rule.
+  enum class KeywordList : std::uint8_t { any, also, none };
+  struct KeywordUse {
+    std::uint32_t rule = 0;  ///< index in rules_
+    KeywordList list = KeywordList::any;
+    std::uint32_t within = 0;  ///< for `any`: the rule's `within` (0 = anywhere)
+  };
+
   struct Scored;
   Scored score(const RequestFeatures& features, const Prose& prose) const;
-  bool signal_in(Signal signal, const std::vector<std::uint32_t>& found) const;
+  /// The signals (bit 1 << Signal) whose phrases occur in a lowercase text.
+  std::uint32_t signals_in(std::string_view lowercase_text) const;
+  /// Derives compiled_, ranges_ and the keyword uses from rules_ (startup).
+  void compile();
 
   std::uint32_t long_context_tokens_ = 25000;
   double min_score_ = 1.0;
@@ -115,6 +140,10 @@ class RuleClassifier final : public Classifier {
   std::array<std::uint32_t, kAllTaskKinds.size()> rank_{};  ///< tie-break order (lower wins), from `priority`
   KeywordMatcher keywords_;
   std::vector<Rule> rules_;
+  std::vector<CompiledRule> compiled_;        ///< rules_ in the same order
+  std::vector<Rule::Range> ranges_;
+  std::vector<std::uint32_t> uses_begin_;     ///< per keyword id, its uses are uses_[uses_begin_[id], uses_begin_[id + 1])
+  std::vector<KeywordUse> uses_;
   KeywordMatcher signal_phrases_;
   std::vector<Signal> signal_of_phrase_;
 };

@@ -2,18 +2,12 @@
 #include "router/keyword_matcher.hpp"
 
 #include <queue>
+#include <stdexcept>
 
 namespace llmroute::router {
 
-namespace {
-
-bool is_word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
-
-}  // namespace
-
 std::uint32_t KeywordMatcher::add(std::string_view pattern) {
+  if (patterns_.size() >= kMaxPatterns) throw std::length_error("more than 16384 keyword patterns");
   Pattern p;
   if (!pattern.empty() && pattern.front() == '*') {
     p.boundary_before = false;
@@ -91,27 +85,6 @@ void KeywordMatcher::build() {
     outputs_.insert(outputs_.end(), outs[s].begin(), outs[s].end());
   }
   output_begin_[states] = static_cast<std::uint32_t>(outputs_.size());
-}
-
-void KeywordMatcher::find(std::string_view text, std::vector<std::uint32_t>& first_offset) const {
-  first_offset.assign(patterns_.size(), kNotFound);
-  if (next_.empty()) return;
-  std::uint32_t state = 0;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    state = next_[state * classes_ + class_of_[bytes[i]]];
-    std::uint32_t begin = output_begin_[state];
-    std::uint32_t end = output_begin_[state + 1];
-    for (std::uint32_t k = begin; k < end; ++k) {
-      std::uint32_t id = outputs_[k];
-      if (first_offset[id] != kNotFound) continue;
-      const Pattern& p = patterns_[id];
-      std::size_t start = i + 1 - p.text.size();
-      if (p.boundary_before && start > 0 && is_word_byte(bytes[start - 1])) continue;
-      if (p.boundary_after && i + 1 < text.size() && is_word_byte(bytes[i + 1])) continue;
-      first_offset[id] = static_cast<std::uint32_t>(start);
-    }
-  }
 }
 
 }  // namespace llmroute::router

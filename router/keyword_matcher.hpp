@@ -1,6 +1,7 @@
 // Finds many keywords in a text in one pass (Aho-Corasick over bytes), with optional word boundaries.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,7 +14,8 @@ namespace llmroute::router {
 /// "refactoring"). Build once at startup; matching is read-only and thread-safe.
 class KeywordMatcher {
  public:
-  /// Adds a pattern and returns its id (dense, from 0). Call before build().
+  /// Adds a pattern and returns its id (dense, from 0). Call before build(). Throws
+  /// std::length_error past kMaxPatterns (startup only).
   std::uint32_t add(std::string_view pattern);
 
   /// Freezes the patterns into the matching automaton.
@@ -21,13 +23,19 @@ class KeywordMatcher {
 
   std::size_t size() const { return patterns_.size(); }
 
-  /// For each pattern found in `lowercase_text`, records the offset of its first occurrence in
-  /// `first_offset[id]` (resized to size(); kNotFound where absent).
-  void find(std::string_view lowercase_text, std::vector<std::uint32_t>& first_offset) const;
+  /// Most patterns one matcher holds: find() keeps one bit per pattern on the stack to report each once.
+  static constexpr std::size_t kMaxPatterns = 16384;
 
-  static constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
+  /// Calls `on_hit(id, offset)` once for each pattern found in `lowercase_text`, with the offset of its
+  /// first occurrence, in the order those occurrences end. Touches nothing per pattern that is absent.
+  template <typename OnHit>
+  void find(std::string_view lowercase_text, OnHit&& on_hit) const;
 
  private:
+  static bool is_word_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+  }
+
   struct Pattern {
     std::string text;
     bool boundary_before = true;
@@ -41,5 +49,30 @@ class KeywordMatcher {
   std::vector<std::uint32_t> outputs_;        ///< pattern ids ending at each state (suffixes included)
   std::vector<Pattern> patterns_;
 };
+
+template <typename OnHit>
+void KeywordMatcher::find(std::string_view text, OnHit&& on_hit) const {
+  if (next_.empty()) return;
+  std::array<std::uint64_t, kMaxPatterns / 64> seen;  // only the first (size() + 63) / 64 words are used
+  for (std::size_t w = 0; w < (patterns_.size() + 63) / 64; ++w) seen[w] = 0;
+  std::uint32_t state = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    state = next_[state * classes_ + class_of_[bytes[i]]];
+    std::uint32_t begin = output_begin_[state];
+    std::uint32_t end = output_begin_[state + 1];
+    for (std::uint32_t k = begin; k < end; ++k) {
+      std::uint32_t id = outputs_[k];
+      std::uint64_t bit = std::uint64_t{1} << (id % 64);
+      if (seen[id / 64] & bit) continue;
+      const Pattern& p = patterns_[id];
+      std::size_t start = i + 1 - p.text.size();
+      if (p.boundary_before && start > 0 && is_word_byte(bytes[start - 1])) continue;
+      if (p.boundary_after && i + 1 < text.size() && is_word_byte(bytes[i + 1])) continue;
+      seen[id / 64] |= bit;
+      on_hit(id, static_cast<std::uint32_t>(start));
+    }
+  }
+}
 
 }  // namespace llmroute::router

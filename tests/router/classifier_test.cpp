@@ -47,14 +47,27 @@ TEST_CASE("keywords match on word boundaries unless a star allows more") {
   std::uint32_t review = m.add("/review");
   std::uint32_t phrase = m.add("stack trace");
   m.build();
+  constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
   std::vector<std::uint32_t> found;
-  m.find("we should refactoring this; feline /review the stack trace", found);
-  CHECK(found[fel] == KeywordMatcher::kNotFound);
+  std::size_t reports = 0;
+  auto find = [&](std::string_view text) {
+    found.assign(m.size(), kNotFound);
+    reports = 0;
+    m.find(text, [&](std::uint32_t id, std::uint32_t offset) {
+      CHECK(found[id] == kNotFound);  // each pattern is reported once, at its first occurrence
+      found[id] = offset;
+      ++reports;
+    });
+  };
+  find("we should refactoring this; feline /review the stack trace, refactor the stack trace");
+  CHECK(found[fel] == kNotFound);
   CHECK(found[refactor] == 10);
-  CHECK(found[review] != KeywordMatcher::kNotFound);
-  CHECK(found[phrase] != KeywordMatcher::kNotFound);
-  m.find("felet är här, fel", found);
+  CHECK(found[review] == std::string("we should refactoring this; feline ").size());
+  CHECK(found[phrase] == std::string("we should refactoring this; feline /review the ").size());
+  CHECK(reports == 3);
+  find("felet är här, fel");
   CHECK(found[fel] == std::string("felet är här, ").size());
+  CHECK(reports == 1);
 }
 
 TEST_CASE("count_tokens, quota probes and warmups are background") {

@@ -5,12 +5,17 @@
 #include <array>
 
 #include "router/text_stats.hpp"
+#include "router/word_set.hpp"
 
 namespace llmroute::router {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+// The first byte is tested inline: most lines differ there, and a full compare is a library call.
+bool starts_with(std::string_view text, std::string_view prefix) {
+  if (prefix.empty()) return true;
+  return !text.empty() && text[0] == prefix[0] && text.substr(0, prefix.size()) == prefix;
+}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
@@ -29,7 +34,7 @@ bool is_diff_body(std::string_view line) {
 }
 
 // Opening words of a question; "can"/"could"/"would" open polite requests, not questions.
-constexpr std::array kInterrogatives = {
+constexpr WordSet kInterrogatives{std::array{
     std::string_view("what"),  std::string_view("what's"), std::string_view("whats"), std::string_view("why"),
     std::string_view("how"),   std::string_view("which"),  std::string_view("when"),  std::string_view("where"),
     std::string_view("who"),   std::string_view("is"),     std::string_view("are"),   std::string_view("does"),
@@ -39,7 +44,7 @@ constexpr std::array kInterrogatives = {
     std::string_view("bör"),   std::string_view("isn't"),  std::string_view("doesn't"), std::string_view("wie"),
     std::string_view("warum"), std::string_view("was"),    std::string_view("är"),    std::string_view("går"),
     std::string_view("ist"),   std::string_view("kann"),
-};
+}};
 
 bool is_word_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '\''; }
 
@@ -58,7 +63,7 @@ std::uint32_t enumeration_items(std::string_view text) {
       close_clause();
     } else if (c == ',' || ((c == '&' || c == '+') && i > 0 && text[i - 1] == ' ')) {
       ++separators;
-    } else if (c == ' ') {
+    } else if (c == ' ' && i + 1 < text.size() && (text[i + 1] == 'a' || text[i + 1] == 'o' || text[i + 1] == 'p')) {
       for (std::string_view word : {std::string_view(" and "), std::string_view(" och "), std::string_view(" plus ")}) {
         if (text.substr(i, word.size()) == word) ++separators;
       }
@@ -126,7 +131,7 @@ void append_own_words(std::string& out, std::string_view line) {
   }
 }
 
-constexpr std::array kNumberWords = {
+constexpr WordSet kNumberWords{std::array{
     std::string_view("two"),    std::string_view("three"),   std::string_view("four"),  std::string_view("five"),
     std::string_view("six"),    std::string_view("seven"),   std::string_view("eight"), std::string_view("nine"),
     std::string_view("ten"),    std::string_view("twelve"),  std::string_view("twenty"), std::string_view("hundred"),
@@ -134,7 +139,7 @@ constexpr std::array kNumberWords = {
     std::string_view("dozen"),  std::string_view("once"),    std::string_view("två"),   std::string_view("tre"),
     std::string_view("fyra"),   std::string_view("fem"),     std::string_view("sju"),   std::string_view("åtta"),
     std::string_view("nio"),    std::string_view("tio"),     std::string_view("hundra"), std::string_view("tusen"),
-};
+}};
 
 bool is_bullet(std::string_view line) {
   if (starts_with(line, "- ") || starts_with(line, "* ") || starts_with(line, "\u2022 ")) return true;
@@ -178,7 +183,7 @@ Prose prose_of(std::string_view text) {
     prose.list_items = std::max(prose.list_items, bullets);
     std::size_t start = prose.text.size();
     append_own_words(prose.text, t);
-    prose.paths += scan_text(std::string_view(prose.text).substr(start)).file_paths;
+    prose.paths += count_file_paths(std::string_view(prose.text).substr(start));
     prose.text.push_back('\n');
   }
   prose.list_items = std::max(prose.list_items, enumeration_items(prose.text));
@@ -197,14 +202,14 @@ Prose prose_of(std::string_view text) {
     if (!word_byte && in_word) {
       ++prose.words;
       std::string_view word = all.substr(word_start, i - word_start);
-      bool number_word = std::find(kNumberWords.begin(), kNumberWords.end(), word) != kNumberWords.end();
+      bool number_word = kNumberWords.contains(word);
       if ((word[0] >= '0' && word[0] <= '9') || number_word) ++prose.numbers;
       if (first_word.empty()) first_word = all.substr(word_start, i - word_start);
     }
     in_word = word_byte;
   }
   prose.question = (!all.empty() && all.back() == '?') ||
-                   std::find(kInterrogatives.begin(), kInterrogatives.end(), first_word) != kInterrogatives.end();
+                   kInterrogatives.contains(first_word);
   return prose;
 }
 

@@ -12,7 +12,11 @@ void bump(std::uint32_t& counter) {
   if (counter < std::numeric_limits<std::uint32_t>::max()) ++counter;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+// The first byte is tested inline: most lines differ there, and a full compare is a library call.
+bool starts_with(std::string_view text, std::string_view prefix) {
+  if (prefix.empty()) return true;
+  return !text.empty() && text[0] == prefix[0] && text.substr(0, prefix.size()) == prefix;
+}
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
 
 std::string_view trim_left(std::string_view line) {
@@ -44,6 +48,45 @@ constexpr std::array kNamedErrorMarkers = {
     std::string_view("Error:"), std::string_view("Exception:"), std::string_view("error: "),
 };
 
+// Which ASCII bytes a text holds (a byte >= 0x80 counts as its low 7 bits: a superset, which only
+// makes the filter pass more often). A marker whose bytes are not all there cannot occur.
+struct BytesPresent {
+  std::uint64_t low = 0;   ///< bytes 0..63
+  std::uint64_t high = 0;  ///< bytes 64..127
+
+  constexpr void add(unsigned char c) {
+    c &= 0x7F;
+    if (c < 64) {
+      low |= std::uint64_t{1} << c;
+    } else {
+      high |= std::uint64_t{1} << (c - 64);
+    }
+  }
+  constexpr bool covers(const BytesPresent& needed) const {
+    return (low & needed.low) == needed.low && (high & needed.high) == needed.high;
+  }
+};
+
+constexpr BytesPresent bytes_of(std::string_view text) {
+  BytesPresent present;
+  for (char c : text) present.add(static_cast<unsigned char>(c));
+  return present;
+}
+
+template <std::size_t N>
+constexpr std::array<BytesPresent, N> bytes_of_each(const std::array<std::string_view, N>& markers) {
+  std::array<BytesPresent, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = bytes_of(markers[i]);
+  return out;
+}
+
+constexpr auto kTraceMarkerBytes = bytes_of_each(kTraceMarkers);
+constexpr auto kNamedErrorMarkerBytes = bytes_of_each(kNamedErrorMarkers);
+
+// Up to this length one pass collecting the bytes of a line costs less than searching it for every
+// marker; longer lines are searched directly (memchr skips through them faster).
+constexpr std::size_t kFilteredLineBytes = 256;
+
 bool after_name(std::string_view line, std::size_t at) {
   if (at == 0) return true;
   char before = line[at - 1];
@@ -58,10 +101,15 @@ bool is_trace_line(std::string_view line) {
   // A JavaScript, Java or C# stack frame: "at fn (file.js:10:5)" / "at com.x.Y.z(Y.java:42)".
   if (starts_with(t, "at ") && contains(t, "(") && contains(t, ":")) return true;
   if (starts_with(t, "File \"") && contains(t, "\", line ")) return true;
-  for (std::string_view marker : kTraceMarkers) {
-    if (contains(line, marker)) return true;
+  const bool filtered = line.size() <= kFilteredLineBytes;
+  const BytesPresent present = filtered ? bytes_of(line) : BytesPresent{};
+  for (std::size_t m = 0; m < kTraceMarkers.size(); ++m) {
+    if (filtered && !present.covers(kTraceMarkerBytes[m])) continue;
+    if (contains(line, kTraceMarkers[m])) return true;
   }
-  for (std::string_view marker : kNamedErrorMarkers) {
+  for (std::size_t m = 0; m < kNamedErrorMarkers.size(); ++m) {
+    if (filtered && !present.covers(kNamedErrorMarkerBytes[m])) continue;
+    std::string_view marker = kNamedErrorMarkers[m];
     for (std::size_t at = t.find(marker); at != std::string_view::npos; at = t.find(marker, at + 1)) {
       if (after_name(t, at)) return true;
     }
@@ -85,10 +133,16 @@ constexpr std::array kSourceExtensions = {
     std::string_view("tf"),   std::string_view("gradle"), std::string_view("cmake"), std::string_view("txt"),
 };
 
-bool is_token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.' || c == '/' || c == '\\' || c == '@' || c == '~';
-}
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.' || c == '/' || c == '\\' || c == '@' || c == '~';
+  }
+  return table;
+}();
+
+bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 bool looks_like_path(std::string_view token) {
   while (!token.empty() && (token.back() == '.' || token.back() == '/')) token.remove_suffix(1);
@@ -102,7 +156,9 @@ bool looks_like_path(std::string_view token) {
   return false;
 }
 
-std::uint32_t count_paths(std::string_view line) {
+}  // namespace
+
+std::uint32_t count_file_paths(std::string_view line) {
   std::uint32_t n = 0;
   std::size_t i = 0;
   while (i < line.size()) {
@@ -113,6 +169,8 @@ std::uint32_t count_paths(std::string_view line) {
   }
   return n;
 }
+
+namespace {
 
 constexpr std::array kCodeStarts = {
     std::string_view("def "),     std::string_view("class "),  std::string_view("import "),
@@ -171,7 +229,7 @@ TextStats scan_text(std::string_view text) {
     }
     if (is_trace_line(line)) bump(stats.tracebacks);
     if (is_code_line(line)) bump(stats.code_lines);
-    std::uint32_t paths = count_paths(line);
+    std::uint32_t paths = count_file_paths(line);
     stats.file_paths = (stats.file_paths > std::numeric_limits<std::uint32_t>::max() - paths)
                            ? std::numeric_limits<std::uint32_t>::max()
                            : stats.file_paths + paths;

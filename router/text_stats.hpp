@@ -27,6 +27,9 @@ bool is_trace_line(std::string_view line);
 /// listing's line number ("  12\t", "  12→", "12: ") is taken off.
 bool is_code_line(std::string_view line);
 
+/// Tokens of one line that look like source file paths (TextStats::file_paths counts them per line).
+std::uint32_t count_file_paths(std::string_view line);
+
 /// `line` without a leading line number of a file listing, or `line` itself.
 std::string_view without_line_number(std::string_view line);
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "router/word_set.hpp"
+
 namespace llmroute::router {
 
 namespace {
@@ -52,13 +54,15 @@ bool ends_cvc(std::string_view w) {
          last != 'y';
 }
 
+// The last byte is tested inline: most words differ there, and a full compare is a library call.
 bool ends_with(std::string_view w, std::string_view suffix) {
-  return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
+  if (suffix.empty()) return true;
+  return w.size() >= suffix.size() && w.back() == suffix.back() && w.substr(w.size() - suffix.size()) == suffix;
 }
 
 // Words dropped before matching: articles, determiners, pronouns, the forms of "be" and "have", and
 // politeness, which never decide a task ("what's wrong", "what is wrong" and "what has gone wrong" meet).
-constexpr std::array kFillerWords = {
+constexpr WordSet kFillerWords{std::array{
     std::string_view("a"),      std::string_view("an"),     std::string_view("the"),   std::string_view("this"),
     std::string_view("that"),   std::string_view("these"),  std::string_view("those"), std::string_view("my"),
     std::string_view("our"),    std::string_view("your"),   std::string_view("its"),   std::string_view("their"),
@@ -73,25 +77,21 @@ constexpr std::array kFillerWords = {
     std::string_view("jag"),    std::string_view("vi"),     std::string_view("kan"),   std::string_view("snälla"),
     std::string_view("mig"),    std::string_view("den"),    std::string_view("det"),   std::string_view("är"),
     std::string_view("har"),
-};
+}};
 
-constexpr std::array kNegations = {
+constexpr WordSet kNegations{std::array{
     std::string_view("not"),   std::string_view("no"),    std::string_view("never"), std::string_view("without"),
     std::string_view("inte"),  std::string_view("ingen"), std::string_view("inga"),  std::string_view("utan"),
     std::string_view("aldrig"),
-};
+}};
 
 // Words a negation does not reach: "not sure why it fails" still asks why, "hittar inte varför" too.
-constexpr std::array kNotNegated = {
+constexpr WordSet kNotNegated{std::array{
     std::string_view("why"),   std::string_view("what"),  std::string_view("how"),  std::string_view("where"),
     std::string_view("when"),  std::string_view("who"),   std::string_view("which"), std::string_view("sure"),
     std::string_view("varför"), std::string_view("vad"),  std::string_view("hur"),  std::string_view("var"),
     std::string_view("när"),   std::string_view("vilken"),
-};
-
-bool is_one_of(std::string_view word, auto const& list) {
-  return std::find(list.begin(), list.end(), word) != list.end();
-}
+}};
 
 // Bytes that may sit inside a word ("readme.md", "node.js", "99.9%", "#123", "c++", "don't"). Slashes and
 // hyphens break words, so "e-mail" meets "e mail", "stand-up" meets "stand up" and "docs/x.md" has "docs".
@@ -115,9 +115,30 @@ Utf8Punct utf8_punctuation(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::string stem(std::string_view word) {
-  if (word.size() <= 3 || !std::all_of(word.begin(), word.end(), is_letter)) return std::string(word);
-  std::string w(word);
+namespace {
+
+// The word appended last to an output string, stemmed where it lies (no string of its own).
+class Tail {
+ public:
+  Tail(std::string& text, std::size_t start) : text_(text), start_(start) {}
+  std::size_t size() const { return text_.size() - start_; }
+  operator std::string_view() const { return std::string_view(text_).substr(start_); }
+  void resize(std::size_t n) { text_.resize(start_ + n); }
+  void pop_back() { text_.pop_back(); }
+  void push_back(char c) { text_.push_back(c); }
+  char& back() { return text_.back(); }
+
+ private:
+  std::string& text_;
+  std::size_t start_;
+};
+
+// Appends the stem of `word` to `out` (see stem()).
+void append_stem(std::string& out, std::string_view word) {
+  const std::size_t start = out.size();
+  out.append(word);
+  if (word.size() <= 3 || !std::all_of(word.begin(), word.end(), is_letter)) return;
+  Tail w(out, start);
   // 1a: plurals. "-us", "-is" and "-ss" keep their s (status, analysis, class).
   if (ends_with(w, "sses")) {
     w.resize(w.size() - 2);
@@ -154,7 +175,14 @@ std::string stem(std::string_view word) {
     int m = measure(base);
     if (m > 1 || (m == 1 && !ends_cvc(base))) w.pop_back();
   }
-  return w;
+}
+
+}  // namespace
+
+std::string stem(std::string_view word) {
+  std::string out;
+  append_stem(out, word);
+  return out;
 }
 
 std::string normalise_words(std::string_view text) {
@@ -162,18 +190,18 @@ std::string normalise_words(std::string_view text) {
   out.reserve(text.size());
   bool negate_next = false;
   auto emit = [&](std::string_view word) {
-    if (word.empty() || is_one_of(word, kFillerWords)) return;
-    bool negation = is_one_of(word, kNegations);
+    if (word.empty() || kFillerWords.contains(word)) return;
+    bool negation = kNegations.contains(word);
     if (!out.empty()) out.push_back(' ');
     if (negate_next && !negation) {
-      if (!is_one_of(word, kNotNegated)) out.append("not_");
+      if (!kNotNegated.contains(word)) out.append("not_");
       negate_next = false;
     }
     if (negation) {
       out.append(word);
       negate_next = true;
     } else {
-      out.append(stem(word));
+      append_stem(out, word);
     }
   };
   // Splits a contraction ("don't", "what's") and emits its parts.

@@ -85,6 +85,13 @@ void KeywordMatcher::build() {
     outputs_.insert(outputs_.end(), outs[s].begin(), outs[s].end());
   }
   output_begin_[states] = static_cast<std::uint32_t>(outputs_.size());
+  // Entries become the target's row offset, shifted left once, with bit 0 set when the target
+  // has outputs: a step is then one load and no multiply, and most steps stop at a bit test.
+  if (states * classes_ * 2 > 0xFFFFFFFFu) throw std::length_error("keyword automaton too large");
+  for (std::uint32_t& entry : next_) {
+    const std::uint32_t target = entry;
+    entry = (target * classes_) << 1 | (outs[target].empty() ? 0u : 1u);
+  }
 }
 
 }  // namespace llmroute::router

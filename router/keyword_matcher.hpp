@@ -44,7 +44,7 @@ class KeywordMatcher {
 
   std::uint32_t classes_ = 1;                 ///< byte classes; 0 = a byte no pattern contains
   std::uint8_t class_of_[256] = {};
-  std::vector<std::uint32_t> next_;           ///< state * classes_ + class -> state
+  std::vector<std::uint32_t> next_;           ///< state * classes_ + class -> (target * classes_) << 1 | has outputs
   std::vector<std::uint32_t> output_begin_;   ///< per state, range into outputs_
   std::vector<std::uint32_t> outputs_;        ///< pattern ids ending at each state (suffixes included)
   std::vector<Pattern> patterns_;
@@ -55,10 +55,13 @@ void KeywordMatcher::find(std::string_view text, OnHit&& on_hit) const {
   if (next_.empty()) return;
   std::array<std::uint64_t, kMaxPatterns / 64> seen;  // only the first (size() + 63) / 64 words are used
   for (std::size_t w = 0; w < (patterns_.size() + 63) / 64; ++w) seen[w] = 0;
-  std::uint32_t state = 0;
+  std::uint32_t row = 0;  // the current state * classes_
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    state = next_[state * classes_ + class_of_[bytes[i]]];
+    const std::uint32_t entry = next_[row + class_of_[bytes[i]]];
+    row = entry >> 1;
+    if ((entry & 1) == 0) continue;
+    const std::uint32_t state = row / classes_;
     std::uint32_t begin = output_begin_[state];
     std::uint32_t end = output_begin_[state + 1];
     for (std::uint32_t k = begin; k < end; ++k) {

@@ -4,8 +4,10 @@
 namespace llmroute::proxy {
 
 std::string_view path_without_query(std::string_view target) {
-  const auto q = target.find_first_of("?#");
-  return q == std::string_view::npos ? target : target.substr(0, q);
+  // A plain loop: find_first_of("?#") calls memchr once per character, 30 calls for a usual path.
+  for (std::size_t i = 0; i < target.size(); ++i)
+    if (target[i] == '?' || target[i] == '#') return target.substr(0, i);
+  return target;
 }
 
 ClientApi client_api_of(std::string_view target) {

@@ -85,6 +85,9 @@ struct ServerConfig {
   std::uint16_t listen_port = 8080;
   std::uint64_t max_body_bytes = 32ull << 20;
   std::uint32_t max_header_bytes = 64u << 10;
+  /// How long the event loop polls instead of sleeping when bytes are due (a backend's first byte, a client's
+  /// next request): saves two thread wake-ups on a request's first token for at most twice this in CPU (0: off).
+  std::chrono::microseconds busy_poll{250};
   Timeouts timeouts;
 };
 

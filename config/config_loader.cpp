@@ -47,6 +47,7 @@ ServerConfig load_server(Section s) {
     if (size < 1024 || size > (16u << 20)) v->fail("must be between 1KiB and 16MiB");
     server.max_header_bytes = static_cast<std::uint32_t>(size);
   }
+  if (auto v = s.optional("busy_poll_us")) server.busy_poll = std::chrono::microseconds(v->as_int(0, 10'000));
   if (auto v = s.optional("timeouts")) server.timeouts = load_timeouts(Section(*v));
   s.finish();
   return server;

@@ -143,6 +143,7 @@ awaitable<void> serve_client(ServerState* state, tcp::socket socket) {
     if (!co_await read_request(state, &session, &parser)) break;
     session.busy = true;
     if (co_await serve_endpoint(state, &session, &parser.get()) == KeepAlive::no) break;
+    state->busy_poll.expect_bytes();  // a client on a kept-alive connection often sends its next request at once
   }
   co_await linger_close(&session);
 }

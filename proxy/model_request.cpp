@@ -351,6 +351,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     ex.failure = upstream_broke(ex, "closed the connection while the request was being sent (" + ec.message() + ")");
     co_return Attempt::done;
   }
+  ex.state->busy_poll.expect_bytes();  // the backend's first byte
 
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);  // streamed answers have no size limit

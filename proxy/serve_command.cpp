@@ -2,6 +2,7 @@
 #include "proxy/serve_command.hpp"
 
 #include "config/config_loader.hpp"
+#include "proxy/event_loop.hpp"
 #include "proxy/server.hpp"
 #include "router/classify_command.hpp"
 
@@ -129,7 +130,7 @@ int run_serve_command(int argc, char** argv) {
   std::printf("llmroute listening on %s:%u (config %s)\n", bound.address().to_string().c_str(), bound.port(),
               config_path.c_str());
   std::fflush(stdout);
-  io.run();
+  run_event_loop(io, server.state().busy_poll);
   return 0;
 }
 

@@ -25,6 +25,7 @@ router::RuleClassifier load_classifier(const config::Config& config, const std::
 ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, const std::string& rules_path)
     : io(io_context),
       config(std::move(cfg)),
+      busy_poll(config->server.busy_poll),
       classifier(load_classifier(*config, rules_path)),
       pins(config->routing.pin_ttl, config->routing.max_pins),
       health(config->backends.size(), config->routing.health),

@@ -5,6 +5,7 @@
 #include "policies/memory_quota_store.hpp"
 #include "proxy/asio.hpp"
 #include "proxy/backend_slots.hpp"
+#include "proxy/event_loop.hpp"
 #include "proxy/redis_stores.hpp"
 #include "proxy/judge_worker.hpp"
 #include "proxy/request_id.hpp"
@@ -58,6 +59,7 @@ class ServerState {
 
   asio::io_context& io;
   config::ConfigPtr config;
+  BusyPoll busy_poll;  ///< the request path marks when bytes are due; the event loop polls instead of sleeping then
   std::vector<BackendRuntime> backends;
   RequestIdGenerator request_ids;
   std::list<ClientSession*> sessions;

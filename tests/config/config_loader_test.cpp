@@ -85,3 +85,11 @@ TEST_CASE("a backend URL with IPv6, a port and a trailing slash is split correct
   CHECK(b.port == 8000);
   CHECK(b.base_path == "/v1");
 }
+
+TEST_CASE("busy polling defaults to a 250-microsecond window, can be turned off, and is bounded") {
+  CHECK(load_config_text(kMinimal, "test.yaml")->server.busy_poll.count() == 250);
+  const std::string off = std::string("server: { busy_poll_us: 0 }\n") + kMinimal;
+  CHECK(load_config_text(off, "test.yaml")->server.busy_poll.count() == 0);
+  CHECK(error_of(std::string("server:\n  busy_poll_us: 20000\n") + kMinimal) ==
+        "test.yaml:2:17: server.busy_poll_us: must be between 0 and 10000, found 20000");
+}

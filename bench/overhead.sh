@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Overhead benchmark: llmroute vs nginx vs direct to the simulator, in one run, printing one table and the target ratios.
+# Overhead benchmark: llmroute vs nginx vs a do-nothing TCP relay vs direct to the simulator, in one run, printing one
+# table and the target ratios.
 #
 # Core 0 runs the proxy under test (llmroute, or nginx with one worker); core 1 runs the simulator
 # and the load client, so the proxies compete for the same single core and the load is the same.
@@ -27,12 +28,13 @@ build_dir=${BUILD_DIR:-build-bench}
 [[ "$build_dir" = /* ]] || build_dir="$repo/$build_dir"
 llmroute="$build_dir/llmroute"
 load="$build_dir/llmroute-load"
+tcp_relay="$build_dir/llmroute-tcp-relay"
 
 die() { echo "overhead.sh: $*" >&2; exit 2; }
 log() { echo "[$(date +%T)] $*" >&2; }
 
-for binary in "$llmroute" "$load"; do
-  [[ -x "$binary" ]] || die "missing $binary; build it: cmake --build $build_dir --target llmroute-load llmroute"
+for binary in "$llmroute" "$load" "$tcp_relay"; do
+  [[ -x "$binary" ]] || die "missing $binary; build it: cmake --build $build_dir --target llmroute-load llmroute-tcp-relay llmroute"
 done
 nginx=$(command -v nginx || true)
 [[ -n "$nginx" ]] || { [[ -x /usr/sbin/nginx ]] && nginx=/usr/sbin/nginx; }
@@ -199,11 +201,21 @@ EOF
   done
 }
 
+# Starts the do-nothing relay (the floor) on core 0 in front of UPSTREAM_PORT; sets relay_pid and relay_port.
+start_tcp_relay() {
+  local upstream_port=$1
+  relay_port=$(free_port)
+  taskset -c 0 "$tcp_relay" "$relay_port" "$upstream_port" >"$work/tcp-relay.log" 2>&1 &
+  relay_pid=$!
+  children+=("$relay_pid")
+  wait_for_port "$relay_port" "$relay_pid" llmroute-tcp-relay "$work/tcp-relay.log"
+}
+
 # Starts llmroute serve on core 0 in front of UPSTREAM_PORT; sets llmroute_pid and llmroute_port.
 # NAME (default llmroute) names its directory; EXTRA is YAML appended to its config (a `records:` line in
-# it replaces the default records section).
+# it replaces the default records section); SERVER_KEY is one more `key: value` of its server section.
 start_llmroute() {
-  local upstream_port=$1 name=${2:-llmroute} extra=${3:-}
+  local upstream_port=$1 name=${2:-llmroute} extra=${3:-} server_key=${4:-}
   local dir="$work/$name"
   rm -rf "$dir" && mkdir -p "$dir"
 
@@ -213,6 +225,7 @@ start_llmroute() {
 server:
   listen: 127.0.0.1:$llmroute_port
   timeouts: { shutdown_grace: 1s }
+  $server_key
 backends:
   - name: sim
     kind: openai
@@ -346,26 +359,29 @@ rss_kib() {
 start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 log "machine: $(nproc) cores, load average $start_load; results in $work"
 start_simulator sim "$stream_tokens" "$stream_interval_ms"
+start_tcp_relay "$sim_port"
 start_nginx "$sim_port"
 start_llmroute "$sim_port"
-declare -A proxy_pids=([direct]="" [nginx]="$nginx_pid $nginx_worker" [llmroute]="$llmroute_pid")
+declare -A proxy_pids=([direct]="" [tcp-relay]="$relay_pid" [nginx]="$nginx_pid $nginx_worker" [llmroute]="$llmroute_pid")
 declare -A url=(
   [direct]="http://127.0.0.1:$sim_port/v1/chat/completions"
+  [tcp-relay]="http://127.0.0.1:$relay_port/v1/chat/completions"
   [nginx]="http://127.0.0.1:$nginx_port/v1/chat/completions"
   [llmroute]="http://127.0.0.1:$llmroute_port/v1/chat/completions"
 )
-scenarios=(direct nginx llmroute)
+scenarios=(direct tcp-relay nginx llmroute)
 modes=(stream nonstream)
 
 mkdir -p "$work/results"
 # Scenarios alternate inside each (mode, concurrency) cell, so slow drift on a shared machine
-# (another build starting) hits all three alike instead of one whole scenario.
+# (another build starting) hits them all alike instead of one whole scenario.
 for mode in "${modes[@]}"; do
   for c in "${concurrencies[@]}"; do
     for scenario in "${scenarios[@]}"; do
       cell_pids=${proxy_pids[$scenario]}
       run_cell "$scenario" "$mode" "$c" "${url[$scenario]}"
       require_alive "$sim_pid" simulator
+      require_alive "$relay_pid" llmroute-tcp-relay
       require_alive "$nginx_pid" nginx
       require_alive "$llmroute_pid" "llmroute serve"
     done
@@ -376,6 +392,7 @@ done
 finished_requests=$(metric_sum "$llmroute_port" llmroute_requests_total)
 dropped_records=$(metric_sum "$llmroute_port" llmroute_records_dropped_total)
 stop_child "$llmroute_pid"
+stop_child "$relay_pid"
 stored_records=$(record_count "$work/llmroute/llmroute.db")
 
 # --- variants: llmroute with one feature switched, alternating with plain llmroute -------------------
@@ -383,7 +400,7 @@ stored_records=$(record_count "$work/llmroute/llmroute.db")
 # default records section) and optional load-client arguments (variant_args, e.g. a key header). The
 # table shows each variant against plain llmroute measured in the cells just before.
 start_redis
-variant_names=(no-records shadowing quotas-memory quotas-redis)
+variant_names=(no-busy-poll no-records shadowing quotas-memory quotas-redis)
 # shadowing: a tenth of the requests (commit messages, as the load client's prompt is classified) copied to
 # another model, at most two at a time, every pair judged by two judges in both orders (the simulator's judge
 # mode) — all on the same simulator; the primary latency of this variant against plain llmroute is the
@@ -395,13 +412,15 @@ judging: { judges: [sim/judge-a, sim/judge-b], concurrency: 4 }"
   [quotas-memory]="$(quota_yaml memory)"
   [quotas-redis]="$(quota_yaml "redis://127.0.0.1:$redis_port/0")"
 )
+# no-busy-poll: the event loop sleeps as soon as it has no work (server.busy_poll_us: 0), as nginx does.
+declare -A variant_server_key=([no-busy-poll]="busy_poll_us: 0")
 declare -A variant_args=()
 variant_concurrencies=(1 256)
 declare -A variant_url=() variant_pid=() variant_port=() shadow_settle_s=()
 start_llmroute "$sim_port" base
 variant_url[base]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[base]=$llmroute_pid
 for variant in "${variant_names[@]}"; do
-  start_llmroute "$sim_port" "$variant" "${variant_yaml[$variant]}"
+  start_llmroute "$sim_port" "$variant" "${variant_yaml[$variant]:-}" "${variant_server_key[$variant]:-}"
   variant_url[$variant]="http://127.0.0.1:$llmroute_port/v1/chat/completions" variant_pid[$variant]=$llmroute_pid
   variant_port[$variant]=$llmroute_port
 done
@@ -554,6 +573,11 @@ if [[ $(pass_if "$nginx_added > 0") == PASS ]]; then
 else
   verdict INCONCLUSIVE "added TTFT p50 at c=1: llmroute $llm_added µs vs nginx $nginx_added µs → nginx added nothing measurable; rerun on a quiet machine (target ≤ 0.5)"
 fi
+
+relay_added=$(awk -v a="$(field tcp-relay stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
+echo "- info: the floor: llmroute-tcp-relay, which copies bytes and does nothing else, adds $relay_added µs TTFT p50 at c=1 (its ratio to nginx: $(awk -v l="$relay_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }'))"
+busy_off_added=$(awk -v a="$(field no-busy-poll stream 1 ttft_p50_us)" -v b="$(field base-for-no-busy-poll stream 1 ttft_p50_us)" 'BEGIN { printf "%+.0f", a - b }')
+echo "- info: with busy polling off (server.busy_poll_us: 0) llmroute's TTFT p50 at c=1 changes by $busy_off_added µs (variants table)"
 
 llm_rps=$(field llmroute stream 256 rps)
 nginx_rps=$(field nginx stream 256 rps)

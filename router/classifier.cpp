@@ -347,11 +347,14 @@ void RuleClassifier::compile() {
   }
 }
 
-std::uint32_t RuleClassifier::signals_in(std::string_view lowercase_text) const {
+std::uint32_t RuleClassifier::signals_in(std::string_view text, bool is_lowercase) const {
   std::uint32_t found = 0;
-  signal_phrases_.find(lowercase_text, [&](std::uint32_t id, std::uint32_t) {
-    found |= 1u << static_cast<unsigned>(signal_of_phrase_[id]);
-  });
+  auto on_hit = [&](std::uint32_t id, std::uint32_t) { found |= 1u << static_cast<unsigned>(signal_of_phrase_[id]); };
+  if (is_lowercase) {
+    signal_phrases_.find(text, on_hit);
+  } else {
+    signal_phrases_.find_lowercased(text, on_hit);
+  }
   return found;
 }
 
@@ -422,8 +425,8 @@ Classification RuleClassifier::classify(const RequestFeatures& f) const {
   std::string lower_prompt = lowercase(f.prompt);
   if (lower_prompt == "warmup" || lower_prompt == "quota") return signalled(TaskKind::background, "signal/warmup-or-quota-probe", 0.99);
 
-  const std::uint32_t in_system = signals_in(lowercase(f.system_text));
-  const std::uint32_t in_prompt = signals_in(lower_prompt);
+  const std::uint32_t in_system = signals_in(f.system_text, false);
+  const std::uint32_t in_prompt = signals_in(lower_prompt, true);
   auto signal_in = [](Signal signal, std::uint32_t found) { return (found & (1u << static_cast<unsigned>(signal))) != 0; };
   if (signal_in(Signal::compaction, in_prompt) || signal_in(Signal::compaction, in_system)) {
     return signalled(TaskKind::background, "signal/compaction-prompt");

@@ -129,8 +129,9 @@ class RuleClassifier final : public Classifier {
 
   struct Scored;
   Scored score(const RequestFeatures& features, const Prose& prose) const;
-  /// The signals (bit 1 << Signal) whose phrases occur in a lowercase text.
-  std::uint32_t signals_in(std::string_view lowercase_text) const;
+  /// The signals (bit 1 << Signal) whose phrases occur in lowercase(text); `is_lowercase` says the
+  /// text is lowercase already.
+  std::uint32_t signals_in(std::string_view text, bool is_lowercase) const;
   /// Derives compiled_, ranges_ and the keyword uses from rules_ (startup).
   void compile();
 

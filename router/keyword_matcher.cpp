@@ -33,6 +33,10 @@ void KeywordMatcher::build() {
       if (class_of_[c] == 0 && classes_ < 255) class_of_[c] = static_cast<std::uint8_t>(classes_++);
     }
   }
+  for (int c = 0; c < 256; ++c) {
+    class_of_lowercase_[c] = class_of_[lowercase_byte(static_cast<unsigned char>(c))];
+    class_after_c3_[c] = class_of_[lowercase_after_c3(static_cast<unsigned char>(c))];
+  }
   // Trie with goto edges (0 = none; the root is state 0 and never a target).
   std::vector<std::uint32_t> trie(classes_, 0);
   std::vector<std::vector<std::uint32_t>> ends(1);

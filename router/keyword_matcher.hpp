@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "router/text_stats.hpp"
+
 namespace llmroute::router {
 
 /// A set of lowercase keywords matched together. A pattern must sit on word boundaries unless it
@@ -29,12 +31,28 @@ class KeywordMatcher {
   /// Calls `on_hit(id, offset)` once for each pattern found in `lowercase_text`, with the offset of its
   /// first occurrence, in the order those occurrences end. Touches nothing per pattern that is absent.
   template <typename OnHit>
-  void find(std::string_view lowercase_text, OnHit&& on_hit) const;
+  void find(std::string_view lowercase_text, OnHit&& on_hit) const {
+    scan<false>(lowercase_text, on_hit);
+  }
+
+  /// find() on lowercase(text) (text_stats.hpp), lowercasing as it reads instead of copying the text.
+  template <typename OnHit>
+  void find_lowercased(std::string_view text, OnHit&& on_hit) const {
+    scan<true>(text, on_hit);
+  }
 
  private:
-  static bool is_word_byte(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-  }
+  template <bool kLowercase, typename OnHit>
+  void scan(std::string_view text, OnHit& on_hit) const;
+
+  static constexpr std::array<bool, 256> kWordBytes = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+      table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+    }
+    return table;
+  }();
+  static bool is_word_byte(unsigned char c) { return kWordBytes[c]; }
 
   struct Pattern {
     std::string text;
@@ -44,21 +62,31 @@ class KeywordMatcher {
 
   std::uint32_t classes_ = 1;                 ///< byte classes; 0 = a byte no pattern contains
   std::uint8_t class_of_[256] = {};
+  std::uint8_t class_of_lowercase_[256] = {};  ///< class_of_[lowercase_byte(c)]
+  std::uint8_t class_after_c3_[256] = {};      ///< class_of_[lowercase_after_c3(c)]
   std::vector<std::uint32_t> next_;           ///< state * classes_ + class -> (target * classes_) << 1 | has outputs
   std::vector<std::uint32_t> output_begin_;   ///< per state, range into outputs_
   std::vector<std::uint32_t> outputs_;        ///< pattern ids ending at each state (suffixes included)
   std::vector<Pattern> patterns_;
 };
 
-template <typename OnHit>
-void KeywordMatcher::find(std::string_view text, OnHit&& on_hit) const {
+// Word boundaries read the text's own bytes: lowercasing keeps a byte a word byte or not.
+template <bool kLowercase, typename OnHit>
+void KeywordMatcher::scan(std::string_view text, OnHit& on_hit) const {
   if (next_.empty()) return;
   std::array<std::uint64_t, kMaxPatterns / 64> seen;  // only the first (size() + 63) / 64 words are used
   for (std::size_t w = 0; w < (patterns_.size() + 63) / 64; ++w) seen[w] = 0;
   std::uint32_t row = 0;  // the current state * classes_
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  [[maybe_unused]] bool after_c3 = false;  // the byte before was a 0xC3 lead (lowercase() maps its continuation)
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const std::uint32_t entry = next_[row + class_of_[bytes[i]]];
+    const unsigned char c = bytes[i];
+    std::uint8_t byte_class = class_of_[c];
+    if constexpr (kLowercase) {
+      byte_class = after_c3 ? class_after_c3_[c] : class_of_lowercase_[c];
+      after_c3 = !after_c3 && c == 0xC3;
+    }
+    const std::uint32_t entry = next_[row + byte_class];
     row = entry >> 1;
     if ((entry & 1) == 0) continue;
     const std::uint32_t state = row / classes_;

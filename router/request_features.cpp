@@ -671,6 +671,10 @@ void finish(Extraction& x, std::string_view path, const Headers& headers, std::s
     }
   }
 
+  // strip_wrappers is pure and not cheap: the first user message's result is kept for the prompt
+  // (often the same message), and whether the last user message had words for the tool continuation.
+  const Message* kept_of = nullptr;
+  StrippedText kept;
   bool first_found = false;
   bool examples_passed = !after_aider_examples;
   for (const Message& m : x.messages) {
@@ -705,15 +709,23 @@ void finish(Extraction& x, std::string_view path, const Headers& headers, std::s
       if (!own.text.empty()) {
         first_found = true;
         append_capped(f.first_user_message, own.text, kFirstMessageBytes);
+        kept_of = &m;
+        kept = std::move(own);
       }
     }
   }
 
   // The prompt: the last user message with words of the user's own, walking back over tool results.
   std::string prompt;
+  const Message* last_user = nullptr;
+  bool last_user_has_words = false;
   for (auto it = x.messages.rbegin(); it != x.messages.rend(); ++it) {
     if (it->role != Role::user) continue;
-    StrippedText own = strip_wrappers(it->texts);
+    StrippedText own = &*it == kept_of ? std::move(kept) : strip_wrappers(it->texts);
+    if (last_user == nullptr) {
+      last_user = &*it;
+      last_user_has_words = !own.text.empty();
+    }
     if (own.text.empty()) continue;
     prompt = std::move(own.text);
     f.command_name = std::move(own.command_name);
@@ -734,7 +746,7 @@ void finish(Extraction& x, std::string_view path, const Headers& headers, std::s
     if (it->role == Role::tool) {
       f.tool_continuation = true;
     } else if (it->role == Role::user && it->tool_results > 0) {
-      f.tool_continuation = strip_wrappers(it->texts).text.empty();
+      f.tool_continuation = &*it == last_user ? !last_user_has_words : strip_wrappers(it->texts).text.empty();
     }
     break;
   }

@@ -4,6 +4,8 @@
 #include <array>
 #include <limits>
 
+#include "router/word_set.hpp"
+
 namespace llmroute::router {
 
 namespace {
@@ -48,23 +50,14 @@ constexpr std::array kNamedErrorMarkers = {
     std::string_view("Error:"), std::string_view("Exception:"), std::string_view("error: "),
 };
 
-// Which ASCII bytes a text holds (a byte >= 0x80 counts as its low 7 bits: a superset, which only
-// makes the filter pass more often). A marker whose bytes are not all there cannot occur.
+// Which bytes a text holds, folded on their low six bits ('a' and '!' share a bit; uppercase ASCII
+// letters share theirs only with control bytes and bytes >= 0x80): a superset, which only makes the
+// filter pass more often. A marker whose bits are not all there cannot occur.
 struct BytesPresent {
-  std::uint64_t low = 0;   ///< bytes 0..63
-  std::uint64_t high = 0;  ///< bytes 64..127
+  std::uint64_t bits = 0;
 
-  constexpr void add(unsigned char c) {
-    c &= 0x7F;
-    if (c < 64) {
-      low |= std::uint64_t{1} << c;
-    } else {
-      high |= std::uint64_t{1} << (c - 64);
-    }
-  }
-  constexpr bool covers(const BytesPresent& needed) const {
-    return (low & needed.low) == needed.low && (high & needed.high) == needed.high;
-  }
+  constexpr void add(unsigned char c) { bits |= std::uint64_t{1} << (c & 63); }
+  constexpr bool covers(const BytesPresent& needed) const { return (bits & needed.bits) == needed.bits; }
 };
 
 constexpr BytesPresent bytes_of(std::string_view text) {
@@ -119,7 +112,7 @@ bool is_trace_line(std::string_view line) {
 
 namespace {
 
-constexpr std::array kSourceExtensions = {
+constexpr WordSet kSourceExtensions{std::array{
     std::string_view("py"),   std::string_view("js"),   std::string_view("ts"),    std::string_view("tsx"),
     std::string_view("jsx"),  std::string_view("cpp"),  std::string_view("cc"),    std::string_view("c"),
     std::string_view("h"),    std::string_view("hpp"),  std::string_view("go"),    std::string_view("rs"),
@@ -131,7 +124,7 @@ constexpr std::array kSourceExtensions = {
     std::string_view("scala"), std::string_view("dart"), std::string_view("xml"),  std::string_view("ini"),
     std::string_view("cfg"),  std::string_view("mjs"),  std::string_view("cjs"),   std::string_view("proto"),
     std::string_view("tf"),   std::string_view("gradle"), std::string_view("cmake"), std::string_view("txt"),
-};
+}};
 
 constexpr std::array<bool, 256> kTokenChars = [] {
   std::array<bool, 256> table{};
@@ -149,11 +142,7 @@ bool looks_like_path(std::string_view token) {
   std::size_t dot = token.rfind('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 >= token.size()) return false;
   if (starts_with(token, "www.") || contains(token, "..")) return false;
-  std::string_view ext = token.substr(dot + 1);
-  for (std::string_view known : kSourceExtensions) {
-    if (ext == known) return true;
-  }
-  return false;
+  return kSourceExtensions.contains(token.substr(dot + 1));
 }
 
 }  // namespace
@@ -164,8 +153,9 @@ std::uint32_t count_file_paths(std::string_view line) {
   while (i < line.size()) {
     while (i < line.size() && !is_token_char(line[i])) ++i;
     std::size_t start = i;
-    while (i < line.size() && is_token_char(line[i])) ++i;
-    if (i > start && looks_like_path(line.substr(start, i - start))) ++n;
+    bool dot = false;  // a token without one is no path
+    for (; i < line.size() && is_token_char(line[i]); ++i) dot |= line[i] == '.';
+    if (dot && looks_like_path(line.substr(start, i - start))) ++n;
   }
   return n;
 }
@@ -241,14 +231,12 @@ TextStats scan_text(std::string_view text) {
 std::string lowercase(std::string_view text) {
   std::string out(text);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    char c = out[i];
-    if (c >= 'A' && c <= 'Z') {
-      out[i] = static_cast<char>(c - 'A' + 'a');
-    } else if (static_cast<unsigned char>(c) == 0xC3 && i + 1 < out.size()) {
-      // U+00C0..U+00DE (except U+00D7, the multiplication sign) lower-case to U+00E0..U+00FE.
-      auto next = static_cast<unsigned char>(out[i + 1]);
-      if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c == 0xC3 && i + 1 < out.size()) {
+      out[i + 1] = static_cast<char>(lowercase_after_c3(static_cast<unsigned char>(out[i + 1])));
       ++i;
+    } else {
+      out[i] = static_cast<char>(lowercase_byte(c));
     }
   }
   return out;

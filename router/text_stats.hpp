@@ -37,4 +37,15 @@ std::string_view without_line_number(std::string_view line);
 /// prompts match lowercase keywords; other characters are kept as they are.
 std::string lowercase(std::string_view text);
 
+/// How lowercase() maps a byte that is not the continuation of a 0xC3 lead: ASCII A-Z to a-z.
+constexpr unsigned char lowercase_byte(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+}
+
+/// How lowercase() maps the byte after a 0xC3 lead: U+00C0..U+00DE (except U+00D7, the
+/// multiplication sign) lower-case to U+00E0..U+00FE.
+constexpr unsigned char lowercase_after_c3(unsigned char c) {
+  return (c >= 0x80 && c <= 0x9E && c != 0x97) ? static_cast<unsigned char>(c + 0x20) : c;
+}
+
 }  // namespace llmroute::router

@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace llmroute::router {
 
@@ -29,7 +32,18 @@ class WordSet {
   }
 
  private:
+  // Byte i of the word in bits 8i..8i+7. At run time a word of 4 to 8 bytes is two overlapping
+  // 4-byte loads (little-endian hosts) instead of a loop over its bytes.
   static constexpr std::uint64_t pack(std::string_view word) {
+    if constexpr (std::endian::native == std::endian::little) {
+      if (!std::is_constant_evaluated() && word.size() >= 4) {
+        std::uint32_t head = 0;
+        std::uint32_t tail = 0;
+        std::memcpy(&head, word.data(), 4);
+        std::memcpy(&tail, word.data() + word.size() - 4, 4);
+        return std::uint64_t{head} | std::uint64_t{tail} << (8 * (word.size() - 4));
+      }
+    }
     std::uint64_t key = 0;
     for (std::size_t i = 0; i < word.size(); ++i) key |= std::uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
     return key;

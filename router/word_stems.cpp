@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "router/word_set.hpp"
 
@@ -95,11 +96,20 @@ constexpr WordSet kNotNegated{std::array{
 
 // Bytes that may sit inside a word ("readme.md", "node.js", "99.9%", "#123", "c++", "don't"). Slashes and
 // hyphens break words, so "e-mail" meets "e mail", "stand-up" meets "stand up" and "docs/x.md" has "docs".
-bool is_joiner(char c) {
-  return c == '.' || c == '\'' || c == '#' || c == '+' || c == '@' || c == '_' || c == '%' || c == '$';
-}
-bool is_word_char(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80; }
-bool ends_clause(char c) { return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n'; }
+// One table lookup per byte instead of chains of compares.
+enum CharClass : std::uint8_t { kWordChar = 1, kJoiner = 2, kClauseEnd = 4 };
+constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) table[c] |= kWordChar;
+    if (c == '.' || c == '\'' || c == '#' || c == '+' || c == '@' || c == '_' || c == '%' || c == '$') table[c] |= kJoiner;
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n') table[c] |= kClauseEnd;
+  }
+  return table;
+}();
+bool is_joiner(char c) { return (kCharClasses[static_cast<unsigned char>(c)] & kJoiner) != 0; }
+bool is_word_char(unsigned char c) { return (kCharClasses[c] & kWordChar) != 0; }
+bool ends_clause(char c) { return (kCharClasses[static_cast<unsigned char>(c)] & kClauseEnd) != 0; }
 
 // UTF-8 general punctuation (U+2000..U+206F: dashes, quotes, ellipsis) separates words; U+2019 is an apostrophe.
 enum class Utf8Punct { none, separator, apostrophe, clause_end };
@@ -117,7 +127,24 @@ Utf8Punct utf8_punctuation(std::string_view text, std::size_t i) {
 
 namespace {
 
-// The word appended last to an output string, stemmed where it lies (no string of its own).
+// A short word being stemmed in a buffer on the stack (stemming never makes a word longer).
+class ShortWord {
+ public:
+  static constexpr std::size_t kCapacity = 32;
+  explicit ShortWord(std::string_view word) : size_(word.size()) { word.copy(bytes_, word.size()); }
+  std::size_t size() const { return size_; }
+  operator std::string_view() const { return std::string_view(bytes_, size_); }
+  void resize(std::size_t n) { size_ = n; }
+  void pop_back() { --size_; }
+  void push_back(char c) { bytes_[size_++] = c; }
+  char& back() { return bytes_[size_ - 1]; }
+
+ private:
+  char bytes_[kCapacity];
+  std::size_t size_;
+};
+
+// A long word, appended to the output string and stemmed where it lies.
 class Tail {
  public:
   Tail(std::string& text, std::size_t start) : text_(text), start_(start) {}
@@ -133,12 +160,9 @@ class Tail {
   std::size_t start_;
 };
 
-// Appends the stem of `word` to `out` (see stem()).
-void append_stem(std::string& out, std::string_view word) {
-  const std::size_t start = out.size();
-  out.append(word);
-  if (word.size() <= 3 || !std::all_of(word.begin(), word.end(), is_letter)) return;
-  Tail w(out, start);
+// Porter's steps on a word of four or more letters, in place (see stem()).
+template <typename Word>
+void stem_in_place(Word& w) {
   // 1a: plurals. "-us", "-is" and "-ss" keep their s (status, analysis, class).
   if (ends_with(w, "sses")) {
     w.resize(w.size() - 2);
@@ -174,6 +198,22 @@ void append_stem(std::string& out, std::string_view word) {
     std::string_view base = std::string_view(w).substr(0, w.size() - 1);
     int m = measure(base);
     if (m > 1 || (m == 1 && !ends_cvc(base))) w.pop_back();
+  }
+}
+
+// Appends the stem of `word` to `out`.
+void append_stem(std::string& out, std::string_view word) {
+  if (word.size() <= 3 || !std::all_of(word.begin(), word.end(), is_letter)) {
+    out.append(word);
+  } else if (word.size() <= ShortWord::kCapacity) {
+    ShortWord w(word);
+    stem_in_place(w);
+    out.append(std::string_view(w));
+  } else {
+    const std::size_t start = out.size();
+    out.append(word);
+    Tail w(out, start);
+    stem_in_place(w);
   }
 }
 
@@ -230,43 +270,59 @@ std::string normalise_words(std::string_view text) {
       emit(joined);
     }
   };
-  std::string token;
+  // The current token is text[token_begin, token_end), unless it holds a U+2019 apostrophe: then it
+  // is spelled out in `spelled` with an ASCII one.
+  std::size_t token_begin = 0;
+  std::size_t token_end = 0;
+  std::string spelled;
+  bool is_spelled = false;
+  auto token_empty = [&] { return is_spelled ? spelled.empty() : token_begin == token_end; };
+  auto end_token = [&] {
+    emit_token(is_spelled ? std::string_view(spelled) : text.substr(token_begin, token_end - token_begin));
+    token_begin = token_end;
+    is_spelled = false;
+    spelled.clear();
+  };
   std::size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
     Utf8Punct punct = utf8_punctuation(text, i);
     if (punct == Utf8Punct::apostrophe) {
-      token.push_back('\'');
+      if (!is_spelled) spelled.assign(text.substr(token_begin, token_end - token_begin));
+      is_spelled = true;
+      spelled.push_back('\'');
       i += 3;
       continue;
     }
     if (punct != Utf8Punct::none) {
-      emit_token(token);
-      token.clear();
+      end_token();
       if (punct == Utf8Punct::clause_end) negate_next = false;
       i += 3;
       continue;
     }
-    if (is_word_char(static_cast<unsigned char>(c)) || (is_joiner(c) && !token.empty()) ||
+    if (is_word_char(static_cast<unsigned char>(c)) || (is_joiner(c) && !token_empty()) ||
         (is_joiner(c) && i + 1 < text.size() && is_word_char(static_cast<unsigned char>(text[i + 1])))) {
       // A sentence's full stop is not part of the word before it ("it." -> "it").
       if (c == '.' && (i + 1 >= text.size() || !is_word_char(static_cast<unsigned char>(text[i + 1])))) {
-        emit_token(token);
-        token.clear();
+        end_token();
         negate_next = false;
         ++i;
         continue;
       }
-      token.push_back(c);
+      if (is_spelled) {
+        spelled.push_back(c);
+      } else {
+        if (token_begin == token_end) token_begin = i;  // unspelled bytes are contiguous: all others end the token
+        token_end = i + 1;
+      }
       ++i;
       continue;
     }
-    emit_token(token);
-    token.clear();
+    end_token();
     if (ends_clause(c)) negate_next = false;
     ++i;
   }
-  emit_token(token);
+  end_token();
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "router/classifier.hpp"
+#include "router/text_stats.hpp"
 #include "router/keyword_matcher.hpp"
 #include "router/task_kind.hpp"
 
@@ -68,6 +69,33 @@ TEST_CASE("keywords match on word boundaries unless a star allows more") {
   find("felet är här, fel");
   CHECK(found[fel] == std::string("felet är här, ").size());
   CHECK(reports == 1);
+
+}
+
+TEST_CASE("keywords found in a text lowercased on the fly are those found in its lowercase copy") {
+  KeywordMatcher m;
+  m.add("fel");
+  m.add("refactor*");
+  m.add("ändra");
+  m.add("stack trace");
+  m.build();
+  constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
+  auto offsets = [&](std::string_view text, bool on_the_fly) {
+    std::vector<std::uint32_t> found(m.size(), kNotFound);
+    auto on_hit = [&](std::uint32_t id, std::uint32_t offset) { found[id] = offset; };
+    if (on_the_fly) {
+      m.find_lowercased(text, on_hit);
+    } else {
+      m.find(lowercase(text), on_hit);
+    }
+    return found;
+  };
+  for (std::string_view text : {"We should REFACTORING this; FEL, \xC3\x84NDRA the Stack Trace",
+                                "a 0xC3 lead keeps the next byte: \xC3" "FEL, \xC3\xC3\x84NDRA, fel",
+                                "ends on a lead \xC3"}) {
+    CHECK(offsets(text, true) == offsets(text, false));
+  }
+  CHECK(offsets("\xC3\x84NDRA", true)[2] == 0);
 }
 
 TEST_CASE("count_tokens, quota probes and warmups are background") {

@@ -46,7 +46,19 @@ constexpr WordSet kInterrogatives{std::array{
     std::string_view("ist"),   std::string_view("kann"),
 }};
 
-bool is_word_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '\''; }
+constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '\'';
+  return table;
+}();
+bool is_word_byte(unsigned char c) { return kWordBytes[c]; }
+
+// The bytes enumeration_items acts on; it skips all others with one lookup.
+constexpr std::array<bool, 256> kEnumerationBytes = [] {
+  std::array<bool, 256> table{};
+  for (char c : std::string_view(".;:!?\n(),&+ ")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
 
 // Items of the longest enumeration in one clause: commas and "and"/"och"/"&"/"+"/"plus" separate items.
 std::uint32_t enumeration_items(std::string_view text) {
@@ -58,6 +70,7 @@ std::uint32_t enumeration_items(std::string_view text) {
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (!kEnumerationBytes[static_cast<unsigned char>(c)]) continue;
     bool sentence_dot = c == '.' && (i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\n');
     if (sentence_dot || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n' || c == '(' || c == ')') {
       close_clause();
@@ -111,24 +124,28 @@ std::size_t quotation_end(std::string_view line, std::size_t open) {
 // ('invoice wrong amount', "Our office will be closed": the user's data, not what they ask for).
 void append_own_words(std::string& out, std::string_view line) {
   bool in_code = false;
+  std::size_t run = 0;  // line[run, i) is own text not appended yet (while not in code)
   for (std::size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (c == '`') {
+      if (!in_code) out.append(line.substr(run, i - run));
       in_code = !in_code;
       out.push_back(' ');
+      run = i + 1;
       continue;
     }
     if (in_code) continue;
     if (c == '\'' || c == '"') {
       std::size_t end = quotation_end(line, i);
       if (end != std::string_view::npos) {
+        out.append(line.substr(run, i - run));
         out.push_back(' ');
         i = end;
-        continue;
+        run = end + 1;
       }
     }
-    out.push_back(c);
   }
+  if (!in_code) out.append(line.substr(run));
 }
 
 constexpr WordSet kNumberWords{std::array{
@@ -195,9 +212,11 @@ Prose prose_of(std::string_view text) {
   std::size_t word_start = 0;
   for (std::size_t i = 0; i <= all.size(); ++i) {
     // "99.9" and "1,350" are one number, not two.
-    bool number_separator = in_word && i + 1 < all.size() && (all[i] == '.' || all[i] == ',') &&
-                            all[i - 1] >= '0' && all[i - 1] <= '9' && all[i + 1] >= '0' && all[i + 1] <= '9';
-    bool word_byte = i < all.size() && (is_word_byte(static_cast<unsigned char>(all[i])) || number_separator);
+    bool word_byte = i < all.size() && is_word_byte(static_cast<unsigned char>(all[i]));
+    if (!word_byte) {
+      word_byte = in_word && i + 1 < all.size() && (all[i] == '.' || all[i] == ',') && all[i - 1] >= '0' &&
+                  all[i - 1] <= '9' && all[i + 1] >= '0' && all[i + 1] <= '9';
+    }
     if (word_byte && !in_word) word_start = i;
     if (!word_byte && in_word) {
       ++prose.words;

@@ -58,7 +58,16 @@ bool write_all(int fd, const char* data, std::size_t size) {
 
 int main(int argc, char** argv) {
   if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) return usage(0);
-  if (argc != 3 || port_of(argv[1]) < 0 || port_of(argv[2]) < 0) return usage(2);
+  if (argc != 3) {
+    std::fprintf(stderr, "llmroute-tcp-relay: expects 2 arguments, got %d\n", argc - 1);
+    return usage(2);
+  }
+  for (int i = 1; i <= 2; ++i) {
+    if (port_of(argv[i]) < 0) {
+      std::fprintf(stderr, "llmroute-tcp-relay: '%s' is not a port (1-65535)\n", argv[i]);
+      return usage(2);
+    }
+  }
   const sockaddr_in listen_address = loopback(port_of(argv[1]));
   const sockaddr_in upstream_address = loopback(port_of(argv[2]));
 

@@ -11,11 +11,6 @@ namespace llmroute::router {
 
 namespace {
 
-// The first byte is tested inline: most lines differ there, and a full compare is a library call.
-bool starts_with(std::string_view text, std::string_view prefix) {
-  if (prefix.empty()) return true;
-  return !text.empty() && text[0] == prefix[0] && text.substr(0, prefix.size()) == prefix;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);

@@ -14,11 +14,6 @@ void bump(std::uint32_t& counter) {
   if (counter < std::numeric_limits<std::uint32_t>::max()) ++counter;
 }
 
-// The first byte is tested inline: most lines differ there, and a full compare is a library call.
-bool starts_with(std::string_view text, std::string_view prefix) {
-  if (prefix.empty()) return true;
-  return !text.empty() && text[0] == prefix[0] && text.substr(0, prefix.size()) == prefix;
-}
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
 
 std::string_view trim_left(std::string_view line) {

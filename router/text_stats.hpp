@@ -37,6 +37,13 @@ std::string_view without_line_number(std::string_view line);
 /// prompts match lowercase keywords; other characters are kept as they are.
 std::string lowercase(std::string_view text);
 
+/// Whether `text` begins with `prefix`. The first byte is tested inline: the line scanners call this
+/// for many prefixes per line, most lines differ there, and a full compare is a library call.
+inline bool starts_with(std::string_view text, std::string_view prefix) {
+  if (prefix.empty()) return true;
+  return !text.empty() && text[0] == prefix[0] && text.substr(0, prefix.size()) == prefix;
+}
+
 /// How lowercase() maps a byte that is not the continuation of a 0xC3 lead: ASCII A-Z to a-z.
 constexpr unsigned char lowercase_byte(unsigned char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;

@@ -2,6 +2,7 @@
 #include "proxy/upstream_body.hpp"
 
 #include "proxy/asio_ssl.hpp"
+#include "proxy/short_read_buffer.hpp"
 
 #include <sys/socket.h>
 
@@ -67,13 +68,15 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
       error_code ec;
       if constexpr (std::is_same_v<Stream, tcp::socket>) {
         // Read what is there without the event loop, unless the last read said the socket is drained.
-        // Otherwise Asio's read: one more try, then it waits on the edge-triggered registration with
-        // no epoll_ctl (a readiness wait would re-arm the registration, and on a connection that once
-        // waited to connect, the re-armed writability wakes the loop again at once).
+        // Otherwise Asio's read, which waits on the edge-triggered registration with no epoll_ctl (a
+        // readiness wait would re-arm the registration, and on a connection that once waited to connect,
+        // the re-armed writability wakes the loop again at once). ShortReadBuffer spares it the recv that
+        // would fail with EAGAIN first.
         ec = asio::error::would_block;
         if (!drained_) std::tie(ec, n) = receive_now(stream, into);
         if (ec == asio::error::would_block) {
-          std::tie(ec, n) = co_await stream.async_read_some(into, use_nothrow);
+          const ShortReadBuffer buffer(into);
+          std::tie(ec, n) = co_await stream.async_read_some(buffer, use_nothrow);
           if (!ec) drained_ = n < into.size();
         }
       } else {

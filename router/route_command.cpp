@@ -192,6 +192,7 @@ int run_route_command(int argc, char** argv) {
   }
 
   RouteRequest request;
+  request.explain = explain;
   if (!pinned_text.empty()) {
     request.pinned = config->find_ref(pinned_text);
     if (!request.pinned) {

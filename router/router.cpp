@@ -141,7 +141,11 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   const TaskKind task = request.classification.kind;
   const std::string task_name(to_string(task));
   RouteDecision d;
-  auto note = [&d](std::string line) { d.trace.push_back(std::move(line)); };
+  // The trace is a dozen strings built per request; only `llmroute route --explain` reads it, so the proxy's
+  // path builds none: each line is made only when asked for.
+  auto note = [&d, explain = request.explain](auto&& line) {
+    if (explain) d.trace.emplace_back(line());
+  };
 
   // 1. What did the client ask for? The header wins over the body.
   std::optional<Selection> selection;
@@ -150,20 +154,20 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     selection = parse_selector(config, *request.route_header);
     if (selection) {
       from_header = true;
-      note("header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) + " → " + describe(config, *selection));
+      note([&] { return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) + " → " + describe(config, *selection); });
     } else {
-      note("header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) +
-           " is not auto, local, cloud or a configured model: ignored");
+      note([&] { return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) +
+           " is not auto, local, cloud or a configured model: ignored"; });
     }
   }
   if (!selection) {
     selection = parse_selector(config, request.requested_model);
     if (selection) {
-      note("model " + in_quotes(request.requested_model) + " → " + describe(config, *selection));
+      note([&] { return "model " + in_quotes(request.requested_model) + " → " + describe(config, *selection); });
     } else {
       // Clients send their own model names (Claude Code asks for claude-opus-… even from a local box).
-      note(request.requested_model.empty() ? "no model in the request → route by task"
-                                           : "model " + in_quotes(request.requested_model) + " is not configured → route by task");
+      note([&] { return request.requested_model.empty() ? "no model in the request → route by task"
+                                           : "model " + in_quotes(request.requested_model) + " is not configured → route by task"; });
       selection = Selection{};
     }
   }
@@ -171,13 +175,13 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   // 2. A local-only user cannot be sent to the cloud, not even by naming a cloud model.
   const UserPolicy policy = request.policy;
   if (local_only(policy)) {
-    note(policy_name(policy) + ": local backends only");
+    note([&] { return policy_name(policy) + ": local backends only"; });
     d.local_only = no_cloud_because(policy);
     const bool named_cloud =
         selection->mode == Mode::named && config.backend(selection->named).location == Location::cloud;
     const bool forced_cloud = selection->mode == Mode::location && selection->location == Location::cloud;
     if (named_cloud || forced_cloud) {
-      note("the request asked for the cloud, which a " + policy_name(policy) + " may not use → route by task");
+      note([&] { return "the request asked for the cloud, which a " + policy_name(policy) + " may not use → route by task"; });
       selection = Selection{};
       from_header = false;
     }
@@ -188,27 +192,29 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     const ModelRef named = selection->named;
     d.candidates.push_back({named, from_header ? "named in " + std::string(kRouteHeader) : "named in request"});
     if (auto skip = violation(config, named, f, std::nullopt, policy))
-      note("note: " + config.ref_name(named) + " would be skipped (" + skip->detail + "); honoured because it was named");
+      note([&] { return "note: " + config.ref_name(named) + " would be skipped (" + skip->detail + "); honoured because it was named"; });
     if (request.healthy && !request.healthy(named.backend))
-      note("note: backend " + in_quotes(config.backend(named).name) + " is unhealthy; it is the only candidate");
-    note("pin: not used, the model was named");
+      note([&] { return "note: backend " + in_quotes(config.backend(named).name) + " is unhealthy; it is the only candidate"; });
+    note([&] { return "pin: not used, the model was named"; });
     d.reason = from_header ? "model named in " + std::string(kRouteHeader) : "model named in request";
-    note(result_line(config, d.candidates));
+    note([&] { return result_line(config, d.candidates); });
     return d;
   }
 
   // 4. The task's candidates from the route table (or the default), narrowed to a forced location.
-  char confidence[16];
-  std::snprintf(confidence, sizeof confidence, "%.2f", request.classification.confidence);
-  note("task " + task_name + " (confidence " + confidence + ", rule " + request.classification.rule + ")");
+  note([&] {
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.2f", request.classification.confidence);
+    return "task " + task_name + " (confidence " + confidence + ", rule " + request.classification.rule + ")";
+  });
   std::vector<ModelRef> listed;
   const std::vector<ModelRef>* table = config.routing.candidates(task_name);
   if (table != nullptr && !table->empty()) {
     listed = *table;
-    note("route table for " + task_name + ": " + names_of(config, listed));
+    note([&] { return "route table for " + task_name + ": " + names_of(config, listed); });
   } else {
     listed = {config.default_model};
-    note("route table has no entry for " + task_name + ": default " + config.ref_name(config.default_model));
+    note([&] { return "route table has no entry for " + task_name + ": default " + config.ref_name(config.default_model); });
   }
   std::optional<Location> only;
   if (local_only(policy)) only = Location::local;
@@ -222,9 +228,9 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
         if (config.backends[b].location == selection->location)
           for (std::size_t m = 0; m < config.backends[b].models.size(); ++m) listed.push_back(ModelRef{b, m});
       listed_is_everything = true;
-      note("the task has no " + where + " candidate: every " + where + " model: " + names_of(config, listed));
+      note([&] { return "the task has no " + where + " candidate: every " + where + " model: " + names_of(config, listed); });
     } else {
-      note(where + " candidates of the task: " + names_of(config, listed));
+      note([&] { return where + " candidates of the task: " + names_of(config, listed); });
     }
   }
 
@@ -232,20 +238,20 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   const bool pinnable = !request.conversation_key.empty() && pins_apply(task);
   bool pin_kept = false;
   if (request.conversation_key.empty()) {
-    note("pin: no conversation key");
+    note([&] { return "pin: no conversation key"; });
   } else if (!pinnable) {
-    note("pin: " + task_name + " requests neither use nor set pins");
+    note([&] { return "pin: " + task_name + " requests neither use nor set pins"; });
   } else if (request.pinned) {
     const std::string pinned_name = config.ref_name(*request.pinned);
     if (auto skip = violation(config, *request.pinned, f, only, policy)) {
-      note("pin: conversation was pinned to " + pinned_name + ", which is " + skip->detail + " → pin again");
+      note([&] { return "pin: conversation was pinned to " + pinned_name + ", which is " + skip->detail + " → pin again"; });
     } else {
       pin_kept = true;
       d.candidates.push_back({*request.pinned, "pinned conversation"});
-      note("pin: conversation pinned to " + pinned_name + " → first");
+      note([&] { return "pin: conversation pinned to " + pinned_name + " → first"; });
     }
   } else {
-    note("pin: none yet; the model that serves this request will be pinned");
+    note([&] { return "pin: none yet; the model that serves this request will be pinned"; });
   }
   d.pin_new = pinnable && !pin_kept;
 
@@ -255,11 +261,11 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     if (contains(d.candidates, ref)) return;
     const std::string name = config.ref_name(ref);
     if (auto skip = violation(config, ref, f, only, policy)) {
-      note("skip " + name + ": " + skip->detail);
+      note([&] { return "skip " + name + ": " + skip->detail; });
       skipped.push_back(name + " (" + skip->tag + ")");
       return;
     }
-    note("keep " + name);
+    note([&] { return "keep " + name; });
     d.candidates.push_back({ref, std::move(why)});
   };
   for (std::size_t i = 0; i < listed.size(); ++i)
@@ -270,7 +276,7 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   bool widened = false;
   if (d.candidates.empty() && !listed_is_everything) {
     widened = true;
-    note("no candidate of the task passes → every configured model");
+    note([&] { return "no candidate of the task passes → every configured model"; });
     for (std::size_t b = 0; b < config.backends.size(); ++b)
       for (std::size_t m = 0; m < config.backends[b].models.size(); ++m) {
         const ModelRef ref{b, m};
@@ -287,7 +293,7 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     else d.refusal = "no configured model can serve this request: skipped " + join(skipped, ", ");
     d.pin_new = false;
     d.reason = *d.refusal;
-    note("result: refused: " + *d.refusal);
+    note([&] { return "result: refused: " + *d.refusal; });
     return d;
   }
 
@@ -298,7 +304,7 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
                                              [&](const Candidate& c) { return request.healthy(c.target.backend); });
     for (auto it = healthy_end; it != d.candidates.end(); ++it) {
       const std::string name = config.ref_name(it->target);
-      note("backend " + in_quotes(config.backend(it->target).name) + " is unhealthy: " + name + " moved last");
+      note([&] { return "backend " + in_quotes(config.backend(it->target).name) + " is unhealthy: " + name + " moved last"; });
       demoted.push_back(name);
       it->why += ", unhealthy";
     }
@@ -314,7 +320,7 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   if (widened) reason += "; widened beyond the task";
   if (!demoted.empty()) reason += "; unhealthy last: " + join(demoted, ", ");
   d.reason = std::move(reason);
-  note(result_line(config, d.candidates));
+  note([&] { return result_line(config, d.candidates); });
   return d;
 }
 

@@ -35,6 +35,8 @@ struct RouteRequest {
   std::optional<config::ModelRef> pinned;  ///< the conversation's pinned model, if it has one
   /// Whether a backend (index into Config::backends) is healthy now; empty: every backend is.
   std::function<bool(std::size_t backend)> healthy;
+  /// Fill RouteDecision::trace (`llmroute route --explain`); the proxy leaves it off.
+  bool explain = false;
 };
 
 /// Why no model may serve a request; decides the status the proxy answers with.
@@ -55,7 +57,7 @@ struct Candidate {
 struct RouteDecision {
   std::vector<Candidate> candidates;
   std::string reason;              ///< short, one line, for x-llmroute-reason and the request record
-  std::vector<std::string> trace;  ///< every step, for `llmroute route --explain`
+  std::vector<std::string> trace;  ///< every step, when RouteRequest::explain asked for it
   std::optional<std::string> refusal;  ///< set when no candidate remains; `candidates` is then empty
   RefusalCause refusal_cause = RefusalCause::none;
   /// For a local-only user (private, or out of cloud budget): why no cloud backend may take over when every

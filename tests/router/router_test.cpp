@@ -65,7 +65,7 @@ struct Case {
   bool pin_new = false;
 };
 
-RouteDecision run(const Case& c) {
+RouteDecision run(const Case& c, bool explain = true) {
   const config::Config& config = test_config();
   RequestFeatures features;
   features.estimated_input_tokens = c.input_tokens;
@@ -73,6 +73,7 @@ RouteDecision run(const Case& c) {
   features.tool_count = c.tools;
   features.has_images = c.images;
   RouteRequest request;
+  request.explain = explain;
   request.features = &features;
   request.classification = Classification{c.task, 0.8, "test/rule"};
   request.requested_model = c.model;
@@ -108,7 +109,7 @@ TEST_CASE("the route table accepts exactly the task kinds the router knows") {
   for (std::size_t i = 0; i < kAllTaskKinds.size(); ++i) CHECK(config::kTaskKindNames[i] == to_string(kAllTaskKinds[i]));
 }
 
-TEST_CASE("decide_route follows the decision table") {
+TEST_CASE("decide_route follows the decision table, with or without its trace") {
   const std::vector<Case> cases = {
       {.name = "auto routes by the task's candidates and pins a new conversation",
        .expected = {"box/big-local", "claude/sonnet"}, .pin_new = true},
@@ -185,6 +186,15 @@ TEST_CASE("decide_route follows the decision table") {
     CHECK_FALSE(d.reason.empty());
     CHECK(d.reason.find('\n') == std::string::npos);
     CHECK_FALSE(d.trace.empty());
+
+    // The proxy asks for no trace: the same decision, without the trace's strings.
+    const RouteDecision quiet = run(c, false);
+    CHECK(quiet.trace.empty());
+    CHECK(names(quiet) == names(d));
+    CHECK(quiet.reason == d.reason);
+    CHECK(quiet.refusal == d.refusal);
+    CHECK(quiet.pin_new == d.pin_new);
+    CHECK(quiet.local_only == d.local_only);
   }
 }
 

@@ -201,14 +201,15 @@ EOF
   done
 }
 
-# Starts the do-nothing relay (the floor) on core 0 in front of UPSTREAM_PORT; sets relay_pid and relay_port.
+# Starts the do-nothing relay (the floor) on core 0 in front of UPSTREAM_PORT, polling for POLL_US after any
+# bytes moved (default 0: it sleeps in epoll_wait as nginx does); sets relay_pid and relay_port.
 start_tcp_relay() {
-  local upstream_port=$1
+  local upstream_port=$1 poll_us=${2:-0}
   relay_port=$(free_port)
-  taskset -c 0 "$tcp_relay" "$relay_port" "$upstream_port" >"$work/tcp-relay.log" 2>&1 &
+  taskset -c 0 "$tcp_relay" "$relay_port" "$upstream_port" "$poll_us" >"$work/tcp-relay-$poll_us.log" 2>&1 &
   relay_pid=$!
   children+=("$relay_pid")
-  wait_for_port "$relay_port" "$relay_pid" llmroute-tcp-relay "$work/tcp-relay.log"
+  wait_for_port "$relay_port" "$relay_pid" llmroute-tcp-relay "$work/tcp-relay-$poll_us.log"
 }
 
 # Starts llmroute serve on core 0 in front of UPSTREAM_PORT; sets llmroute_pid and llmroute_port.
@@ -359,17 +360,22 @@ rss_kib() {
 start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 log "machine: $(nproc) cores, load average $start_load; results in $work"
 start_simulator sim "$stream_tokens" "$stream_interval_ms"
+# The floor twice: sleeping when idle, as nginx does, and polling 250 µs after any bytes moved (llmroute's
+# busy_poll_us default, applied more widely than llmroute does).
+start_tcp_relay "$sim_port" 250
+poll_relay_pid=$relay_pid poll_relay_port=$relay_port
 start_tcp_relay "$sim_port"
 start_nginx "$sim_port"
 start_llmroute "$sim_port"
-declare -A proxy_pids=([direct]="" [tcp-relay]="$relay_pid" [nginx]="$nginx_pid $nginx_worker" [llmroute]="$llmroute_pid")
+declare -A proxy_pids=([direct]="" [tcp-relay]="$relay_pid" [tcp-relay-poll]="$poll_relay_pid" [nginx]="$nginx_pid $nginx_worker" [llmroute]="$llmroute_pid")
 declare -A url=(
   [direct]="http://127.0.0.1:$sim_port/v1/chat/completions"
   [tcp-relay]="http://127.0.0.1:$relay_port/v1/chat/completions"
+  [tcp-relay-poll]="http://127.0.0.1:$poll_relay_port/v1/chat/completions"
   [nginx]="http://127.0.0.1:$nginx_port/v1/chat/completions"
   [llmroute]="http://127.0.0.1:$llmroute_port/v1/chat/completions"
 )
-scenarios=(direct tcp-relay nginx llmroute)
+scenarios=(direct tcp-relay tcp-relay-poll nginx llmroute)
 modes=(stream nonstream)
 
 mkdir -p "$work/results"
@@ -382,6 +388,7 @@ for mode in "${modes[@]}"; do
       run_cell "$scenario" "$mode" "$c" "${url[$scenario]}"
       require_alive "$sim_pid" simulator
       require_alive "$relay_pid" llmroute-tcp-relay
+      require_alive "$poll_relay_pid" "llmroute-tcp-relay (polling)"
       require_alive "$nginx_pid" nginx
       require_alive "$llmroute_pid" "llmroute serve"
     done
@@ -393,6 +400,7 @@ finished_requests=$(metric_sum "$llmroute_port" llmroute_requests_total)
 dropped_records=$(metric_sum "$llmroute_port" llmroute_records_dropped_total)
 stop_child "$llmroute_pid"
 stop_child "$relay_pid"
+stop_child "$poll_relay_pid"
 stored_records=$(record_count "$work/llmroute/llmroute.db")
 
 # --- variants: llmroute with one feature switched, alternating with plain llmroute -------------------
@@ -576,6 +584,8 @@ fi
 
 relay_added=$(awk -v a="$(field tcp-relay stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
 echo "- info: the floor: llmroute-tcp-relay, which copies bytes and does nothing else, adds $relay_added µs TTFT p50 at c=1 (its ratio to nginx: $(awk -v l="$relay_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }'))"
+poll_relay_added=$(awk -v a="$(field tcp-relay-poll stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
+echo "- info: the same relay polling 250 µs after any bytes moved adds $poll_relay_added µs (its ratio to nginx: $(awk -v l="$poll_relay_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')): what is left of llmroute's added TTFT beyond that is its own work per request"
 busy_off_added=$(awk -v a="$(field no-busy-poll stream 1 ttft_p50_us)" -v b="$(field base-for-no-busy-poll stream 1 ttft_p50_us)" 'BEGIN { printf "%+.0f", a - b }')
 echo "- info: with busy polling off (server.busy_poll_us: 0) llmroute's TTFT p50 at c=1 changes by $busy_off_added µs (variants table)"
 

@@ -2,7 +2,7 @@
 // between each client connection and its own upstream connection and does nothing else (no HTTP).
 //
 // What any proxy on the benchmark's core 0 pays at least: two extra loopback hops and the wake-ups of a
-// sleeping thread. The overhead table lists it next to nginx so that "added TTFT" can be read against
+// sleeping thread (or, polling, the CPU to stay awake). The overhead table lists it next to nginx so that "added TTFT" can be read against
 // the least a relay can add on this machine.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -21,9 +22,11 @@
 namespace {
 
 int usage(int status) {
-  std::fputs("usage: llmroute-tcp-relay LISTEN_PORT UPSTREAM_PORT\n\n"
+  std::fputs("usage: llmroute-tcp-relay LISTEN_PORT UPSTREAM_PORT [BUSY_POLL_US]\n\n"
              "Relays every connection to 127.0.0.1:LISTEN_PORT to a connection of its own to\n"
-             "127.0.0.1:UPSTREAM_PORT, copying bytes both ways, until either side closes.\n",
+             "127.0.0.1:UPSTREAM_PORT, copying bytes both ways, until either side closes.\n"
+             "With BUSY_POLL_US > 0 it polls instead of sleeping for that long after any bytes\n"
+             "moved (more than llmroute's server.busy_poll_us, which polls only when bytes are due).\n",
              status == 0 ? stdout : stderr);
   return status;
 }
@@ -58,9 +61,18 @@ bool write_all(int fd, const char* data, std::size_t size) {
 
 int main(int argc, char** argv) {
   if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) return usage(0);
-  if (argc != 3) {
-    std::fprintf(stderr, "llmroute-tcp-relay: expects 2 arguments, got %d\n", argc - 1);
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "llmroute-tcp-relay: expects 2 or 3 arguments, got %d\n", argc - 1);
     return usage(2);
+  }
+  long poll_us = 0;
+  if (argc == 4) {
+    char* end = nullptr;
+    poll_us = std::strtol(argv[3], &end, 10);
+    if (*end != '\0' || poll_us < 0 || poll_us > 10'000) {
+      std::fprintf(stderr, "llmroute-tcp-relay: BUSY_POLL_US '%s' is not a number of microseconds (0-10000)\n", argv[3]);
+      return usage(2);
+    }
   }
   for (int i = 1; i <= 2; ++i) {
     if (port_of(argv[i]) < 0) {
@@ -88,9 +100,13 @@ int main(int argc, char** argv) {
   std::vector<int> peer;  // peer[fd]: the other end of fd's pair, -1 when fd is not a relayed socket
   std::vector<char> buffer(64 * 1024);
   std::vector<epoll_event> ready(256);
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point poll_until{};
   for (;;) {
-    const int count = ::epoll_wait(epoll, ready.data(), static_cast<int>(ready.size()), -1);
+    const bool polling = poll_us > 0 && Clock::now() < poll_until;
+    const int count = ::epoll_wait(epoll, ready.data(), static_cast<int>(ready.size()), polling ? 0 : -1);
     if (count < 0 && errno == EINTR) continue;
+    if (count > 0 && poll_us > 0) poll_until = Clock::now() + std::chrono::microseconds(poll_us);
     for (int i = 0; i < count; ++i) {
       const int fd = ready[i].data.fd;
       if (fd == listener) {

@@ -41,6 +41,36 @@ enum class Attempt {
   stale_connection  ///< a kept-alive connection was closed by the backend before it answered
 };
 
+/// A request's task. Where a request naming a configured model goes does not depend on it, so for such a
+/// request the classification (tens of µs on a cold core) waits until the request is on its way to the
+/// backend, and runs in the backend's time instead of the client's; every other request is classified
+/// before it is routed. The record, the x-llmroute-task header and shadow sampling read it.
+struct TaskVerdict {
+  ServerState* state = nullptr;
+  const router::RequestFeatures* features = nullptr;
+  records::RequestRecord* record = nullptr;
+  ClientApi api = ClientApi::chat_completions;
+  bool classified = false;
+  bool shadowed = false;  ///< sampled for a shadow copy: its answer is reassembled while relayed
+
+  /// Classifies once; the verdict goes into the record.
+  router::Classification classify() {
+    const router::Classification verdict = state->classifier.classify(*features);
+    record->task = router::to_string(verdict.kind);
+    record->task_confidence = verdict.confidence;
+    record->task_rule = verdict.rule;
+    classified = true;
+    return verdict;
+  }
+  /// Samples the request for a shadow copy; only requests about to be answered by a backend are drawn.
+  void sample_shadow() {
+    shadowed = (api == ClientApi::chat_completions || api == ClientApi::messages || api == ClientApi::responses) &&
+               state->shadows.sample(record->task);
+  }
+};
+
+struct PreparedRequest;
+
 /// Everything one forwarded request shares between its relay, its watchdog and its client watcher.
 struct Exchange {
   ServerState* state = nullptr;
@@ -53,6 +83,8 @@ struct Exchange {
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
   bool local_only = false;     ///< a private (or out-of-budget) user: a 429/5xx of the last candidate is answered 503
   std::size_t keep_answer_bytes = 0;  ///< > 0 only for a request sampled for shadowing: its answer is reassembled
+  TaskVerdict* task = nullptr;           ///< not yet classified for a request that named its model
+  PreparedRequest* prepared = nullptr;
 
   std::string upstream_head;
   SplicedBody body;
@@ -81,6 +113,11 @@ struct Exchange {
   Clock::time_point last_token_at;
   Clock::duration proxy_time{};  ///< our own processing, excluding every wait on a socket
 };
+
+/// Classifies a request whose classification waited (TaskVerdict) and adds its x-llmroute-task header:
+/// once it has been sent to a backend (`sample`: it may then be shadowed, its answer being on the way), or
+/// before the proxy answers it itself.
+void settle_task(Exchange& ex, bool sample);
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -352,6 +389,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     co_return Attempt::done;
   }
   ex.state->busy_poll.expect_bytes();  // the backend's first byte
+  settle_task(ex, true);                // in the backend's time (TaskVerdict)
 
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);  // streamed answers have no size limit
@@ -504,8 +542,10 @@ std::string header_safe(std::string_view text) {
 std::string routing_headers(const Exchange& ex, std::string_view request_id, std::string_view task, std::string_view reason) {
   std::string h = "x-request-id: ";
   h += request_id;
-  h += "\r\nx-llmroute-task: ";
-  h += task;
+  if (!task.empty()) {  // empty: not classified yet; settle_task adds the line
+    h += "\r\nx-llmroute-task: ";
+    h += task;
+  }
   if (ex.backend) {
     h += "\r\nx-llmroute-route: ";
     h += config::to_string(ex.backend->config->location);
@@ -559,6 +599,20 @@ struct PreparedRequest {
   std::string task;
   std::string reason;
 };
+
+void settle_task(Exchange& ex, bool sample) {
+  TaskVerdict* task = ex.task;
+  if (task == nullptr || task->classified) return;
+  const auto started = Clock::now();
+  task->classify();
+  if (sample) {
+    task->sample_shadow();
+    if (task->shadowed) ex.keep_answer_bytes = ex.state->config->shadow.max_answer_bytes;
+  }
+  ex.prepared->task = task->record->task;
+  ex.client_headers += "x-llmroute-task: " + ex.prepared->task + "\r\n";
+  ex.proxy_time += Clock::now() - started;
+}
 
 /// Points the exchange at one candidate: its backend, its model id spliced into the body (or the body
 /// translated to the backend's format), its head. Returns why the request cannot go there, or empty.
@@ -658,6 +712,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     const config::ModelRef target = decision->candidates[i].target;
     ex.can_fall_back = i + 1 < decision->candidates.size();
     if (std::string problem = aim_at(ex, *prepared, target); !problem.empty()) {
+      settle_task(ex, false);
       const std::string error = error_body(ex.api, 400, problem);
       co_await write_response(*session, 400, "application/json", error, keep_alive, ex.client_headers);
       complete_record(*record, ex, 400, to_string(FailureKind::bad_request));
@@ -708,6 +763,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     prepared->reason += "; fell back from " + state.config->ref_name(target) + ": " + *failed;
     record->reason = prepared->reason;
   }
+  settle_task(ex, false);  // not sent anywhere: answered (or abandoned) here
 
   if (winner == 1) {  // client gone: the upstream connection was closed with the exchange
     record->client_disconnected = true;
@@ -809,27 +865,31 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   const router::RequestFeatures& features = std::get<router::RequestFeatures>(extracted);
   record.model_requested = scan.body->model;
 
-  // 2. Classify the task and decide the ordered candidates (policy, context fit, capabilities, pin, health).
-  const router::Classification verdict = state->classifier.classify(features);
-  record.task = router::to_string(verdict.kind);
-  record.task_confidence = verdict.confidence;
-  record.task_rule = verdict.rule;
+  // 2. Decide the ordered candidates (policy, context fit, capabilities, pin, health). The task and the
+  //    conversation's pin come first, unless the request names a model its user may use (TaskVerdict).
   const auto now = std::chrono::steady_clock::now();
-  // Pins are per user: two members who happen to open a conversation the same way are two conversations.
-  const std::string conversation = router::conversation_key(features, ex.user->name);
   const auto route_header = request->find("x-llmroute-route");
   router::RouteRequest route_request;
   route_request.features = &features;
-  route_request.classification = verdict;
   route_request.requested_model = scan.body->model;
   if (route_header != request->end()) route_request.route_header = route_header->value();
-  route_request.conversation_key = conversation;
   route_request.policy = ex.user->private_user ? router::UserPolicy::private_user : router::UserPolicy::standard;
-  if (state->redis) {
-    awaitable<std::optional<config::ModelRef>> shared_pin = state->redis->pinned_model(&config, conversation, now);
-    route_request.pinned = co_await std::move(shared_pin);
-  } else {
-    route_request.pinned = router::pinned_model(state->pins, config, conversation, now);
+  TaskVerdict task{state, &features, &record, api};
+  std::string conversation;
+  // Admission turns a user whose cloud budget is spent local-only, when the user has one.
+  const bool may_degrade = ex.user->quotas.cloud_spend_per_month.has_value() &&
+                           ex.user->on_budget_exhausted == config::BudgetPolicy::degrade_to_local;
+  if (api == ClientApi::count_tokens || router::route_needs_task(config, route_request, may_degrade)) {
+    route_request.classification = task.classify();
+    // Pins are per user: two members who happen to open a conversation the same way are two conversations.
+    conversation = router::conversation_key(features, ex.user->name);
+    route_request.conversation_key = conversation;
+    if (state->redis) {
+      awaitable<std::optional<config::ModelRef>> shared_pin = state->redis->pinned_model(&config, conversation, now);
+      route_request.pinned = co_await std::move(shared_pin);
+    } else {
+      route_request.pinned = router::pinned_model(state->pins, config, conversation, now);
+    }
   }
   route_request.healthy = [state, now](std::size_t backend) { return state->health.healthy(backend, now); };
   router::RouteDecision decision = router::decide_route(config, route_request);
@@ -837,6 +897,7 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   // Admit: reserve the user's quotas before anything is forwarded; a spent cloud budget may leave local only.
   Admitted admitted = co_await admit(state, ex.user, api, &features, &route_request, &decision);
   if (admitted.refusal) {
+    if (!task.classified) task.classify();
     const AdmissionRefusal& refusal = *admitted.refusal;
     const int status = error_status(api, refusal.status);
     const std::string error = error_body(api, status, refusal.message, refusal.code);
@@ -847,9 +908,11 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
     co_return keep_alive;
   }
 
-  PreparedRequest prepared{request, &*scan.body, body, request_id, record.task, decision.reason};
+  PreparedRequest prepared{request, &*scan.body, body, request_id, task.classified ? record.task : std::string(),
+                           decision.reason};
   record.reason = decision.reason;
   if (decision.refusal) {
+    if (!task.classified) task.classify();
     const int status = error_status(api, decision.refusal_cause == router::RefusalCause::no_fit ? 400 : 503);
     const std::string error = error_body(api, status, *decision.refusal);
     const std::string headers = routing_headers(ex, request_id, record.task, decision.reason);
@@ -888,10 +951,13 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   }
 
   // A request sampled for a shadow copy has its answer reassembled while it is relayed (capped); no other
-  // request pays for that.
-  const bool shadowed = (api == ClientApi::chat_completions || api == ClientApi::messages || api == ClientApi::responses) &&
-                        state->shadows.sample(record.task);
-  if (shadowed) ex.keep_answer_bytes = config.shadow.max_answer_bytes;
+  // request pays for that. A request whose task waits is sampled once it is classified (settle_task).
+  if (task.classified) {
+    task.sample_shadow();
+    if (task.shadowed) ex.keep_answer_bytes = config.shadow.max_answer_bytes;
+  }
+  ex.task = &task;
+  ex.prepared = &prepared;
 
   // 3. Forward to the candidates in order and relay, watching the client and the deadlines.
   session->busy = true;
@@ -904,7 +970,7 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   if (admitted.guard) admitted.guard->settle(settlement_of(record, ex.model, state->cost));
   // 4. Shadow (maybe): once the answer is complete, a detached copy to the alternate model; never waited for.
   std::optional<ShadowJob> shadow;
-  if (shadowed && ex.meter && ex.meter->kept_answer())
+  if (task.shadowed && ex.meter && ex.meter->kept_answer())
     shadow = shadow_job(config, record, features, *ex.meter->kept_answer(), client_format(api), body,
                         ex.user->private_user);
   const double cost = state->submit(std::move(record), ex.model);

@@ -135,6 +135,16 @@ std::uint32_t reserved_output_tokens(const config::Config& config, const Request
   return std::min(reserved_output_tokens(config, features), model_context_tokens / 4);
 }
 
+bool route_needs_task(const config::Config& config, const RouteRequest& request, bool may_become_local_only) {
+  // As decide_route's step 1: a header that selects something wins, else the body's model.
+  std::optional<Selection> selection;
+  if (request.route_header) selection = parse_selector(config, *request.route_header);
+  if (!selection) selection = parse_selector(config, request.requested_model);
+  if (!selection || selection->mode != Mode::named) return true;
+  const bool cloud = config.backend(selection->named).location == Location::cloud;
+  return cloud && (local_only(request.policy) || may_become_local_only);
+}
+
 RouteDecision decide_route(const config::Config& config, const RouteRequest& request) {
   static const RequestFeatures kNoFeatures;
   const RequestFeatures& f = request.features != nullptr ? *request.features : kNoFeatures;

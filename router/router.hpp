@@ -78,6 +78,12 @@ struct RouteDecision {
 /// against the same constraints; unhealthy backends move to the end.
 RouteDecision decide_route(const config::Config& config, const RouteRequest& request);
 
+/// Whether decide_route needs the request's task and its conversation's pin. It does not when the request names
+/// a configured model (the x-llmroute-route header first, else the body's `model`) that its user may use: that
+/// model is honoured as is, whatever the task. A cloud model named by a user who is, or may become, local-only
+/// (`may_become_local_only`: admission can degrade an out-of-budget user to local) is routed by task instead.
+bool route_needs_task(const config::Config& config, const RouteRequest& request, bool may_become_local_only);
+
 /// Answer tokens a request asks room for, before any model is chosen: its max_tokens capped by
 /// routing.output_reserve_tokens, or that when it sets none.
 std::uint32_t reserved_output_tokens(const config::Config& config, const RequestFeatures& features);

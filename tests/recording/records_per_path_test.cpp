@@ -173,3 +173,39 @@ TEST_CASE("legacy completions (IDE autocomplete) are measured like chat, streame
   }
   CHECK(records.at("legacy-streamed").front().at("ttft_ms").to_number<double>() > 0);
 }
+
+TEST_CASE("a request naming its model is classified all the same: in its record and its x-llmroute-task header") {
+  // Such a request is sent before it is classified (its task cannot change where it goes); the verdict
+  // must still reach the answer's head, an error's head and the record.
+  const std::string debugging =
+      "Why does this crash?\nTraceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n"
+      "    main()\nKeyError: 'user'";
+  TempDir dir;
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  ProxyProcess proxy(recording_config(sim.base_url(), (dir / "records.db").string()));
+  HttpClient client("127.0.0.1", proxy.port());
+
+  const HttpResponse streamed = post(client, "named-streamed", chat_body("ok-model", {{"stream", true}}, debugging));
+  CHECK(streamed.status == 200);
+  CHECK(streamed.header("x-llmroute-task") == "debugging");
+  const HttpResponse whole = post(client, "named-whole", chat_body("ok-model", {}, debugging));
+  CHECK(whole.status == 200);
+  CHECK(whole.header("x-llmroute-task") == "debugging");
+  const HttpResponse refused = post(client, "named-refused", chat_body("dead-model", {}, debugging));
+  CHECK(refused.status == 502);
+  CHECK(refused.header("x-llmroute-task") == "debugging");
+  const HttpResponse stalled = post(client, "named-stalled", chat_body("stall-model", {{"stream", true}}, debugging));
+  CHECK(stalled.status == 504);
+  CHECK(stalled.header("x-llmroute-task") == "debugging");
+
+  const auto records = records_by_id(proxy.port(), {"named-streamed", "named-whole", "named-refused", "named-stalled"});
+  for (const char* id : {"named-streamed", "named-whole", "named-refused", "named-stalled"}) {
+    CAPTURE(id);
+    REQUIRE(records.contains(id));
+    REQUIRE(records.at(id).size() == 1);
+    const auto& record = records.at(id).front();
+    CHECK(record.at("task").as_string() == "debugging");
+    CHECK_FALSE(record.at("task_rule").as_string().empty());
+    CHECK(record.at("reason").as_string() == "model named in request");
+  }
+}

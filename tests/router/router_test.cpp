@@ -198,6 +198,56 @@ TEST_CASE("decide_route follows the decision table, with or without its trace") 
   }
 }
 
+TEST_CASE("a request naming a configured model goes there whatever its task or pin, so its task can wait") {
+  const config::Config& config = test_config();
+  struct Named {
+    const char* model;
+    std::optional<const char*> header;
+    UserPolicy policy;
+    bool may_become_local_only;
+    bool needs_task;
+  };
+  const std::vector<Named> cases = {
+      {"sonnet", {}, UserPolicy::standard, false, false},
+      {"box/small-local", {}, UserPolicy::standard, false, false},
+      {"auto", "router/cheap", UserPolicy::standard, false, false},       // the header names it
+      {"sonnet", "fastest", UserPolicy::standard, false, false},          // a header naming nothing is ignored
+      {"big-local", {}, UserPolicy::private_user, false, false},          // a local model suits a private user
+      {"big-local", {}, UserPolicy::standard, true, false},
+      {"auto", {}, UserPolicy::standard, false, true},
+      {"local", {}, UserPolicy::standard, false, true},
+      {"cloud", {}, UserPolicy::standard, false, true},
+      {"claude-opus-4-1-20250805", {}, UserPolicy::standard, false, true},  // not configured: routed by task
+      {"sonnet", "auto", UserPolicy::standard, false, true},                 // the header wins
+      {"sonnet", {}, UserPolicy::private_user, false, true},                 // a private user's cloud name is overridden
+      {"sonnet", {}, UserPolicy::standard, true, true},                      // and so may an out-of-budget user's
+  };
+  for (const Named& n : cases) {
+    CAPTURE(n.model);
+    CAPTURE(n.header.value_or("(no header)"));
+    RequestFeatures features;
+    RouteRequest request;
+    request.features = &features;
+    request.requested_model = n.model;
+    if (n.header) request.route_header = *n.header;
+    request.policy = n.policy;
+    CHECK(route_needs_task(config, request, n.may_become_local_only) == n.needs_task);
+    if (n.needs_task) continue;
+    // Every task, pinned elsewhere or not, gets the same decision.
+    request.classification = Classification{TaskKind::debugging, 0.8, "test/rule"};
+    const RouteDecision first = decide_route(config, request);
+    for (const TaskKind kind : kAllTaskKinds) {
+      request.classification = Classification{kind, 0.5, "other/rule"};
+      request.conversation_key = "user|session:s1";
+      request.pinned = config.find_ref("claude/sonnet");
+      const RouteDecision d = decide_route(config, request);
+      CHECK(names(d) == names(first));
+      CHECK(d.reason == first.reason);
+      CHECK_FALSE(d.pin_new);
+    }
+  }
+}
+
 TEST_CASE("refusals say whether the user's policy or the request's size is to blame") {
   Case private_user{.name = "private", .task = TaskKind::long_context, .policy = UserPolicy::private_user,
                     .input_tokens = 100000};

@@ -1,5 +1,6 @@
 // Tests of ShortReadBuffer: treating a short read as "drained" never loses bytes that arrive afterwards.
 #include "proxy/short_read_buffer.hpp"
+#include "support/socket_pair.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,17 +14,9 @@ using namespace llmroute;
 using namespace asio::experimental::awaitable_operators;
 using std::chrono::milliseconds;
 
-/// A connected loopback pair: `reader` is read through ShortReadBuffer, `writer` writes synchronously.
-struct SocketPair {
-  explicit SocketPair(asio::io_context& io) : reader(io), writer(io) {
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    writer.connect(acceptor.local_endpoint());
-    acceptor.accept(reader);
-  }
-  void send(std::string_view text) { asio::write(writer, asio::buffer(text)); }
-  tcp::socket reader;
-  tcp::socket writer;
-};
+using test::SocketPair;  // `ours` is read through ShortReadBuffer; `peer` writes synchronously
+
+void write_to_peer(SocketPair* pair, std::string_view text) { asio::write(pair->peer, asio::buffer(text)); }
 
 /// One read of at most `size` bytes through ShortReadBuffer; "timeout" when nothing came within a second
 /// (a read that waits for an edge that already passed would hang there).
@@ -47,33 +40,33 @@ awaitable<void> pause(milliseconds how_long) {
 /// Writes `text` after `delay`, while a read is already waiting.
 awaitable<void> send_later(SocketPair* pair, milliseconds delay, std::string text) {
   co_await pause(delay);
-  pair->send(text);
+  write_to_peer(pair, text);
 }
 
 awaitable<void> reads_in_every_order(SocketPair* pair, std::vector<std::string>* got) {
-  pair->send("one");
-  got->push_back(co_await read_once(&pair->reader, 64));  // short: the socket counts as drained
+  write_to_peer(pair, "one");
+  got->push_back(co_await read_once(&pair->ours, 64));  // short: the socket counts as drained
 
   // Bytes that arrive while the next read waits.
   asio::co_spawn(co_await asio::this_coro::executor, send_later(pair, milliseconds(20), "two"), asio::detached);
-  got->push_back(co_await read_once(&pair->reader, 64));
+  got->push_back(co_await read_once(&pair->ours, 64));
 
   // Bytes whose readiness the event loop saw while no read was waiting.
-  pair->send("three");
+  write_to_peer(pair, "three");
   co_await pause(milliseconds(20));
-  got->push_back(co_await read_once(&pair->reader, 64));
+  got->push_back(co_await read_once(&pair->ours, 64));
 
   // Bytes that arrived just before the read starts, the event loop not having run in between.
-  pair->send("four");
-  got->push_back(co_await read_once(&pair->reader, 64));
+  write_to_peer(pair, "four");
+  got->push_back(co_await read_once(&pair->ours, 64));
 
   // A read that fills its buffer is not short: the rest is read at once.
-  pair->send(std::string(100, 'x'));
-  got->push_back(co_await read_once(&pair->reader, 64));
-  got->push_back(co_await read_once(&pair->reader, 64));
+  write_to_peer(pair, std::string(100, 'x'));
+  got->push_back(co_await read_once(&pair->ours, 64));
+  got->push_back(co_await read_once(&pair->ours, 64));
 
-  pair->writer.shutdown(tcp::socket::shutdown_send);
-  got->push_back(co_await read_once(&pair->reader, 64));
+  pair->peer.shutdown(tcp::socket::shutdown_send);
+  got->push_back(co_await read_once(&pair->ours, 64));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Tests of the Watchdog: deadlines and a closing client stop a wait by cancelling its sockets.
 #include "proxy/watchdog.hpp"
+#include "support/socket_pair.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,18 +15,8 @@ using namespace llmroute;
 using llmroute::proxy::Watchdog;
 using llmroute::proxy::WatchdogStop;
 using Clock = std::chrono::steady_clock;
+using llmroute::test::SocketPair;
 using std::chrono::milliseconds;
-
-/// Two connected loopback sockets: `ours` is the proxy's side, `peer` the client's (or a backend's).
-struct SocketPair {
-  explicit SocketPair(asio::io_context& io) : ours(io), peer(io) {
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    peer.connect(acceptor.local_endpoint());
-    acceptor.accept(ours);
-  }
-  tcp::socket ours;
-  tcp::socket peer;
-};
 
 /// One read on `socket`; its outcome goes to `result`.
 asio::awaitable<void> read_once(tcp::socket* socket, std::optional<error_code>* result) {

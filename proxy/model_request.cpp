@@ -83,8 +83,8 @@ struct Exchange {
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
   bool local_only = false;     ///< a private (or out-of-budget) user: a 429/5xx of the last candidate is answered 503
   std::size_t keep_answer_bytes = 0;  ///< > 0 only for a request sampled for shadowing: its answer is reassembled
-  TaskVerdict* task = nullptr;           ///< not yet classified for a request that named its model
-  PreparedRequest* prepared = nullptr;
+  TaskVerdict* task = nullptr;           ///< the request's task; settle_task classifies it if it waited
+  PreparedRequest* prepared = nullptr;   ///< where settle_task puts the task for the headers of later candidates
 
   std::string upstream_head;
   SplicedBody body;

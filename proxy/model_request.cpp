@@ -635,7 +635,11 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
     if (ex.backend->config->location == config::Location::local)
       options.request.max_tokens_limit = std::max<std::int64_t>(1024, ex.model->context_tokens / 2);
     auto translated = wire::translate_request(from, to, prepared.body, options);
-    if (!translated) return "the request cannot be translated for backend '" + ex.backend->config->name + "': " + translated.error().message;
+    if (!translated) {
+      // Answered 400 by forward() with these headers: this candidate's, not an earlier one's (or none).
+      ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, prepared.reason);
+      return "the request cannot be translated for backend '" + ex.backend->config->name + "': " + translated.error().message;
+    }
     ex.translated_body = std::move(translated->body);
     const auto created = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     ex.answer_context = wire::answer_context(*translated, prepared.request_id, created);

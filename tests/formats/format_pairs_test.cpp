@@ -2,45 +2,12 @@
 // well-formed answer in its own format; an overloaded backend reaches Anthropic clients as 529.
 #include <doctest/doctest.h>
 
+#include "formats/format_fixture.hpp"
 #include "integration/proxy_fixture.hpp"
 
 using namespace llmroute::test;
 
 namespace {
-
-/// One simulator behind three backends, one per backend kind; `name-model` routes to backend `name`.
-std::string pairs_config(const std::string& sim_url) {
-  return "server:\n  listen: 127.0.0.1:0\n"
-         "backends:\n"
-         "  - { name: chat, kind: openai, url: '" + sim_url + "/v1', models: [{ name: chat-model, upstream_name: sim-upstream },"
-         " { name: busy-model, upstream_name: 'sim-upstream+fault=503' }] }\n"
-         "  - { name: anthropic, kind: anthropic, location: local, url: '" + sim_url + "/v1', models: [{ name: anthropic-model }] }\n"
-         "  - { name: responses, kind: openai-responses, location: local, url: '" + sim_url + "/v1', models: [{ name: responses-model }] }\n"
-         "routing:\n  default: chat/chat-model\n  health: { probe_interval: 0 }\n"
-         "records: { enabled: false }\n";
-}
-
-enum class Api { chat, messages, responses };
-
-const char* path_of(Api api) {
-  switch (api) {
-    case Api::chat: return "/v1/chat/completions";
-    case Api::messages: return "/v1/messages";
-    case Api::responses: return "/v1/responses";
-  }
-  return "";
-}
-
-std::string body_for(Api api, const std::string& model, bool stream) {
-  boost::json::object body{{"model", model}, {"stream", stream}};
-  const boost::json::array messages{boost::json::object{{"role", "user"}, {"content", "Say hello to the router"}}};
-  switch (api) {
-    case Api::chat: body["messages"] = messages; break;
-    case Api::messages: body["messages"] = messages; body["max_tokens"] = 256; break;
-    case Api::responses: body["input"] = "Say hello to the router"; break;
-  }
-  return boost::json::serialize(body);
-}
 
 /// The answer text a client of `api` assembles from a whole body or from its stream's events.
 std::string answer_text(Api api, const HttpResponse& response, bool stream) {
@@ -87,7 +54,7 @@ bool ends_properly(Api api, const HttpResponse& response) {
 
 TEST_CASE("chat, Messages and Responses clients get whole and streamed answers from every backend kind") {
   SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "8"});
-  ProxyProcess proxy(pairs_config(sim.base_url()));
+  ProxyProcess proxy(kinds_config(sim.base_url()));
   HttpClient client("127.0.0.1", proxy.port());
 
   for (const Api api : {Api::chat, Api::messages, Api::responses}) {
@@ -107,7 +74,7 @@ TEST_CASE("chat, Messages and Responses clients get whole and streamed answers f
 
 TEST_CASE("an overloaded backend reaches an Anthropic client as 529 overloaded_error and a chat client as 503") {
   SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "8"});
-  ProxyProcess proxy(pairs_config(sim.base_url()));
+  ProxyProcess proxy(kinds_config(sim.base_url()));
   HttpClient client("127.0.0.1", proxy.port());
 
   for (const bool stream : {false, true}) {

@@ -2,45 +2,12 @@
 // the request named its model (classified after the send) or was routed by task, in every format pair.
 #include <doctest/doctest.h>
 
+#include "formats/format_fixture.hpp"
 #include "integration/proxy_fixture.hpp"
 
 using namespace llmroute::test;
 
 namespace {
-
-/// One simulator behind one backend per kind, as in format_pairs_test; requests naming no configured
-/// model go to `default_backend`.
-std::string kinds_config(const std::string& sim_url, const std::string& default_backend) {
-  return "server:\n  listen: 127.0.0.1:0\n"
-         "backends:\n"
-         "  - { name: chat, kind: openai, url: '" + sim_url + "/v1', models: [{ name: chat-model, upstream_name: sim-upstream },"
-         " { name: busy-model, upstream_name: 'sim-upstream+fault=503' }] }\n"
-         "  - { name: anthropic, kind: anthropic, location: local, url: '" + sim_url + "/v1', models: [{ name: anthropic-model }] }\n"
-         "  - { name: responses, kind: openai-responses, location: local, url: '" + sim_url + "/v1', models: [{ name: responses-model }] }\n"
-         "routing:\n  default: " + default_backend + "/" + default_backend + "-model\n  health: { probe_interval: 0 }\n"
-         "records: { enabled: false }\n";
-}
-
-const char* path_of(const std::string& api) {
-  if (api == "messages") return "/v1/messages";
-  if (api == "responses") return "/v1/responses";
-  return "/v1/chat/completions";
-}
-
-std::string body_for(const std::string& api, const std::string& model, bool stream, boost::json::object extra = {}) {
-  boost::json::object body{{"model", model}, {"stream", stream}};
-  const boost::json::array messages{boost::json::object{{"role", "user"}, {"content", "Say hello to the router"}}};
-  if (api == "messages") {
-    body["messages"] = messages;
-    body["max_tokens"] = 256;
-  } else if (api == "responses") {
-    body["input"] = "Say hello to the router";
-  } else {
-    body["messages"] = messages;
-  }
-  for (const auto& [key, value] : extra) body[key] = value;
-  return boost::json::serialize(body);
-}
 
 std::size_t lines_named(const HttpResponse& response, std::string_view name) {
   std::size_t n = 0;
@@ -58,10 +25,10 @@ TEST_CASE("every answer after routing says the task once, named or routed by tas
   for (const std::string backend : {"chat", "anthropic", "responses"}) {
     ProxyProcess proxy(kinds_config(sim.base_url(), backend));
     HttpClient client("127.0.0.1", proxy.port());
-    for (const std::string api : {"chat", "messages", "responses"}) {
+    for (const Api api : {Api::chat, Api::messages, Api::responses}) {
       for (const std::string& model : {backend + "-model", std::string("not-configured")}) {
         for (const bool stream : {false, true}) {
-          INFO("client " << api << ", backend " << backend << ", model " << model << (stream ? ", streamed" : ", whole"));
+          INFO("client " << path_of(api) << ", backend " << backend << ", model " << model << (stream ? ", streamed" : ", whole"));
           const HttpResponse response = client.post_json(path_of(api), body_for(api, model, stream));
           REQUIRE(response.status == 200);
           CHECK(response.header("x-llmroute-backend") == backend);
@@ -80,7 +47,7 @@ TEST_CASE("a refusal after routing says the task once: an overloaded backend, a 
 
   for (const bool stream : {false, true}) {
     INFO((stream ? "streamed" : "whole"));
-    const HttpResponse busy = client.post_json("/v1/messages", body_for("messages", "busy-model", stream));
+    const HttpResponse busy = client.post_json("/v1/messages", body_for(Api::messages, "busy-model", stream));
     CHECK(busy.status == 529);
     CHECK(lines_named(busy, "x-llmroute-task") == 1);
     CHECK(lines_named(busy, "x-request-id") == 1);
@@ -89,7 +56,7 @@ TEST_CASE("a refusal after routing says the task once: an overloaded backend, a 
   for (const std::string model : {"anthropic-model", "not-configured"}) {
     INFO("model " << model);
     const HttpResponse untranslatable =
-        client.post_json("/v1/chat/completions", body_for("chat", model, false, {{"n", 2}}), {{"x-request-id", "two-choices"}});
+        client.post_json("/v1/chat/completions", body_for(Api::chat, model, false, {{"n", 2}}), {{"x-request-id", "two-choices"}});
     CHECK(untranslatable.status == 400);
     CHECK(lines_named(untranslatable, "x-llmroute-task") == 1);
     CHECK(untranslatable.header("x-request-id") == "two-choices");

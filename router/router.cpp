@@ -164,10 +164,14 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     selection = parse_selector(config, *request.route_header);
     if (selection) {
       from_header = true;
-      note([&] { return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) + " → " + describe(config, *selection); });
+      note([&] {
+        return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) + " → " + describe(config, *selection);
+      });
     } else {
-      note([&] { return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) +
-           " is not auto, local, cloud or a configured model: ignored"; });
+      note([&] {
+        return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) +
+               " is not auto, local, cloud or a configured model: ignored";
+      });
     }
   }
   if (!selection) {
@@ -176,8 +180,11 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
       note([&] { return "model " + in_quotes(request.requested_model) + " → " + describe(config, *selection); });
     } else {
       // Clients send their own model names (Claude Code asks for claude-opus-… even from a local box).
-      note([&] { return request.requested_model.empty() ? "no model in the request → route by task"
-                                           : "model " + in_quotes(request.requested_model) + " is not configured → route by task"; });
+      note([&] {
+        return request.requested_model.empty()
+                   ? "no model in the request → route by task"
+                   : "model " + in_quotes(request.requested_model) + " is not configured → route by task";
+      });
       selection = Selection{};
     }
   }
@@ -191,7 +198,9 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
         selection->mode == Mode::named && config.backend(selection->named).location == Location::cloud;
     const bool forced_cloud = selection->mode == Mode::location && selection->location == Location::cloud;
     if (named_cloud || forced_cloud) {
-      note([&] { return "the request asked for the cloud, which a " + policy_name(policy) + " may not use → route by task"; });
+      note([&] {
+        return "the request asked for the cloud, which a " + policy_name(policy) + " may not use → route by task";
+      });
       selection = Selection{};
       from_header = false;
     }
@@ -202,9 +211,13 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     const ModelRef named = selection->named;
     d.candidates.push_back({named, from_header ? "named in " + std::string(kRouteHeader) : "named in request"});
     if (auto skip = violation(config, named, f, std::nullopt, policy))
-      note([&] { return "note: " + config.ref_name(named) + " would be skipped (" + skip->detail + "); honoured because it was named"; });
+      note([&] {
+        return "note: " + config.ref_name(named) + " would be skipped (" + skip->detail + "); honoured because it was named";
+      });
     if (request.healthy && !request.healthy(named.backend))
-      note([&] { return "note: backend " + in_quotes(config.backend(named).name) + " is unhealthy; it is the only candidate"; });
+      note([&] {
+        return "note: backend " + in_quotes(config.backend(named).name) + " is unhealthy; it is the only candidate";
+      });
     note([&] { return "pin: not used, the model was named"; });
     d.reason = from_header ? "model named in " + std::string(kRouteHeader) : "model named in request";
     note([&] { return result_line(config, d.candidates); });
@@ -224,7 +237,9 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
     note([&] { return "route table for " + task_name + ": " + names_of(config, listed); });
   } else {
     listed = {config.default_model};
-    note([&] { return "route table has no entry for " + task_name + ": default " + config.ref_name(config.default_model); });
+    note([&] {
+      return "route table has no entry for " + task_name + ": default " + config.ref_name(config.default_model);
+    });
   }
   std::optional<Location> only;
   if (local_only(policy)) only = Location::local;
@@ -238,7 +253,9 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
         if (config.backends[b].location == selection->location)
           for (std::size_t m = 0; m < config.backends[b].models.size(); ++m) listed.push_back(ModelRef{b, m});
       listed_is_everything = true;
-      note([&] { return "the task has no " + where + " candidate: every " + where + " model: " + names_of(config, listed); });
+      note([&] {
+        return "the task has no " + where + " candidate: every " + where + " model: " + names_of(config, listed);
+      });
     } else {
       note([&] { return where + " candidates of the task: " + names_of(config, listed); });
     }
@@ -254,7 +271,9 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   } else if (request.pinned) {
     const std::string pinned_name = config.ref_name(*request.pinned);
     if (auto skip = violation(config, *request.pinned, f, only, policy)) {
-      note([&] { return "pin: conversation was pinned to " + pinned_name + ", which is " + skip->detail + " → pin again"; });
+      note([&] {
+        return "pin: conversation was pinned to " + pinned_name + ", which is " + skip->detail + " → pin again";
+      });
     } else {
       pin_kept = true;
       d.candidates.push_back({*request.pinned, "pinned conversation"});
@@ -314,7 +333,9 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
                                              [&](const Candidate& c) { return request.healthy(c.target.backend); });
     for (auto it = healthy_end; it != d.candidates.end(); ++it) {
       const std::string name = config.ref_name(it->target);
-      note([&] { return "backend " + in_quotes(config.backend(it->target).name) + " is unhealthy: " + name + " moved last"; });
+      note([&] {
+        return "backend " + in_quotes(config.backend(it->target).name) + " is unhealthy: " + name + " moved last";
+      });
       demoted.push_back(name);
       it->why += ", unhealthy";
     }

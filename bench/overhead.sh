@@ -395,6 +395,19 @@ for mode in "${modes[@]}"; do
   done
 done
 
+# --- c=256 streaming again: one cell there swings by ±10 % with the machine, so the verdict takes the median
+# llmroute/nginx ratio of the main cell and these extra alternating pairs.
+extra_rounds=4
+((quick)) && extra_rounds=1
+for ((round = 1; round <= extra_rounds; round++)); do
+  for scenario in nginx llmroute; do
+    cell_pids=${proxy_pids[$scenario]}
+    run_cell "$scenario-round$round" stream 256 "${url[$scenario]}"
+  done
+  require_alive "$nginx_pid" nginx
+  require_alive "$llmroute_pid" "llmroute serve"
+done
+
 # --- records: every request the proxy finished is in the database after a graceful stop -------------
 finished_requests=$(metric_sum "$llmroute_port" llmroute_requests_total)
 dropped_records=$(metric_sum "$llmroute_port" llmroute_records_dropped_total)
@@ -591,9 +604,15 @@ echo "- info: with busy polling off (server.busy_poll_us: 0) llmroute's TTFT p50
 
 llm_rps=$(field llmroute stream 256 rps)
 nginx_rps=$(field nginx stream 256 rps)
-ratio=$(awk -v l="$llm_rps" -v n="$nginx_rps" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')
+pair_ratios=$(awk -v l="$llm_rps" -v n="$nginx_rps" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')
+for ((round = 1; round <= extra_rounds; round++)); do
+  pair_ratios+=" $(awk -v l="$(field "llmroute-round$round" stream 256 rps)" -v n="$(field "nginx-round$round" stream 256 rps)" \
+    'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')"
+done
+# shellcheck disable=SC2086 # one ratio per word
+ratio=$(printf '%s\n' $pair_ratios | sort -n | awk '{ r[NR] = $1 } END { printf "%.2f", (NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2) }')
 result=$(pass_if "$ratio >= 1.0")
-verdict "$result" "streaming req/s at c=256: llmroute/nginx = $ratio ($llm_rps vs $nginx_rps req/s) (target ≥ 1.0)"
+verdict "$result" "streaming req/s at c=256: llmroute/nginx median $ratio over $((extra_rounds + 1)) alternating pairs (${pair_ratios// /, }; the table's cell: $llm_rps vs $nginx_rps req/s) (target ≥ 1.0)"
 
 llm_peak_mb=$(awk -v k="$llm_peak_kib" 'BEGIN { printf "%.1f", k / 1024 }')
 if ((llm_opened < hold_streams)); then

@@ -103,17 +103,24 @@ std::string_view AnswerMeter::filter_usage_chunks(std::string_view piece) {
 }
 
 std::string_view AnswerMeter::on_piece(std::string_view piece) {
+  const std::string_view out = relay(piece);
+  measure(piece);
+  return out;
+}
+
+std::string_view AnswerMeter::relay(std::string_view piece) {
   if (framing_ == AnswerFraming::whole) {
     if (whole_.size() + piece.size() <= kWholeBodyCap) whole_.append(piece);
     return piece;
   }
-  if (!translating_) {
-    translator_->observe(piece);
-    return usage_chunk_ == UsageChunk::strip ? filter_usage_chunks(piece) : piece;
-  }
+  if (!translating_) return usage_chunk_ == UsageChunk::strip ? filter_usage_chunks(piece) : piece;
   scratch_.clear();
   translator_->feed(piece, scratch_);
   return scratch_;  // the translator already hides chunks the client did not ask for
+}
+
+void AnswerMeter::measure(std::string_view piece) {
+  if (framing_ == AnswerFraming::streamed && !translating_) translator_->observe(piece);
 }
 
 std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detail) {

@@ -26,6 +26,12 @@ class AnswerMeter {
   /// The bytes to send for one relayed piece: `piece` itself, or a view of an internal buffer
   /// (valid until the next call) when whole events had to be held back or dropped.
   std::string_view on_piece(std::string_view piece);
+  /// on_piece in two steps, so that the client need not wait for the metering: relay() gives the bytes to
+  /// send (for a stream in the client's own format it only looks for the usage chunk to hide), and
+  /// measure() then reads `piece` itself for the summary (nothing to do for a translated or whole answer,
+  /// which relay() already read).
+  std::string_view relay(std::string_view piece);
+  void measure(std::string_view piece);
   /// The upstream ended: whatever is still held back or the client's format needs to end properly
   /// (an error event when `end` is upstream_failed), to send before the end of the response.
   std::string_view on_end(wire::StreamEnd end = wire::StreamEnd::clean, std::string_view detail = {});

@@ -427,15 +427,20 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     auto [ec, piece] = co_await body.read(stream);
     if (!piece.empty()) {
       const auto read_at = Clock::now();
-      const std::string_view out = ex.meter->on_piece(piece);
+      // The client gets each piece before it is measured: it need not wait for our bookkeeping.
+      const std::string_view out = ex.meter->relay(piece);
+      // The answer's last piece takes the chunked terminator along, unless the end still adds bytes.
+      terminated = body.done() && !ex.meter->ending_adds_bytes();
+      const auto relayed_at = Clock::now();
+      const bool wrote = co_await write_piece(ex, out, terminated ? Last::yes : Last::no);
+      const auto written_at = Clock::now();
+      ex.meter->measure(piece);  // the connection's buffer, which holds `piece`, is untouched until the next read
       if (ex.meter->first_content_seen()) {
         if (!ex.first_token_at) ex.first_token_at = read_at;
         ex.last_token_at = read_at;
       }
-      ex.proxy_time += Clock::now() - read_at;
-      // The answer's last piece takes the chunked terminator along, unless the end still adds bytes.
-      terminated = body.done() && !ex.meter->ending_adds_bytes();
-      if (!co_await write_piece(ex, out, terminated ? Last::yes : Last::no)) {
+      ex.proxy_time += (relayed_at - read_at) + (Clock::now() - written_at);
+      if (!wrote) {
         if (stopped(ex)) co_return Attempt::done;
         ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
         co_return Attempt::done;

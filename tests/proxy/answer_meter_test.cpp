@@ -64,6 +64,28 @@ TEST_CASE("the usage chunk the proxy asked for is hidden from the client, wherev
   }
 }
 
+TEST_CASE("relaying a piece before measuring it gives the client the same bytes and the record the same summary") {
+  for (const UsageChunk usage : {UsageChunk::strip, UsageChunk::keep}) {
+    for (std::size_t cut = 0; cut <= kStream.size(); cut += 7) {
+      INFO("cut at ", cut);
+      AnswerMeter together = chat_meter(usage);
+      const std::string expected = relay(together, kStream, {cut});
+      AnswerMeter split = chat_meter(usage);
+      std::string out;
+      for (const std::string_view piece : {std::string_view(kStream).substr(0, cut), std::string_view(kStream).substr(cut)}) {
+        out.append(split.relay(piece));
+        split.measure(piece);
+      }
+      out.append(split.on_end());
+      CHECK(out == expected);
+      CHECK(split.usage() == together.usage());
+      CHECK(split.finish_reason() == together.finish_reason());
+      CHECK(split.truncated() == together.truncated());
+      CHECK(split.first_content_seen());
+    }
+  }
+}
+
 TEST_CASE("a client that asked for usage gets the stream byte for byte") {
   for (std::size_t cut = 0; cut <= kStream.size(); cut += 13) {
     AnswerMeter meter = chat_meter(UsageChunk::keep);

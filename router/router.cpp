@@ -121,6 +121,16 @@ std::string result_line(const Config& config, const std::vector<Candidate>& cand
 /// compaction, probes) and completions are not turns of the conversation, so they neither use nor set one.
 bool pins_apply(TaskKind kind) { return kind != TaskKind::background && kind != TaskKind::autocomplete; }
 
+/// What the request selects: the x-llmroute-route header when it names something, else the body's model;
+/// nullopt when neither does (route by task). `from_header` says which one it was.
+std::optional<Selection> requested_selection(const Config& config, const RouteRequest& request, bool& from_header) {
+  std::optional<Selection> selection;
+  if (request.route_header) selection = parse_selector(config, *request.route_header);
+  from_header = selection.has_value();
+  if (!selection) selection = parse_selector(config, request.requested_model);
+  return selection;
+}
+
 }  // namespace
 
 std::uint32_t reserved_output_tokens(const config::Config& config, const RequestFeatures& features) {
@@ -136,10 +146,8 @@ std::uint32_t reserved_output_tokens(const config::Config& config, const Request
 }
 
 bool route_needs_task(const config::Config& config, const RouteRequest& request, bool may_become_local_only) {
-  // As decide_route's step 1: a header that selects something wins, else the body's model.
-  std::optional<Selection> selection;
-  if (request.route_header) selection = parse_selector(config, *request.route_header);
-  if (!selection) selection = parse_selector(config, request.requested_model);
+  bool from_header = false;
+  const std::optional<Selection> selection = requested_selection(config, request, from_header);
   if (!selection || selection->mode != Mode::named) return true;
   const bool cloud = config.backend(selection->named).location == Location::cloud;
   return cloud && (local_only(request.policy) || may_become_local_only);
@@ -158,24 +166,19 @@ RouteDecision decide_route(const config::Config& config, const RouteRequest& req
   };
 
   // 1. What did the client ask for? The header wins over the body.
-  std::optional<Selection> selection;
   bool from_header = false;
-  if (request.route_header) {
-    selection = parse_selector(config, *request.route_header);
-    if (selection) {
-      from_header = true;
-      note([&] {
-        return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) + " → " + describe(config, *selection);
-      });
-    } else {
+  std::optional<Selection> selection = requested_selection(config, request, from_header);
+  if (from_header) {
+    note([&] {
+      return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) + " → " + describe(config, *selection);
+    });
+  } else {
+    if (request.route_header) {
       note([&] {
         return "header " + std::string(kRouteHeader) + ": " + in_quotes(*request.route_header) +
                " is not auto, local, cloud or a configured model: ignored";
       });
     }
-  }
-  if (!selection) {
-    selection = parse_selector(config, request.requested_model);
     if (selection) {
       note([&] { return "model " + in_quotes(request.requested_model) + " → " + describe(config, *selection); });
     } else {

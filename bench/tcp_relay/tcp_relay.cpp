@@ -3,7 +3,8 @@
 //
 // What any proxy on the benchmark's core 0 pays at least: two extra loopback hops and the wake-ups of a
 // sleeping thread (or, polling, the CPU to stay awake). The overhead table lists it next to nginx so that "added TTFT" can be read against
-// the least a relay can add on this machine.
+// the least a relay can add on this machine. bench/wake_cliff.sh adds SPIN_US of busy work per forward to
+// show what a proxy's own time per forward costs on top (more than itself, once the other core has gone idle).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,11 +23,13 @@
 namespace {
 
 int usage(int status) {
-  std::fputs("usage: llmroute-tcp-relay LISTEN_PORT UPSTREAM_PORT [BUSY_POLL_US]\n\n"
+  std::fputs("usage: llmroute-tcp-relay LISTEN_PORT UPSTREAM_PORT [BUSY_POLL_US [SPIN_US]]\n\n"
              "Relays every connection to 127.0.0.1:LISTEN_PORT to a connection of its own to\n"
              "127.0.0.1:UPSTREAM_PORT, copying bytes both ways, until either side closes.\n"
              "With BUSY_POLL_US > 0 it polls instead of sleeping for that long after any bytes\n"
-             "moved (more than llmroute's server.busy_poll_us, which polls only when bytes are due).\n",
+             "moved (more than llmroute's server.busy_poll_us, which polls only when bytes are due).\n"
+             "With SPIN_US > 0 it spins that long after each read before forwarding the bytes:\n"
+             "a stand-in for a proxy's own work per forward (bench/wake_cliff.sh).\n",
              status == 0 ? stdout : stderr);
   return status;
 }
@@ -45,6 +48,22 @@ int port_of(const char* text) {
   return (*end == '\0' && port > 0 && port < 65536) ? static_cast<int>(port) : -1;
 }
 
+/// Parses a count of microseconds in 0..max into *out, or says what is wrong.
+bool microseconds_of(const char* text, const char* name, long max, long* out) {
+  char* end = nullptr;
+  *out = std::strtol(text, &end, 10);
+  if (*end == '\0' && end != text && *out >= 0 && *out <= max) return true;
+  std::fprintf(stderr, "llmroute-tcp-relay: %s '%s' is not a number of microseconds (0-%ld)\n", name, text, max);
+  return false;
+}
+
+/// Spins for `us` microseconds: work the relay pretends to do, on the CPU, without sleeping.
+void spin_for(long us) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
 /// Writes all of `data` to `fd` (blocking: loopback buffers hold a whole benchmark answer).
 bool write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
@@ -61,19 +80,13 @@ bool write_all(int fd, const char* data, std::size_t size) {
 
 int main(int argc, char** argv) {
   if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) return usage(0);
-  if (argc != 3 && argc != 4) {
-    std::fprintf(stderr, "llmroute-tcp-relay: expects 2 or 3 arguments, got %d\n", argc - 1);
+  if (argc < 3 || argc > 5) {
+    std::fprintf(stderr, "llmroute-tcp-relay: expects 2 to 4 arguments, got %d\n", argc - 1);
     return usage(2);
   }
-  long poll_us = 0;
-  if (argc == 4) {
-    char* end = nullptr;
-    poll_us = std::strtol(argv[3], &end, 10);
-    if (*end != '\0' || poll_us < 0 || poll_us > 10'000) {
-      std::fprintf(stderr, "llmroute-tcp-relay: BUSY_POLL_US '%s' is not a number of microseconds (0-10000)\n", argv[3]);
-      return usage(2);
-    }
-  }
+  long poll_us = 0, spin_us = 0;
+  if (argc >= 4 && !microseconds_of(argv[3], "BUSY_POLL_US", 10'000, &poll_us)) return usage(2);
+  if (argc == 5 && !microseconds_of(argv[4], "SPIN_US", 10'000, &spin_us)) return usage(2);
   for (int i = 1; i <= 2; ++i) {
     if (port_of(argv[i]) < 0) {
       std::fprintf(stderr, "llmroute-tcp-relay: '%s' is not a port (1-65535)\n", argv[i]);
@@ -131,6 +144,7 @@ int main(int argc, char** argv) {
       const int other = peer[static_cast<std::size_t>(fd)];
       if (other < 0) continue;  // closed earlier in this batch
       const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n > 0 && spin_us > 0) spin_for(spin_us);
       if (n > 0 && write_all(other, buffer.data(), static_cast<std::size_t>(n))) continue;
       if (n < 0 && errno == EINTR) continue;
       peer[static_cast<std::size_t>(fd)] = peer[static_cast<std::size_t>(other)] = -1;

@@ -77,7 +77,6 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   }
 
   const ClientApi api = client_api_of(parser->get().target());
-  const std::string too_large = body_limit_message(server.max_body_bytes);
   if (beast::iequals(parser->get()[http::field::expect], "100-continue")) {
     auto [ec, n] = co_await asio::async_write(session->socket, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), use_nothrow);
     if (ec) co_return false;
@@ -101,7 +100,7 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   if (const error_code ec = body_ec; ec) {
     if (is_disconnect(ec)) co_return false;
     const bool over_limit = ec == http::error::body_limit;
-    std::string message = over_limit ? too_large : "malformed HTTP request body: " + ec.message();
+    std::string message = over_limit ? body_limit_message(server.max_body_bytes) : "malformed HTTP request body: " + ec.message();
     co_await reject(*session, api, over_limit ? 413 : 400, std::move(message));
     co_return false;
   }

@@ -5,7 +5,7 @@
 # Core 0 runs the proxy under test (llmroute, or nginx with one worker); core 1 runs the simulator
 # and the load client, so the proxies compete for the same single core and the load is the same.
 #
-#   bench/overhead.sh            full run (about 2-3 minutes)
+#   bench/overhead.sh            full run (about 5 minutes)
 #   bench/overhead.sh --quick    smoke run (about 30 seconds; numbers are not meaningful)
 #   BUILD_DIR=build bench/overhead.sh
 #
@@ -47,7 +47,7 @@ redis_server=$(command -v redis-server || true)
 
 [[ $(nproc) -ge 2 ]] || die "needs 2 cores (proxy on core 0, simulator and load client on core 1)"
 
-# Sizes of the run. The full run keeps the whole script under about three minutes.
+# Sizes of the run. The full run takes about five minutes (the variants and the c=256 pairs are most of it).
 if ((quick)); then
   duration_s=0.5; hold_streams=200; hold_s=2
 else

@@ -24,18 +24,10 @@ for arg in "$@"; do
 done
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=${BUILD_DIR:-build-bench}
-[[ "$build_dir" = /* ]] || build_dir="$repo/$build_dir"
-llmroute="$build_dir/llmroute"
-load="$build_dir/llmroute-load"
-tcp_relay="$build_dir/llmroute-tcp-relay"
 script_name=overhead.sh
 # shellcheck source=bench/processes.sh
 source "$repo/bench/processes.sh"
-
-for binary in "$llmroute" "$load" "$tcp_relay"; do
-  [[ -x "$binary" ]] || die "missing $binary; build it: cmake --build $build_dir --target llmroute-load llmroute-tcp-relay llmroute"
-done
+find_binaries
 nginx=$(command -v nginx || true)
 [[ -n "$nginx" ]] || { [[ -x /usr/sbin/nginx ]] && nginx=/usr/sbin/nginx; }
 [[ -n "$nginx" ]] || die "nginx is not installed; the comparison needs it (Debian: apt-get install nginx-light)"

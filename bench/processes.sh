@@ -1,9 +1,23 @@
 # shellcheck shell=bash disable=SC2154 # the globals named below come from the sourcing script
 # Sourced by the benchmark scripts: starting, waiting for and stopping their processes.
 #
-# The sourcing script sets: script_name (for messages), work (its temp dir), children=() (every
-# started PID, for cleanup), port_deadline_s, llmroute and tcp_relay (binaries); then
-# `trap cleanup EXIT`. Every function fails through die (exit 2) with the reason.
+# The sourcing script sets repo and script_name (for messages), calls find_binaries, then sets work
+# (its temp dir), children=() (every started PID, for cleanup) and port_deadline_s, and traps
+# `cleanup` on EXIT. Every function fails through die (exit 2) with the reason.
+
+# Sets build_dir ($BUILD_DIR, default build-bench, relative to the repository) and the binaries
+# llmroute, load and tcp_relay in it; dies naming the build command when one is missing.
+find_binaries() {
+  build_dir=${BUILD_DIR:-build-bench}
+  [[ "$build_dir" = /* ]] || build_dir="$repo/$build_dir"
+  llmroute="$build_dir/llmroute"
+  load="$build_dir/llmroute-load"
+  tcp_relay="$build_dir/llmroute-tcp-relay"
+  local binary
+  for binary in "$llmroute" "$load" "$tcp_relay"; do
+    [[ -x "$binary" ]] || die "missing $binary; build it: cmake --build $build_dir --target llmroute-load llmroute-tcp-relay llmroute"
+  done
+}
 
 die() { echo "$script_name: $*" >&2; exit 2; }
 log() { echo "[$(date +%T)] $*" >&2; }

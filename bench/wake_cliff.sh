@@ -26,18 +26,10 @@ for arg in "$@"; do
 done
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=${BUILD_DIR:-build-bench}
-[[ "$build_dir" = /* ]] || build_dir="$repo/$build_dir"
-llmroute="$build_dir/llmroute"
-load="$build_dir/llmroute-load"
-tcp_relay="$build_dir/llmroute-tcp-relay"
 script_name=wake_cliff.sh
 # shellcheck source=bench/processes.sh
 source "$repo/bench/processes.sh"
-
-for binary in "$llmroute" "$load" "$tcp_relay"; do
-  [[ -x "$binary" ]] || die "missing $binary; build it: cmake --build $build_dir --target llmroute-load llmroute-tcp-relay llmroute"
-done
+find_binaries
 for tool in jq taskset ss awk; do
   command -v "$tool" >/dev/null || die "'$tool' is required"
 done

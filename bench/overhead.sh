@@ -497,7 +497,7 @@ fi
 relay_added=$(awk -v a="$(field tcp-relay stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
 echo "- info: the floor: llmroute-tcp-relay, which copies bytes and does nothing else, adds $relay_added µs TTFT p50 at c=1 (its ratio to nginx: $(awk -v l="$relay_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }'))"
 poll_relay_added=$(awk -v a="$(field tcp-relay-poll stream 1 ttft_p50_us)" -v d="$direct_c1" 'BEGIN { printf "%.1f", a - d }')
-echo "- info: the same relay polling 250 µs after any bytes moved adds $poll_relay_added µs (its ratio to nginx: $(awk -v l="$poll_relay_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')): what is left of llmroute's added TTFT beyond that is its own work per request"
+echo "- info: the same relay polling 250 µs after any bytes moved adds $poll_relay_added µs (its ratio to nginx: $(awk -v l="$poll_relay_added" -v n="$nginx_added" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')): what llmroute adds beyond that is its own work per request and what that work costs in wake-ups of core 1 (bench/wake_cliff.sh)"
 busy_off_added=$(awk -v a="$(field no-busy-poll stream 1 ttft_p50_us)" -v b="$(field base-for-no-busy-poll stream 1 ttft_p50_us)" 'BEGIN { printf "%+.0f", a - b }')
 echo "- info: with busy polling off (server.busy_poll_us: 0) llmroute's TTFT p50 at c=1 changes by $busy_off_added µs (variants table)"
 

@@ -22,6 +22,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 #include <span>
 #include <type_traits>
 
@@ -312,6 +313,12 @@ std::string client_response_head(Exchange& ex, const http::response_parser<http:
   return response_head(static_cast<unsigned>(error_status(ex.api, response.result_int())), keep, headers);
 }
 
+/// A 1xx answer other than 101 only announces the real one (RFC 9110 §15.2).
+bool is_interim(unsigned status) { return status >= 100 && status < 200 && status != 101; }
+
+/// Statuses whose answer has no body by definition (a 101 switches protocols): never a model's answer.
+bool carries_no_answer(unsigned status) { return status < 200 || status == 204 || status == 304; }
+
 Failure upstream_broke(const Exchange& ex, std::string what) {
   return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, !ex.head_sent,
                  "backend '" + ex.backend->config->name + "' " + std::move(what)};
@@ -391,16 +398,28 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   ex.state->busy_poll.expect_bytes();  // the backend's first byte
   settle_task(ex, true);                // in the backend's time (TaskVerdict)
 
-  http::response_parser<http::buffer_body> parser;
-  parser.body_limit(boost::none);  // streamed answers have no size limit
-  if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, parser, use_nothrow); ec) {
-    if (stopped(ex)) co_return Attempt::done;
-    if (reused && !parser.got_some()) co_return Attempt::stale_connection;
-    ex.failure = upstream_broke(ex, "closed the connection without answering (" + ec.message() + ")");
-    co_return Attempt::done;
-  }
+  // Interim answers (100 Continue, 103 Early Hints) precede the real one: each is read and dropped, and the
+  // real one needs a parser of its own.
+  std::optional<http::response_parser<http::buffer_body>> head;
+  bool interim = false;
+  do {
+    interim = head.has_value();
+    head.emplace();
+    head->body_limit(boost::none);  // streamed answers have no size limit
+    if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, *head, use_nothrow); ec) {
+      if (stopped(ex)) co_return Attempt::done;
+      if (reused && !interim && !head->got_some()) co_return Attempt::stale_connection;
+      ex.failure = upstream_broke(ex, "closed the connection without answering (" + ec.message() + ")");
+      co_return Attempt::done;
+    }
+  } while (is_interim(head->get().result_int()));
+  http::response_parser<http::buffer_body>& parser = *head;
   ex.first_byte_at = Clock::now();
   ex.upstream_status = parser.get().result_int();
+  if (carries_no_answer(ex.upstream_status)) {
+    ex.failure = upstream_broke(ex, "answered " + std::to_string(ex.upstream_status) + ", a status that cannot carry an answer");
+    co_return Attempt::done;
+  }
   if ((ex.can_fall_back || ex.local_only) && (ex.upstream_status == 429 || ex.upstream_status >= 500)) {
     ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(ex.upstream_status), true,
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};

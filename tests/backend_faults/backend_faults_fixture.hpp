@@ -1,0 +1,57 @@
+// Shared setup of the backend fault tests: a scripted backend behind a proxy, and the answers it scripts.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/http_client.hpp"
+#include "support/proxy_process.hpp"
+#include "support/scripted_backend.hpp"
+
+namespace llmroute::test {
+
+/// A proxy config with backend "faulty" of `kind` (openai | anthropic) at `url`, serving model "m"; no health
+/// probes, so that every request the backend reads is one the test sent.
+inline std::string faulty_backend_config(const std::string& url, const std::string& kind = "openai") {
+  return "server:\n  listen: 127.0.0.1:0\n  timeouts: { upstream_first_byte: 2s, upstream_idle: 2s, shutdown_grace: 1s }\n"
+         "backends:\n  - name: faulty\n    kind: " + kind + "\n    location: local\n    url: " + url +
+         "\n    models: [{ name: m, context_tokens: 16384 }]\n"
+         "routing: { default: faulty/m, health: { probe_interval: 0 } }\nrecords: { enabled: false }\n";
+}
+
+/// A scripted backend and a proxy in front of it.
+struct FaultyBackend {
+  explicit FaultyBackend(std::vector<ScriptedAnswer> script, const std::string& kind = "openai")
+      : backend(std::move(script)), proxy(faulty_backend_config(backend.url(), kind)) {}
+  ScriptedBackend backend;
+  ProxyProcess proxy;
+};
+
+/// A whole Chat Completions answer saying `text`, as a complete HTTP/1.1 response.
+inline std::string chat_answer(const std::string& text) {
+  const std::string body =
+      R"({"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":")" +
+      text + R"("},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}})";
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+inline std::string chat_request(bool stream = false) {
+  return std::string(R"({"model":"m","messages":[{"role":"user","content":"hi"}])") + (stream ? R"(,"stream":true})" : "}");
+}
+
+inline std::string messages_request(bool stream = false) {
+  return std::string(R"({"model":"m","max_tokens":50,"messages":[{"role":"user","content":"hi"}])") +
+         (stream ? R"(,"stream":true})" : "}");
+}
+
+/// The error message of an OpenAI-shaped error body, or of an Anthropic-shaped one; empty when the body is neither.
+inline std::string error_message(const HttpResponse& response) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(response.body, ec);
+  if (ec || !value.is_object() || !value.as_object().contains("error")) return {};
+  const auto* message = value.at("error").as_object().if_contains("message");
+  return message != nullptr && message->is_string() ? std::string(message->as_string()) : std::string();
+}
+
+}  // namespace llmroute::test

@@ -1,0 +1,44 @@
+// What a client gets when a backend's answer starts with an unusual status: interim 1xx answers, or a
+// status that cannot carry an answer at all.
+#include <doctest/doctest.h>
+
+#include "backend_faults_fixture.hpp"
+
+using namespace llmroute::test;
+
+TEST_CASE("a backend's 100 Continue and 103 Early Hints before its answer are skipped: the client gets the real answer") {
+  const std::string interim = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n";
+  FaultyBackend setup({{interim + chat_answer("first"), ScriptedAnswer::Then::keep_open},
+                       {chat_answer("second"), ScriptedAnswer::Then::keep_open}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto first = client.post_json("/v1/chat/completions", chat_request());
+  CHECK(first.status == 200);
+  CHECK(first.body.find("\"first\"") != std::string::npos);
+  // The kept-alive connection carries the next answer, not what was left of the first.
+  const auto second = client.post_json("/v1/chat/completions", chat_request());
+  CHECK(second.status == 200);
+  CHECK(second.body.find("\"second\"") != std::string::npos);
+  CHECK(setup.backend.connections() == 1);
+}
+
+TEST_CASE("a backend answering 204 or 304 to a chat request gets the client a 502 naming the backend") {
+  for (const std::string status : {"204 No Content", "304 Not Modified"}) {
+    CAPTURE(status);
+    FaultyBackend setup({{"HTTP/1.1 " + status + "\r\nContent-Type: text/event-stream\r\n\r\n"}});
+    HttpClient client("127.0.0.1", setup.proxy.port());
+    const auto streamed = client.post_json("/v1/chat/completions", chat_request(true));
+    CHECK(streamed.status == 502);
+    CHECK(streamed.complete());
+    CHECK(error_message(streamed).find("backend 'faulty' answered " + status.substr(0, 3)) != std::string::npos);
+  }
+}
+
+TEST_CASE("a backend answering 101 Switching Protocols gets an Anthropic client a 502 in Anthropic's shape") {
+  FaultyBackend setup({{"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/messages", messages_request(true));
+  CHECK(response.status == 502);
+  CHECK(response.complete());
+  CHECK(response.body.find(R"("type":"error")") != std::string::npos);
+  CHECK(error_message(response).find("backend 'faulty' answered 101") != std::string::npos);
+}

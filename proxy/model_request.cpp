@@ -300,10 +300,12 @@ awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view
   }
 }
 
-std::string client_response_head(Exchange& ex, const http::response_parser<http::buffer_body>& parser) {
+/// The head for the client; a streamed answer goes out chunked even when the backend gave its length, as its
+/// translation (or the usage chunk it hides) changes that length.
+std::string client_response_head(Exchange& ex, const http::response_parser<http::buffer_body>& parser, bool whole) {
   const auto& response = parser.get();
   std::string headers = forwarded_response_headers(response.base());
-  const bool has_length = parser.content_length().has_value();
+  const bool has_length = whole && parser.content_length().has_value();
   ex.chunked = !has_length && !ex.client_http10;
   if (has_length) headers += "Content-Length: " + std::to_string(*parser.content_length()) + "\r\n";
   if (ex.chunked) headers += "Transfer-Encoding: chunked\r\n";
@@ -425,7 +427,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
     co_return Attempt::done;
   }
-  const bool whole = parser.content_length().has_value();
+  const bool whole = !streamed_answer(parser);
   ex.meter.emplace(backend_format(ex.backend->config->kind), client_format(ex.api),
                    whole ? AnswerFraming::whole : AnswerFraming::streamed,
                    ex.usage_injected ? UsageChunk::strip : UsageChunk::keep, ex.answer_context);
@@ -437,7 +439,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   // Still the first byte's wait: servers such as vLLM send headers at once and the first token much later.
   if (whole && ex.meter->translating()) co_return co_await relay_translated_whole(stream, connection, parser, ex);
 
-  ex.pending_head = client_response_head(ex, parser);
+  ex.pending_head = client_response_head(ex, parser, whole);
 
   // Each read hands out everything that arrived (several events under load), written in one gather.
   UpstreamBody body(body_framing(parser), parser.content_length().value_or(0), connection.buffer);

@@ -21,6 +21,17 @@ BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser)
   return BodyFraming::until_close;
 }
 
+bool streamed_answer(const http::response_parser<http::buffer_body>& parser) {
+  std::string_view type = parser.get()[http::field::content_type];
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  if (beast::iequals(type, "text/event-stream")) return true;
+  // A whole JSON body may come chunked too (Go's net/http chunks any body past 4 KB, Ollama among others).
+  if (beast::iequals(type, "application/json") || (type.size() > 5 && beast::iequals(type.substr(type.size() - 5), "+json")))
+    return false;
+  return !parser.content_length().has_value();
+}
+
 UpstreamBody::UpstreamBody(BodyFraming framing, std::uint64_t content_length, beast::flat_buffer& head_buffer)
     : framing_(framing), remaining_(content_length), head_buffer_(&head_buffer), done_(framing == BodyFraming::none) {}
 

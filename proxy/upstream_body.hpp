@@ -21,6 +21,10 @@ enum class BodyFraming {
 /// The framing announced by a response head that Beast's parser has read.
 BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser);
 
+/// Whether an answer is an event stream, relayed event by event, rather than one whole body: its
+/// Content-Type says so (text/event-stream, or JSON); without one it is a stream unless its length is given.
+bool streamed_answer(const http::response_parser<http::buffer_body>& parser);
+
 /// Reads one answer's body after its head. Each read() hands out all the payload that has arrived —
 /// several chunks at once when several came in one packet — so the relay writes once per upstream read
 /// (as nginx does) instead of once per chunk. On a plain TCP connection the socket is read directly

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,37 @@ struct FaultyBackend {
   ProxyProcess proxy;
 };
 
-/// A whole Chat Completions answer saying `text`, as a complete HTTP/1.1 response.
-inline std::string chat_answer(const std::string& text) {
-  const std::string body =
+/// The JSON body of a whole Chat Completions answer saying `text`.
+inline std::string chat_answer_body(const std::string& text) {
+  return
       R"({"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":")" +
       text + R"("},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}})";
+}
+
+/// A whole Chat Completions answer saying `text`, as a complete HTTP/1.1 response.
+inline std::string chat_answer(const std::string& text) {
+  const std::string body = chat_answer_body(text);
   return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+/// `body` as the payload of a chunked HTTP/1.1 200 answer of `content_type`, in chunks of at most `chunk` bytes.
+inline std::string chunked_answer(const std::string& content_type, const std::string& body, std::size_t chunk = 64) {
+  std::string out = "HTTP/1.1 200 OK\r\nContent-Type: " + content_type + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < body.size(); at += chunk) {
+    const std::string piece = body.substr(at, chunk);
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    out += size + piece + "\r\n";
+  }
+  return out + "0\r\n\r\n";
+}
+
+/// A streamed Chat Completions answer saying "Hello" then " world", as SSE events (without HTTP framing).
+inline std::string chat_events() {
+  const std::string chunk = R"({"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":)";
+  return "data: " + chunk + R"({"role":"assistant","content":"Hello"},"finish_reason":null}]})" + "\n\n" +
+         "data: " + chunk + R"({"content":" world"},"finish_reason":null}]})" + "\n\n" +
+         "data: " + chunk + R"({},"finish_reason":"stop"}]})" + "\n\n" + "data: [DONE]\n\n";
 }
 
 inline std::string chat_request(bool stream = false) {

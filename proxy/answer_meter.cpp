@@ -157,6 +157,8 @@ const wire::AnswerCollector* AnswerMeter::kept_answer() const {
   return whole_answer_ ? &*whole_answer_ : nullptr;
 }
 
+bool AnswerMeter::stream_ended() const { return framing_ == AnswerFraming::whole || translator_->summary().ended; }
+
 bool AnswerMeter::first_content_seen() const {
   return framing_ == AnswerFraming::streamed ? translator_->first_content_seen() : !whole_.empty() || parsed_;
 }

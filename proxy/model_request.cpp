@@ -446,6 +446,10 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   bool terminated = false;
   while (!body.done()) {
     auto [ec, piece] = co_await body.read(stream);
+    // A stream delimited by the connection's close has no end of its own but its terminal event: a close
+    // before that event cut the answer.
+    if (body.done() && body.framing() == BodyFraming::until_close && !ex.meter->stream_ended())
+      ec = http::error::partial_message;
     if (!piece.empty()) {
       const auto read_at = Clock::now();
       // The client gets each piece before it is measured: it need not wait for our bookkeeping.

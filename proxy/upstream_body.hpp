@@ -46,6 +46,7 @@ class UpstreamBody {
   awaitable<std::pair<error_code, std::string_view>> read(Stream& stream);
 
   bool done() const { return done_; }
+  BodyFraming framing() const { return framing_; }
   /// The connection may carry another request: the body ended by its own framing.
   bool reusable() const { return done_ && framing_ != BodyFraming::until_close; }
 

@@ -1,0 +1,53 @@
+// What a client gets when a backend's event stream, delimited by the connection's close (no length, not
+// chunked), is cut off: the close is then the only sign, and only the missing terminal event tells.
+#include <doctest/doctest.h>
+
+#include "backend_faults_fixture.hpp"
+
+using namespace llmroute::test;
+
+namespace {
+
+const std::string kCloseDelimitedHead = "HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\n";
+
+/// The stream's events up to (not including) `[DONE]`, then half an event.
+std::string cut_stream() {
+  const std::string events = chat_events();
+  return events.substr(0, events.find("data: [DONE]")) + R"(data: {"id":"c1","object":"chat.comp)";
+}
+
+}  // namespace
+
+TEST_CASE("a stream a backend cuts by closing the connection mid-event ends with an error event naming the backend") {
+  FaultyBackend setup({{kCloseDelimitedHead + cut_stream()}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", chat_request(true));
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());  // the chunked body still ends properly
+  REQUIRE_FALSE(response.events.empty());
+  const auto& last = response.events.back();
+  INFO(last.data);
+  CHECK(last.data.find("backend 'faulty'") != std::string::npos);
+  CHECK(last.json().as_object().contains("error"));
+}
+
+TEST_CASE("a stream a backend cuts by closing the connection mid-event ends an Anthropic client's stream with an error event") {
+  FaultyBackend setup({{kCloseDelimitedHead + cut_stream()}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/messages", messages_request(true));
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  REQUIRE_FALSE(response.events.empty());
+  CHECK(response.events.back().event == "error");
+  CHECK(response.events.back().data.find("backend 'faulty'") != std::string::npos);
+}
+
+TEST_CASE("a stream a backend ends by closing the connection after its last event is a complete answer") {
+  FaultyBackend setup({{kCloseDelimitedHead + chat_events()}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/messages", messages_request(true));
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  REQUIRE_FALSE(response.events.empty());
+  CHECK(response.events.back().event == "message_stop");
+}

@@ -706,6 +706,12 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
   return {};
 }
 
+/// The status of the answer relayed to the client, as the client got it (a backend's 503 reaches an
+/// Anthropic client as 529); 0 when nothing was relayed.
+int relayed_status(const Exchange& ex) {
+  return ex.head_sent ? error_status(ex.api, static_cast<int>(ex.upstream_status)) : 0;
+}
+
 /// Why a candidate could not serve, or nothing when it served (or the failure is not the backend's).
 std::optional<std::string> candidate_failure(const Exchange& ex, std::size_t winner) {
   if (ex.head_sent || winner == 1) return std::nullopt;
@@ -801,7 +807,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
 
   if (winner == 1) {  // client gone: the upstream connection was closed with the exchange
     record->client_disconnected = true;
-    complete_record(*record, ex, ex.head_sent ? static_cast<int>(ex.upstream_status) : 0, "client_gone");
+    complete_record(*record, ex, relayed_status(ex), "client_gone");
     co_return KeepAlive::no;
   }
   if (winner == 2) {
@@ -813,7 +819,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
       co_return keep_alive;
     }
     co_await end_stream_with_error(ex, 504, message);
-    complete_record(*record, ex, static_cast<int>(ex.upstream_status), "timeout");
+    complete_record(*record, ex, relayed_status(ex), "timeout");
     co_return KeepAlive::no;
   }
   if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
@@ -824,8 +830,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     complete_record(*record, ex, status, to_string(ex.failure->kind));
     co_return keep_alive;
   }
-  const int status = ex.head_sent ? static_cast<int>(ex.upstream_status) : 0;
-  complete_record(*record, ex, status, ex.failure ? to_string(ex.failure->kind) : std::string_view{});
+  complete_record(*record, ex, relayed_status(ex), ex.failure ? to_string(ex.failure->kind) : std::string_view{});
   if (ex.failure && ex.failure->kind == FailureKind::client_gone) record->client_disconnected = true;
   // A stream that failed after its head went out still ended with a well-formed chunked body (an error
   // event, then the terminator): the connection stays usable, and closing it would race the client's next

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/http_client.hpp"
@@ -13,18 +15,21 @@
 namespace llmroute::test {
 
 /// A proxy config with backend "faulty" of `kind` (openai | anthropic) at `url`, serving model "m"; no health
-/// probes, so that every request the backend reads is one the test sent.
-inline std::string faulty_backend_config(const std::string& url, const std::string& kind = "openai") {
+/// probes, so that every request the backend reads is one the test sent. Records go to `records_db` (none when empty).
+inline std::string faulty_backend_config(const std::string& url, const std::string& kind = "openai",
+                                         const std::string& records_db = {}) {
   return "server:\n  listen: 127.0.0.1:0\n  timeouts: { upstream_first_byte: 2s, upstream_idle: 2s, shutdown_grace: 1s }\n"
          "backends:\n  - name: faulty\n    kind: " + kind + "\n    location: local\n    url: " + url +
          "\n    models: [{ name: m, context_tokens: 16384 }]\n"
-         "routing: { default: faulty/m, health: { probe_interval: 0 } }\nrecords: { enabled: false }\n";
+         "routing: { default: faulty/m, health: { probe_interval: 0 } }\n" +
+         (records_db.empty() ? std::string("records: { enabled: false }\n") : "records: { path: '" + records_db + "' }\n");
 }
 
 /// A scripted backend and a proxy in front of it.
 struct FaultyBackend {
-  explicit FaultyBackend(std::vector<ScriptedAnswer> script, const std::string& kind = "openai")
-      : backend(std::move(script)), proxy(faulty_backend_config(backend.url(), kind)) {}
+  explicit FaultyBackend(std::vector<ScriptedAnswer> script, const std::string& kind = "openai",
+                         const std::string& records_db = {})
+      : backend(std::move(script)), proxy(faulty_backend_config(backend.url(), kind, records_db)) {}
   ScriptedBackend backend;
   ProxyProcess proxy;
 };
@@ -69,6 +74,23 @@ inline std::string chat_request(bool stream = false) {
 inline std::string messages_request(bool stream = false) {
   return std::string(R"({"model":"m","max_tokens":50,"messages":[{"role":"user","content":"hi"}])") +
          (stream ? R"(,"stream":true})" : "}");
+}
+
+/// The record of request `id`, read from /admin/records once the writer thread committed it; null when it
+/// did not appear within a few seconds.
+inline boost::json::object record_of(std::uint16_t port, const std::string& id) {
+  HttpClient admin("127.0.0.1", port);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const HttpResponse answer = admin.get("/admin/records?limit=1000");
+    if (answer.status == 200) {
+      const boost::json::value records = answer.json();
+      for (const auto& value : records.as_array())
+        if (value.at("id").as_string() == id) return value.as_object();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling the writer's commit, with a deadline
+  }
+  return {};
 }
 
 /// The error message of an OpenAI-shaped error body, or of an Anthropic-shaped one; empty when the body is neither.

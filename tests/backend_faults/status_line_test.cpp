@@ -42,3 +42,17 @@ TEST_CASE("a backend answering 101 Switching Protocols gets an Anthropic client 
   CHECK(response.body.find(R"("type":"error")") != std::string::npos);
   CHECK(error_message(response).find("backend 'faulty' answered 101") != std::string::npos);
 }
+
+TEST_CASE("a backend's 503 that reaches an Anthropic client as 529 is recorded as 529, the status the client got") {
+  TempDir dir;
+  const std::string body = R"({"error":{"message":"busy","type":"server_error"}})";
+  FaultyBackend setup({{"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body}},
+                      "openai", (dir / "records.db").string());
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/messages", messages_request(), {{"x-request-id", "overloaded"}});
+  CHECK(response.status == 529);
+  const auto record = record_of(setup.proxy.port(), "overloaded");
+  REQUIRE_FALSE(record.empty());
+  CHECK(record.at("status").as_int64() == 529);
+}

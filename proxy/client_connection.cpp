@@ -43,6 +43,14 @@ std::string body_limit_message(std::uint64_t max_body_bytes) {
   return "request body exceeds the limit of " + size_text(max_body_bytes) + " (server.max_body_bytes)";
 }
 
+/// The API of a request whose head could not be read, for its error's shape: Beast keeps the target once
+/// the request line parsed; before that (a bad request line, headers over the limit) the raw bytes have it.
+ClientApi api_of_unread(const http::request_parser<http::string_body>& parser, const beast::flat_buffer& buffer) {
+  if (const std::string_view target = parser.get().target(); !target.empty()) return client_api_of(target);
+  const auto bytes = buffer.data();
+  return client_api_of(request_line_target(std::string_view(static_cast<const char*>(bytes.data()), bytes.size())));
+}
+
 /// Reads one request. Returns false when the connection must close (after any error answer was sent).
 awaitable<bool> read_request(ServerState* state, ClientSession* session, http::request_parser<http::string_body>* parser) {
   const auto& server = state->config->server;
@@ -57,7 +65,7 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
     // An idle keep-alive connection just closes; a half-sent request gets 408.
     if (parser->got_some() || session->buffer.size() > 0) {
       std::string message = "the request was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
-      co_await reject(*session, ClientApi::other, 408, std::move(message));
+      co_await reject(*session, api_of_unread(*parser, session->buffer), 408, std::move(message));
     }
     co_return false;
   }
@@ -66,13 +74,13 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
     // Beast checks a declared Content-Length against body_limit while parsing the header.
     if (ec == http::error::body_limit) {
       std::string message = body_limit_message(server.max_body_bytes);
-      co_await reject(*session, client_api_of(parser->get().target()), 413, std::move(message));
+      co_await reject(*session, api_of_unread(*parser, session->buffer), 413, std::move(message));
       co_return false;
     }
     const bool too_large = ec == http::error::header_limit;
     std::string message = too_large ? "request headers exceed " + size_text(server.max_header_bytes)
                                     : "malformed HTTP request: " + ec.message();
-    co_await reject(*session, ClientApi::other, too_large ? 431 : 400, std::move(message));
+    co_await reject(*session, api_of_unread(*parser, session->buffer), too_large ? 431 : 400, std::move(message));
     co_return false;
   }
 

@@ -15,7 +15,7 @@ std::string_view anthropic_error_type(int status) {
     case 429: return "rate_limit_error";
     case 529: case 503: return "overloaded_error";
     case 504: return "timeout_error";
-    default: return "api_error";
+    default: return status >= 500 ? "api_error" : "invalid_request_error";  // e.g. 431 headers too large
   }
 }
 

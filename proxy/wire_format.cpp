@@ -10,6 +10,17 @@ std::string_view path_without_query(std::string_view target) {
   return target;
 }
 
+std::string_view request_line_target(std::string_view head) {
+  const std::size_t start = head.find_first_not_of("\r\n");  // empty lines before a request are tolerated
+  if (start == std::string_view::npos) return {};
+  head = head.substr(start);
+  head = head.substr(0, head.find_first_of("\r\n"));
+  const std::size_t method_end = head.find(' ');
+  if (method_end == std::string_view::npos) return {};
+  head = head.substr(method_end + 1);
+  return head.substr(0, head.find(' '));
+}
+
 ClientApi client_api_of(std::string_view target) {
   std::string_view path = path_without_query(target);
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);

@@ -13,6 +13,10 @@ ClientApi client_api_of(std::string_view path);
 /// The path without its query string.
 std::string_view path_without_query(std::string_view target);
 
+/// The target of the request line at the start of raw request bytes ("POST /v1/messages HTTP/1.1\r\n…"),
+/// empty when there is none: an error for a request that could not be parsed still takes its API's shape.
+std::string_view request_line_target(std::string_view head);
+
 /// Whether errors on this API use Anthropic's shape rather than OpenAI's.
 inline bool uses_anthropic_errors(ClientApi api) { return api == ClientApi::messages || api == ClientApi::count_tokens; }
 

@@ -1,0 +1,87 @@
+// What clients can send that is not a well-formed request: each gets a well-formed HTTP answer with an
+// error in the shape of the API it called, and the proxy keeps serving (found by fuzzing `llmroute serve`).
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "integration/proxy_fixture.hpp"
+
+using namespace llmroute::test;
+namespace json = boost::json;
+
+namespace {
+
+/// One response cut out of raw bytes: its status, headers and the body its Content-Length announces.
+struct RawResponse {
+  int status = 0;
+  std::string head;
+  std::string body;
+};
+
+/// The responses in `raw`, in order, framed by Content-Length (every error answer has one); `head_only`
+/// marks answers to HEAD, which announce a length but carry no body.
+std::vector<RawResponse> split_responses(const std::string& raw, std::vector<bool> head_only = {}) {
+  std::vector<RawResponse> out;
+  std::size_t at = 0;
+  while (at < raw.size()) {
+    const std::size_t end = raw.find("\r\n\r\n", at);
+    if (end == std::string::npos) break;
+    RawResponse r;
+    r.head = raw.substr(at, end + 4 - at);
+    r.status = std::atoi(r.head.substr(9, 3).c_str());
+    const std::size_t length_at = r.head.find("Content-Length: ");
+    const std::size_t length = length_at == std::string::npos ? 0 : std::stoul(r.head.substr(length_at + 16));
+    const bool no_body = out.size() < head_only.size() && head_only[out.size()];
+    at = end + 4;
+    if (!no_body) {
+      r.body = raw.substr(at, length);
+      at += length;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+/// The message of an Anthropic error {"type":"error","error":{"type","message"}}; fails the test otherwise.
+std::string anthropic_error_message(const std::string& body) {
+  const json::value value = json::parse(body);
+  REQUIRE(value.at("type") == "error");
+  CHECK(value.at("error").at("type").is_string());
+  return std::string(value.at("error").at("message").as_string());
+}
+
+std::string raw_post(const std::string& target, const std::string& extra_headers, const std::string& body) {
+  return "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+         extra_headers + "\r\n" + body;
+}
+
+}  // namespace
+
+TEST_CASE("an Anthropic client's unreadable request gets its error in Anthropic's shape, not OpenAI's") {
+  SimulatedBackend setup;
+  const std::string too_many_headers = "X-Padding: " + std::string(70 * 1024, 'a') + "\r\n";
+  const std::vector<std::pair<std::string, int>> cases = {
+      {raw_post("/v1/messages?beta=true", too_many_headers, "{}"), 431},                     // headers over the limit
+      {raw_post("/v1/messages", "Content-Length: 3\r\n", "{}"), 400},                        // two Content-Lengths
+      {"POST /v1/messages/count_tokens HTTP/1.7\r\nHost: x\r\n\r\n", 400},                  // a bad request line
+      {raw_post("/v1/messages", "", "").replace(0, 4, "P@ST"), 400},                         // a bad method
+  };
+  for (const auto& [request, status] : cases) {
+    CAPTURE(request.substr(0, 60));
+    const auto exchange = raw_exchange(setup.proxy.port(), request, milliseconds(10'000));
+    const auto responses = split_responses(exchange.received);
+    REQUIRE(responses.size() == 1);
+    CHECK(responses[0].status == status);
+    CHECK_FALSE(anthropic_error_message(responses[0].body).empty());
+    CHECK(exchange.closed);
+  }
+  // An OpenAI client's gets OpenAI's.
+  const auto openai = raw_exchange(setup.proxy.port(), raw_post("/v1/chat/completions", too_many_headers, "{}"), milliseconds(10'000));
+  const auto responses = split_responses(openai.received);
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].status == 431);
+  CHECK(json::parse(responses[0].body).at("error").at("message").is_string());
+}

@@ -85,3 +85,13 @@ TEST_CASE("an Anthropic client's unreadable request gets its error in Anthropic'
   CHECK(responses[0].status == 431);
   CHECK(json::parse(responses[0].body).at("error").at("message").is_string());
 }
+
+TEST_CASE("an unknown path with bytes that are not UTF-8 gets a 404 whose JSON is valid UTF-8") {
+  SimulatedBackend setup;
+  const auto exchange = raw_exchange(setup.proxy.port(), "GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", milliseconds(10'000));
+  const auto responses = split_responses(exchange.received);
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].status == 404);
+  CHECK(responses[0].body.find('\xff') == std::string::npos);
+  CHECK(std::string(json::parse(responses[0].body).at("error").at("message").as_string()) == "no such endpoint: GET /\xEF\xBF\xBD\xEF\xBF\xBD");
+}

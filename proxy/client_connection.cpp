@@ -147,8 +147,10 @@ awaitable<void> serve_client(ServerState* state, tcp::socket socket) {
     parser.header_limit(server.max_header_bytes);
     parser.body_limit(server.max_body_bytes);
     session.busy = false;
+    session.head_request = false;
     if (!co_await read_request(state, &session, &parser)) break;
     session.busy = true;
+    session.head_request = parser.get().method() == http::verb::head;
     if (co_await serve_endpoint(state, &session, &parser.get()) == KeepAlive::no) break;
     state->busy_poll.expect_bytes();  // a client on a kept-alive connection often sends its next request at once
   }

@@ -29,7 +29,8 @@ awaitable<bool> write_response(ClientSession& session, unsigned status, std::str
   headers += "\r\n";
   headers += extra_headers;
   const std::string head = response_head(status, keep_alive, headers);
-  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+  // A HEAD answer announces the length its GET would have, and sends no body (RFC 9110 9.3.2).
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body.data(), session.head_request ? 0 : body.size())};
   auto [ec, n] = co_await asio::async_write(session.socket, buffers, use_nothrow);
   co_return !ec;
 }

@@ -35,6 +35,7 @@ struct ClientSession {
   tcp::socket socket;
   beast::flat_buffer buffer;  ///< request bytes, including any read ahead of the current request
   bool busy = false;          ///< serving a request (false while waiting for the next one)
+  bool head_request = false;  ///< the request being answered is a HEAD: its answer has headers only
 };
 
 /// A configured backend with its connections and resolved key.

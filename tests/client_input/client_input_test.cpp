@@ -86,6 +86,20 @@ TEST_CASE("an Anthropic client's unreadable request gets its error in Anthropic'
   CHECK(json::parse(responses[0].body).at("error").at("message").is_string());
 }
 
+TEST_CASE("a HEAD request gets headers without a body, so the next request on the connection is answered right") {
+  SimulatedBackend setup;
+  const std::string request = "HEAD /no-such-path HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "HEAD /v1/models HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const auto exchange = raw_exchange(setup.proxy.port(), request, milliseconds(10'000));
+  const auto responses = split_responses(exchange.received, {true, true, false});
+  REQUIRE(responses.size() == 3);
+  CHECK(responses[0].status == 404);
+  CHECK(responses[1].status == 405);
+  CHECK(responses[2].status == 200);
+  CHECK(responses[2].body == R"({"status":"ok"})");
+}
+
 TEST_CASE("an unknown path with bytes that are not UTF-8 gets a 404 whose JSON is valid UTF-8") {
   SimulatedBackend setup;
   const auto exchange = raw_exchange(setup.proxy.port(), "GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", milliseconds(10'000));

@@ -85,6 +85,14 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   }
 
   const ClientApi api = client_api_of(parser->get().target());
+  // RFC 9112 6.3: a body in another transfer coding than chunked has no knowable end. Read as empty,
+  // its bytes would be taken for the next request on the connection.
+  if (parser->get().count(http::field::transfer_encoding) > 0 && !parser->chunked()) {
+    std::string message = "Transfer-Encoding '" + std::string(parser->get()[http::field::transfer_encoding]) +
+                          "' is not supported: send the body with Content-Length or chunked";
+    co_await reject(*session, api, 400, std::move(message));
+    co_return false;
+  }
   if (beast::iequals(parser->get()[http::field::expect], "100-continue")) {
     auto [ec, n] = co_await asio::async_write(session->socket, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25), use_nothrow);
     if (ec) co_return false;

@@ -100,6 +100,19 @@ TEST_CASE("a HEAD request gets headers without a body, so the next request on th
   CHECK(responses[2].body == R"({"status":"ok"})");
 }
 
+TEST_CASE("a request body in a transfer coding other than chunked gets 400 and the connection closes") {
+  SimulatedBackend setup;
+  // Read as an empty body, `{}{}` would otherwise be taken for the start of a next request.
+  const std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{}{}";
+  const auto exchange = raw_exchange(setup.proxy.port(), request, milliseconds(10'000));
+  const auto responses = split_responses(exchange.received);
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].status == 400);
+  CHECK(std::string(json::parse(responses[0].body).at("error").at("message").as_string()).find("Transfer-Encoding") != std::string::npos);
+  CHECK(exchange.closed);
+  CHECK(requests_to(setup.sim, "/v1/chat/completions") == 0);
+}
+
 TEST_CASE("an unknown path with bytes that are not UTF-8 gets a 404 whose JSON is valid UTF-8") {
   SimulatedBackend setup;
   const auto exchange = raw_exchange(setup.proxy.port(), "GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", milliseconds(10'000));

@@ -270,12 +270,16 @@ class Extraction {
       LLMROUTE_JSON_TRY(std::move(field_result).get(field));
       std::string_view key;
       LLMROUTE_JSON_TRY(field.unescaped_key().get(key));
-      LLMROUTE_JSON_TRY(read_root_field(key, field.value()));
+      if (error_code err = read_root_field(key, field.value())) {
+        failed_field = std::string(key);
+        return err;
+      }
     }
     return simdjson::SUCCESS;
   }
 
   RequestFeatures features;
+  std::string failed_field;  ///< the top-level field being read when read_root() failed
   std::vector<Message> messages;
   std::vector<std::string_view> system_parts;
   std::string_view completion_prompt;
@@ -824,6 +828,9 @@ ExtractResult RequestParser::extract(std::string_view path, const Headers& heade
     if (!doc.current_location().get(where) && where >= body.data()) {
       offset = static_cast<std::size_t>(where - body.data());
     }
+    // Valid JSON holding another type than the format has there: name the field, it is not malformed.
+    if (err == simdjson::INCORRECT_TYPE && !extraction.failed_field.empty())
+      return ExtractError{offset, "\"" + extraction.failed_field + "\" has a value of the wrong type at byte " + std::to_string(offset)};
     return error_at(err, offset);
   }
   finish(extraction, path, headers, body.size());

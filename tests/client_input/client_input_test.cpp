@@ -122,3 +122,15 @@ TEST_CASE("an unknown path with bytes that are not UTF-8 gets a 404 whose JSON i
   CHECK(responses[0].body.find('\xff') == std::string::npos);
   CHECK(std::string(json::parse(responses[0].body).at("error").at("message").as_string()) == "no such endpoint: GET /\xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+TEST_CASE("a request whose field has the wrong type gets 400 naming the field and where, not 'malformed JSON'") {
+  SimulatedBackend setup;
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto chat = client.post_json("/v1/chat/completions", R"({"model":"local-model","messages":[{"role":"user","content":"x"},0.5]})");
+  CHECK(chat.status == 400);
+  CHECK(chat.json().at("error").at("message") == "\"messages\" has a value of the wrong type at byte 65");
+  const auto messages = client.post_json("/v1/messages", R"({"model":"local-model","max_tokens":5,"system":[{"type":{}}],"messages":[]})");
+  CHECK(messages.status == 400);
+  CHECK(anthropic_error_message(messages.body).find("\"system\" has a value of the wrong type") == 0);
+  CHECK(requests_to(setup.sim, "/v1/chat/completions") == 0);
+}

@@ -222,6 +222,18 @@ TEST_CASE("malformed JSON is an error value with the byte offset") {
   CHECK(std::holds_alternative<ExtractError>(not_object));
 }
 
+TEST_CASE("valid JSON with a field of the wrong type is an error naming the field and its byte, not malformed JSON") {
+  const std::string body = R"({"model":"m","messages":[{"role":"user","content":"x"},0.5]})";
+  ExtractResult result = extract_features("/v1/chat/completions", {}, body);
+  const auto* error = std::get_if<ExtractError>(&result);
+  REQUIRE(error != nullptr);
+  CHECK(error->offset == body.find("0.5"));
+  CHECK(error->message == "\"messages\" has a value of the wrong type at byte " + std::to_string(body.find("0.5")));
+  ExtractResult system = extract_features("/v1/messages", {}, R"({"system":[{"type":{"a":1},"text":"s"}]})");
+  REQUIRE(std::holds_alternative<ExtractError>(system));
+  CHECK(std::get<ExtractError>(system).message.find("\"system\" has a value of the wrong type") == 0);
+}
+
 TEST_CASE("a body read into a string with spare capacity is parsed in place, and a tight one is copied") {
   RequestParser parser;
   std::string roomy = R"({"messages":[{"role":"user","content":"hej"}]})";

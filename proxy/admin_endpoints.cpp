@@ -37,6 +37,7 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::string& error
     return std::nullopt;
   }
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (number > now / scale) return 0;  // further back than 1970 (and `number * scale` could overflow): all time
   return now - number * scale;
 }
 

@@ -76,6 +76,7 @@ std::optional<std::int64_t> parse_ago(std::string_view text, std::int64_t now) {
     case 'w': scale = 7 * 86'400'000LL; break;
     default: return std::nullopt;
   }
+  if (number > now / scale) return 0;  // further back than 1970 (and `number * scale` could overflow): all time
   return now - number * scale;
 }
 

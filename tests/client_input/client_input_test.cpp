@@ -134,3 +134,16 @@ TEST_CASE("a request whose field has the wrong type gets 400 naming the field an
   CHECK(anthropic_error_message(messages.body).find("\"system\" has a value of the wrong type") == 0);
   CHECK(requests_to(setup.sim, "/v1/chat/completions") == 0);
 }
+
+TEST_CASE("an operator asking for records or a report since an absurd duration ago gets an answer and the proxy keeps running") {
+  TempDir dir;
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "8"});
+  std::string yaml = proxy_config(sim.base_url() + "/v1");
+  yaml.replace(yaml.find("records: { enabled: false }"), 27, "records: { path: '" + (dir / "records.db").string() + "' }");
+  ProxyProcess proxy(yaml);
+  HttpClient client("127.0.0.1", proxy.port());
+  // 9999999999999 days in milliseconds does not fit in 64 bits.
+  CHECK(client.get("/admin/records?since=9999999999999d").status == 200);
+  CHECK(client.get("/report?since=9999999999999d").status == 200);
+  CHECK(client.get("/healthz").status == 200);
+}

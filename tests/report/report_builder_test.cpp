@@ -47,6 +47,9 @@ TEST_CASE("a WHEN is an ISO date or time in UTC, or a duration ago") {
   CHECK(*parse_when("7d", now).unix_ms == now - 7 * 24 * test::kHour);
   CHECK(*parse_when("90m", now).unix_ms == now - 90 * test::kMinute);
   CHECK(*parse_when("2w", now).unix_ms == now - 14 * 24 * test::kHour);
+  // A duration further back than 1970 means all time, however many digits it has.
+  CHECK(*parse_when("9999999999999d", now).unix_ms == 0);
+  CHECK(*parse_when("9223372036854775807w", now).unix_ms == 0);
   for (const char* bad : {"yesterday", "2026-02-30", "2026-11-01T25:00", "7 d", "-3h", "", "2026-11-1"})
     CHECK_MESSAGE(parse_when(bad, now).error.find("expected a date") == 0, bad);
 }

@@ -27,7 +27,8 @@ std::optional<std::int64_t> integer_member(const boost::json::object& object, st
   if (found->is_uint64()) return static_cast<std::int64_t>(found->get_uint64());
   if (found->is_double()) {
     const double d = found->get_double();
-    if (std::isfinite(d) && std::floor(d) == d) return static_cast<std::int64_t>(d);
+    // Converting a double outside int64's range is undefined behaviour (a client may send 1e300).
+    if (std::isfinite(d) && std::floor(d) == d && d >= -0x1p63 && d < 0x1p63) return static_cast<std::int64_t>(d);
   }
   return std::nullopt;
 }

@@ -306,6 +306,14 @@ TEST_CASE("a max tokens limit caps what the client asked for, and fills it in wh
   CHECK(parsed(untouched.body).at("max_tokens") == 32000);
 }
 
+TEST_CASE("a max_tokens beyond any integer (1e300) counts as absent instead of wrapping around to a negative number") {
+  TranslateOptions options;
+  options.request.max_tokens_limit = 8192;
+  const auto t = translate(WireFormat::messages, WireFormat::chat,
+                           R"({"model":"m","max_tokens":1e300,"messages":[{"role":"user","content":"hi"}]})", options);
+  CHECK(parsed(t.body).at("max_tokens") == 8192);
+}
+
 TEST_CASE("cache_control a chat client put on its parts is kept and no automatic breakpoints are added") {
   const auto t = translate(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[
       {"role":"system","content":[{"type":"text","text":"big prompt","cache_control":{"type":"ephemeral"}}]},

@@ -35,6 +35,8 @@ class AnswerMeter {
   /// The upstream ended: whatever is still held back or the client's format needs to end properly
   /// (an error event when `end` is upstream_failed), to send before the end of the response.
   std::string_view on_end(wire::StreamEnd end = wire::StreamEnd::clean, std::string_view detail = {});
+  /// Whether the answer is one whole body rather than an event stream.
+  bool whole() const { return framing_ == AnswerFraming::whole; }
   /// Whether the client sees translated bytes rather than the backend's.
   bool translating() const { return translating_; }
   /// Whether on_end() can still return bytes (a held-back partial event, or the closing events of a

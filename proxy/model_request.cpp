@@ -287,6 +287,9 @@ awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = La
 /// After part of the answer went out, a failure can only be told inside the stream: close any partial
 /// event, append an error event, and end the response.
 awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view message) {
+  // A whole (JSON) answer cannot carry an event: it stays unterminated, and the closed connection tells the
+  // client that the answer is incomplete.
+  if (ex.meter && ex.meter->whole()) co_return;
   if (ex.meter && ex.meter->translating()) {
     // The translator ends the client's format properly: its own error event (Anthropic `event: error`,
     // Responses `response.failed`, Chat `data: {"error"…}` + [DONE]).

@@ -51,3 +51,16 @@ TEST_CASE("a stream a backend ends by closing the connection after its last even
   REQUIRE_FALSE(response.events.empty());
   CHECK(response.events.back().event == "message_stop");
 }
+
+TEST_CASE("a whole answer a backend cuts mid-body reaches the client incomplete, with no event appended to its JSON") {
+  const std::string body = chat_answer_body("a long answer");
+  const std::string half = body.substr(0, body.size() / 2);
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", half.size());
+  FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(size) + half + "\r\n"}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", chat_request());
+  CHECK(response.status == 200);
+  CHECK_FALSE(response.complete());  // the chunked body is never terminated: the client knows it is cut
+  CHECK(response.body == half);
+}

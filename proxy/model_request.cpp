@@ -102,7 +102,7 @@ struct Exchange {
   std::string pending_head;        ///< the status line and headers, written together with the first piece
   bool chunked = false;            ///< the client response uses chunked framing
   bool ended_on_event_boundary = true;
-  bool body_terminated = false;    ///< the chunked terminator went out: the client saw a whole response
+  bool body_terminated = false;    ///< the client saw a whole response (its chunked terminator or all its length went out)
   unsigned upstream_status = 0;
   std::uint64_t bytes_to_client = 0;
   std::optional<Failure> failure;
@@ -367,6 +367,7 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
   const error_code ec = co_await eager_write(ex.session->socket, buffers);
   ex.head_sent = true;
   ex.bytes_to_client += body.size();
+  ex.body_terminated = !ec;  // a 502 for an untranslatable answer too: the client may send its next request
   if (ec) {
     if (stopped(ex)) co_return Attempt::done;
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};

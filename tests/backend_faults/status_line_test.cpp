@@ -56,3 +56,20 @@ TEST_CASE("a backend's 503 that reaches an Anthropic client as 529 is recorded a
   REQUIRE_FALSE(record.empty());
   CHECK(record.at("status").as_int64() == 529);
 }
+
+TEST_CASE("after a 502 for an answer that cannot be translated, the client's kept-alive connection serves its next request") {
+  const std::string not_a_message = R"({"type":"error","error":{"type":"api_error","message":"m"}})";
+  FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(not_a_message.size()) +
+                        "\r\n\r\n" + not_a_message},
+                       {chat_answer("fine")}},
+                      "anthropic");
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto failed = client.post_json("/v1/chat/completions", chat_request());
+  CHECK(failed.status == 502);
+  CHECK(error_message(failed).find("backend 'faulty'") != std::string::npos);
+  CHECK(failed.header("connection") != "close");
+  // The proxy said keep-alive: the same connection must carry the next request.
+  const auto next = client.post_json("/v1/messages", messages_request());
+  CHECK(next.status != 0);
+  CHECK(client.connections_opened() == 1);
+}

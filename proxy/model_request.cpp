@@ -103,6 +103,7 @@ struct Exchange {
   bool chunked = false;            ///< the client response uses chunked framing
   bool ended_on_event_boundary = true;
   bool body_terminated = false;    ///< the client saw a whole response (its chunked terminator or all its length went out)
+  bool client_write_cut = false;   ///< a write to the client failed or was cancelled part-way: nothing may follow it
   unsigned upstream_status = 0;
   std::uint64_t bytes_to_client = 0;
   std::optional<Failure> failure;
@@ -280,6 +281,7 @@ awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = La
   }
   ex.bytes_to_client += piece.size();
   if (terminate && !ec) ex.body_terminated = true;
+  if (ec) ex.client_write_cut = true;
   if (!piece.empty()) ex.ended_on_event_boundary = piece.ends_with("\n\n") || piece.ends_with("\r\n\r\n");
   co_return !ec;
 }
@@ -288,8 +290,8 @@ awaitable<bool> write_piece(Exchange& ex, std::string_view piece, Last last = La
 /// event, append an error event, and end the response.
 awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view message) {
   // A whole (JSON) answer cannot carry an event: it stays unterminated, and the closed connection tells the
-  // client that the answer is incomplete.
-  if (ex.meter && ex.meter->whole()) co_return;
+  // client that the answer is incomplete. Nor can anything follow a piece whose write was cut.
+  if ((ex.meter && ex.meter->whole()) || ex.client_write_cut) co_return;
   if (ex.meter && ex.meter->translating()) {
     // The translator ends the client's format properly: its own error event (Anthropic `event: error`,
     // Responses `response.failed`, Chat `data: {"error"…}` + [DONE]).
@@ -824,7 +826,9 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     }
     co_await end_stream_with_error(ex, 504, message);
     complete_record(*record, ex, relayed_status(ex), "timeout");
-    co_return KeepAlive::no;
+    // Ended with an error event and the terminator, the response is whole: closing the connection now would
+    // race the client's next request on it.
+    co_return ex.body_terminated && !ex.client_http10 ? keep_alive : KeepAlive::no;
   }
   if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
     const int status = error_status(ex.api, ex.failure->status);

@@ -64,3 +64,23 @@ TEST_CASE("a whole answer a backend cuts mid-body reaches the client incomplete,
   CHECK_FALSE(response.complete());  // the chunked body is never terminated: the client knows it is cut
   CHECK(response.body == half);
 }
+
+TEST_CASE("after a stream that a silent backend let time out, the client's kept-alive connection serves its next request") {
+  const std::string events = chat_events();
+  const std::string first_event = events.substr(0, events.find("\n\n") + 2);
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", first_event.size());
+  FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                            std::string(size) + first_event + "\r\n",
+                        ScriptedAnswer::Then::hang},
+                       {chat_answer("fine")}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto timed_out = client.post_json("/v1/chat/completions", chat_request(true));  // upstream_idle is 2 s
+  CHECK(timed_out.status == 200);
+  REQUIRE(timed_out.complete());
+  REQUIRE_FALSE(timed_out.events.empty());
+  CHECK(timed_out.events.back().data.find("upstream_idle") != std::string::npos);
+  const auto next = client.post_json("/v1/chat/completions", chat_request());
+  CHECK(next.status == 200);
+  CHECK(client.connections_opened() == 1);
+}

@@ -480,9 +480,13 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     if (ec) {
       // Stopped (the client left or a deadline passed): forward() answers for the exchange.
       if (stopped(ex)) co_return Attempt::done;
-      if (!ex.meter->translating()) co_await write_piece(ex, ex.meter->on_end());
+      if (!ex.meter->translating()) {
+        const std::string_view held = ex.meter->on_end();
+        if (!held.empty()) co_await write_piece(ex, held);
+      }
       ex.failure = upstream_broke(ex, "ended its answer early (" + ec.message() + ")");
-      co_await end_stream_with_error(ex, 502, ex.failure->detail);
+      // With nothing of the answer sent yet, forward() answers 502 (or falls back); after, the stream says it.
+      if (ex.head_sent) co_await end_stream_with_error(ex, 502, ex.failure->detail);
       co_return Attempt::done;
     }
     set_phase(ex, Phase::streaming);

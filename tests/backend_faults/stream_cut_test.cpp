@@ -84,3 +84,19 @@ TEST_CASE("after a stream that a silent backend let time out, the client's kept-
   CHECK(next.status == 200);
   CHECK(client.connections_opened() == 1);
 }
+
+TEST_CASE("a backend that closes right after its head, before any of its answer, gets the client a 502 naming the backend") {
+  for (const std::string type : {"text/event-stream", "application/json"}) {
+    CAPTURE(type);
+    FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nTransfer-Encoding: chunked\r\n\r\n"}});
+    HttpClient client("127.0.0.1", setup.proxy.port());
+    const auto translated = client.post_json("/v1/messages", messages_request(true));
+    CHECK(translated.status == 502);
+    CHECK(translated.complete());
+    CHECK(error_message(translated).find("backend 'faulty' ended its answer early") != std::string::npos);
+    const auto relayed = client.post_json("/v1/chat/completions", chat_request(true));
+    CHECK(relayed.status == 502);
+    CHECK(relayed.complete());
+    CHECK(error_message(relayed).find("backend 'faulty' ended its answer early") != std::string::npos);
+  }
+}

@@ -27,7 +27,10 @@ std::string position_of(std::string_view bytes, std::size_t offset) {
 
 /// Explains why `bytes` is not valid JSON, with its position (slow path: only for bad requests).
 std::string explain_invalid(std::string_view bytes) {
-  boost::json::stream_parser parser;
+  // Nesting is refused where simdjson refuses it, not at Boost's default of 32 levels.
+  boost::json::parse_options options;
+  options.max_depth = simdjson::DEFAULT_MAX_DEPTH;
+  boost::json::stream_parser parser({}, options);
   boost::system::error_code ec;
   const std::size_t used = parser.write_some(bytes.data(), bytes.size(), ec);
   if (!ec) parser.finish(ec);

@@ -147,3 +147,18 @@ TEST_CASE("an operator asking for records or a report since an absurd duration a
   CHECK(client.get("/report?since=9999999999999d").status == 200);
   CHECK(client.get("/healthz").status == 200);
 }
+
+TEST_CASE("a body nested deeper than 1024 levels gets 400 'too deep' where the nesting passes the limit, not at level 33") {
+  SimulatedBackend setup;
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto nested = [](std::size_t depth) {
+    return R"({"model":"local-model","messages":[{"role":"user","content":"hi"}],"x":)" + std::string(depth, '[') +
+           std::string(depth, ']') + "}";
+  };
+  CHECK(client.post_json("/v1/chat/completions", nested(1000)).status == 200);
+  const auto deep = client.post_json("/v1/chat/completions", nested(2000));
+  CHECK(deep.status == 400);
+  const std::string message(deep.json().at("error").at("message").as_string());
+  CHECK(message.find("too deep") != std::string::npos);
+  CHECK(message.find("(byte 1094)") != std::string::npos);  // 70 bytes of members, then 1024 levels of arrays
+}

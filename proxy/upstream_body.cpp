@@ -85,7 +85,11 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
         // would fail with EAGAIN first.
         ec = asio::error::would_block;
         if (!drained_) std::tie(ec, n) = receive_now(stream, into);
-        if (ec == asio::error::would_block) {
+        if (ec == asio::error::would_block && framing_ == BodyFraming::until_close) {
+          // Such a body ends with the close, which often comes in the same readiness event as its last bytes:
+          // a short read does not mean drained here, and Asio's own read tries a recv before it waits.
+          std::tie(ec, n) = co_await stream.async_read_some(into, use_nothrow);
+        } else if (ec == asio::error::would_block) {
           const ShortReadBuffer buffer(into);
           std::tie(ec, n) = co_await stream.async_read_some(buffer, use_nothrow);
           if (!ec) drained_ = n < into.size();

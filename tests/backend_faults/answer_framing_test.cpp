@@ -48,3 +48,29 @@ TEST_CASE("an event stream that a backend sends with a Content-Length reaches a 
   REQUIRE_FALSE(response.events.empty());
   CHECK(response.events.back().data == "[DONE]");
 }
+
+TEST_CASE("an answer that a backend delimits by closing the connection is relayed complete at once") {
+  // The last bytes come with the close, while the proxy waits to read: one readiness event brings both.
+  const std::string body = chat_answer_body("closed");
+  FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + body.substr(0, 40),
+                        ScriptedAnswer::Then::close, body.substr(40)}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", chat_request());
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  CHECK(response.json().at("choices").at(0).at("message").at("content").as_string() == "closed");
+  CHECK(response.finished - response.sent < std::chrono::seconds(1));  // not held until upstream_idle (2 s)
+}
+
+TEST_CASE("a stream that a backend delimits by closing the connection ends at once after its last event") {
+  const std::string events = chat_events();
+  FaultyBackend setup({{"HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + events.substr(0, 60),
+                        ScriptedAnswer::Then::close, events.substr(60)}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/messages", messages_request(true));
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  REQUIRE_FALSE(response.events.empty());
+  CHECK(response.events.back().event == "message_stop");
+  CHECK(response.finished - response.sent < std::chrono::seconds(1));  // not held until upstream_idle (2 s)
+}

@@ -110,6 +110,10 @@ void ScriptedBackend::serve(int fd) {
   while (read_request(fd, pending, stopping_)) {
     const ScriptedAnswer answer = next_answer();
     write_all(fd, answer.bytes);
+    if (!answer.later.empty()) {
+      std::this_thread::sleep_for(answer.pause);  // shapes the backend's timing; nothing waits on it
+      write_all(fd, answer.later);
+    }
     if (answer.then == ScriptedAnswer::Then::keep_open) continue;
     if (answer.then == ScriptedAnswer::Then::hang) {
       char sink[4096];

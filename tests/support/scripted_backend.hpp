@@ -21,6 +21,10 @@ struct ScriptedAnswer {
   };
   std::string bytes;
   Then then = Then::close;
+  /// Written `pause` after `bytes`, when not empty: the proxy has read `bytes` and waits by then, so `later`
+  /// and what follows it (a close) arrive together.
+  std::string later = {};
+  std::chrono::milliseconds pause{50};
 };
 
 /// Listens on a free loopback port from construction; each request read (head and Content-Length body)

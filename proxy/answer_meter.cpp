@@ -11,6 +11,8 @@ namespace {
 
 /// Non-streamed bodies above this are relayed but not parsed for usage (the usage is then estimated).
 constexpr std::size_t kWholeBodyCap = 8u << 20;
+/// Most bytes of an unfinished event held back while looking for the usage chunk, which is a few hundred.
+constexpr std::size_t kMaxHeldBack = 16 * 1024;
 
 records::Usage to_record_usage(const wire::Usage& u) {
   auto n = [](std::int64_t v) { return static_cast<std::uint64_t>(v < 0 ? 0 : v); };
@@ -99,6 +101,12 @@ std::string_view AnswerMeter::filter_usage_chunks(std::string_view piece) {
     if (!is_usage_chunk(event)) out_.append(event);
   }
   pending_.erase(0, start);
+  // An unfinished event this long is no usage chunk: it goes out as it is, so that a stream whose event ends
+  // this scan cannot see (CR line ends, no blank lines) is neither held back nor kept whole in memory.
+  if (pending_.size() > kMaxHeldBack) {
+    out_.append(pending_);
+    pending_.clear();
+  }
   return out_;
 }
 
@@ -157,7 +165,12 @@ const wire::AnswerCollector* AnswerMeter::kept_answer() const {
   return whole_answer_ ? &*whole_answer_ : nullptr;
 }
 
-bool AnswerMeter::stream_ended() const { return framing_ == AnswerFraming::whole || translator_->summary().ended; }
+bool AnswerMeter::stream_ended() const {
+  if (framing_ == AnswerFraming::whole) return true;
+  const wire::StreamSummary& summary = translator_->summary();
+  // Relayed as they are, the backend's events reached the client, but not an error found while reading them.
+  return summary.ended && (translating_ || summary.error.empty());
+}
 
 bool AnswerMeter::first_content_seen() const {
   return framing_ == AnswerFraming::streamed ? translator_->first_content_seen() : !whole_.empty() || parsed_;

@@ -49,7 +49,8 @@ class AnswerMeter {
   /// The reassembled answer; nullptr unless keep_answer() was called (for a whole answer: after on_end).
   const wire::AnswerCollector* kept_answer() const;
 
-  /// A streamed answer's terminal event (or an error event) has come; always true for a whole answer.
+  /// The client's stream has come to its end: the backend's terminal event, or an error event the client
+  /// got; always true for a whole answer.
   bool stream_ended() const;
   bool first_content_seen() const;
   records::Usage usage() const;

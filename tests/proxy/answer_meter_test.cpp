@@ -126,3 +126,33 @@ TEST_CASE("a piece that ends inside an event holds the event back until it is wh
   CHECK(meter.on_piece(second.substr(20)) == second);
   CHECK_FALSE(meter.ending_adds_bytes());
 }
+
+TEST_CASE("a stream whose event ends the usage filter cannot see is relayed as it comes, not held back to its end") {
+  AnswerMeter meter = chat_meter(UsageChunk::strip);
+  std::string event = chunk(R"({"content":"word"})");
+  for (char& c : event)
+    if (c == '\n') c = '\r';  // CR line ends, valid SSE
+  std::string stream;
+  while (stream.size() < 64 * 1024) stream += event;
+  std::string out;
+  std::size_t held_most = 0;
+  for (std::size_t at = 0; at < stream.size(); at += 4096) {
+    const std::string_view piece = std::string_view(stream).substr(at, 4096);
+    out.append(meter.on_piece(piece));
+    held_most = std::max(held_most, at + piece.size() - out.size());
+  }
+  out.append(meter.on_end());
+  CHECK(out == stream);
+  CHECK(held_most <= 20 * 1024);
+}
+
+TEST_CASE("a relayed stream ends with its terminal event, not with an event too large to read") {
+  AnswerMeter done = chat_meter(UsageChunk::keep);
+  done.on_piece(kStream);
+  CHECK(done.stream_ended());
+  AnswerMeter huge = chat_meter(UsageChunk::keep);
+  huge.on_piece(chunk(R"({"content":"a"})"));
+  CHECK_FALSE(huge.stream_ended());
+  huge.on_piece("data: {\"x\":\"" + std::string(17u << 20, 'a'));  // beyond the 16 MiB event limit
+  CHECK_FALSE(huge.stream_ended());  // the client saw no error event: the proxy still owes it one
+}

@@ -135,9 +135,10 @@ std::pair<const Metrics::LabelValues, Metrics::SeriesOfLabels>& Metrics::series_
 
 void Metrics::observe(const RequestRecord& r) {
   const std::string_view route = r.route ? config::to_string(*r.route) : "none";
-  const std::array<std::string_view, 5> labels = {
-      r.task, route, label_or_none(r.backend), label_or_none(r.model_served.empty() ? r.model_requested : r.model_served),
-      r.shadow ? "shadow" : "primary"};
+  // The model label is the served model, a configured name: the requested one is whatever string a client
+  // sent, and each distinct one would be a set of series kept for the life of the process.
+  const std::array<std::string_view, 5> labels = {r.task, route, label_or_none(r.backend), label_or_none(r.model_served),
+                                                  r.shadow ? "shadow" : "primary"};
   auto& entry = series_of(labels);
   const LabelValues& values = entry.first;
   SeriesOfLabels& series = entry.second;

@@ -105,6 +105,21 @@ TEST_CASE("shadow copies, unrouted failures and unknown TTFTs get their own seri
   CHECK(text.find(R"(llmroute_request_duration_seconds_count{task="unclassified")") != std::string::npos);
 }
 
+TEST_CASE("a refused request's requested model is not a label: clients choose it, so every distinct one would be new series") {
+  Metrics metrics("USD", nullptr);
+  for (int i = 0; i < 3; ++i) {
+    RequestRecord refused;
+    refused.task = "debugging";
+    refused.http_status = 400;
+    refused.model_requested = "made-up-model-" + std::to_string(i) + std::string(1000, 'x');
+    metrics.observe(refused);
+  }
+  const std::string text = metrics.render();
+  CHECK(text.find("made-up-model") == std::string::npos);
+  CHECK(contains_line(
+      text, R"(llmroute_requests_total{task="debugging",route="none",backend="none",model="none",traffic="primary",status="400"} 3)"));
+}
+
 TEST_CASE("later requests with the same labels count into the same series, a new status or first TTFT adds its own") {
   Metrics metrics("EUR", nullptr);
   RequestRecord first = record("refactor", config::Location::local, "ollama", "qwen3-coder", 200);

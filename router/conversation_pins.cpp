@@ -17,29 +17,41 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 1469598103934665
   return hash;
 }
 
+std::string hex_of(std::uint64_t hash) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+/// Session and agent ids up to this length are kept as they are in a conversation key.
+constexpr std::size_t kMaxSessionKeyBytes = 256;
+
 }  // namespace
 
 std::string conversation_key(const RequestFeatures& features, std::string_view user) {
   std::string key(user);
   key += '|';
   if (!features.session_id.empty()) {
-    key += "session:";
-    key += features.session_id;
+    std::string session = "session:";
+    session += features.session_id;
     // A Claude Code subagent runs its own conversation inside the session.
     if (!features.agent_id.empty()) {
-      key += "/agent:";
-      key += features.agent_id;
+      session += "/agent:";
+      session += features.agent_id;
     }
+    // The ids are client text of any length (a prompt_cache_key may be megabytes): a long one is kept as its
+    // hash, so each of the max_pins remembered conversations costs a bounded number of bytes.
+    if (session.size() <= kMaxSessionKeyBytes) return key + session;
+    key += "session-hash:";
+    key += hex_of(fnv1a(session));
     return key;
   }
   if (features.first_user_message.empty()) return {};
   std::uint64_t hash = fnv1a(features.system_text);
   hash = fnv1a(std::string_view("\0", 1), hash);
   hash = fnv1a(features.first_user_message, hash);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
   key += "start:";
-  key += hex;
+  key += hex_of(hash);
   return key;
 }
 

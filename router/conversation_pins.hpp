@@ -19,8 +19,8 @@ using PinClock = std::chrono::steady_clock;
 
 /// The key of the conversation a request belongs to, scoped to `user` (so two users never share a pin):
 /// the client's session id (Claude Code session, Codex session id or prompt_cache_key), with the Claude
-/// Code agent id when a subagent speaks; else a hash of the system text and the first user message,
-/// which stay the same on every turn. Empty when the request has neither.
+/// Code agent id when a subagent speaks (hashed when longer than 256 bytes); else a hash of the system text
+/// and the first user message, which stay the same on every turn. Empty when the request has neither.
 std::string conversation_key(const RequestFeatures& features, std::string_view user);
 
 /// Where conversations' pins live. Pins are stored as `backend/model` names, not indexes, so they

@@ -28,6 +28,19 @@ TEST_CASE("a conversation key prefers the client's session, with a subagent's ow
   CHECK(conversation_key(f, "bob") != conversation_key(f, "ann"));
 }
 
+TEST_CASE("a session id of any length makes a short conversation key, still one per session") {
+  RequestFeatures f;
+  f.session_id = std::string(1 << 20, 'k');  // a client may send a megabyte prompt_cache_key
+  const std::string key = conversation_key(f, "ann");
+  CHECK(key.starts_with("ann|session-hash:"));
+  CHECK(key.size() == std::string("ann|session-hash:").size() + 16);
+  CHECK(conversation_key(f, "ann") == key);
+  f.session_id.back() = 'j';
+  CHECK(conversation_key(f, "ann") != key);
+  f.session_id = std::string(200, 's');  // ordinary ids are kept as they are
+  CHECK(conversation_key(f, "ann") == "ann|session:" + f.session_id);
+}
+
 TEST_CASE("without a session the key hashes the system text and the first user message") {
   RequestFeatures first_turn;
   first_turn.system_text = "Act as an expert software developer.";

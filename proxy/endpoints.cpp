@@ -36,6 +36,11 @@ bool is_operator_path(std::string_view path) {
   return path == "/metrics" || path == "/report" || path.starts_with("/admin/");
 }
 
+/// Paths served to GET only: another method gets 405, not 404.
+bool is_get_only_path(std::string_view path) {
+  return path == "/v1/usage" || path == "/admin/usage" || path == "/metrics" || path == "/admin/records" || path == "/report";
+}
+
 awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, ClientRequest* request) {
   const KeepAlive keep_alive = request->keep_alive() && !state->draining ? KeepAlive::yes : KeepAlive::no;
   const http::verb method = request->method();
@@ -91,7 +96,7 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
           co_await write_response(*session, 200, "application/json", body, keep_alive);
           co_return keep_alive;
         }
-      } else {
+      } else if (!is_get_only_path(path)) {
         const std::string body = error_body(api, 404, "no such endpoint: " + std::string(request->method_string()) + " " + std::string(path));
         co_await write_response(*session, 404, "application/json", body, keep_alive);
         co_return keep_alive;

@@ -162,3 +162,15 @@ TEST_CASE("a body nested deeper than 1024 levels gets 400 'too deep' where the n
   CHECK(message.find("too deep") != std::string::npos);
   CHECK(message.find("(byte 1094)") != std::string::npos);  // 70 bytes of members, then 1024 levels of arrays
 }
+
+TEST_CASE("an operator or usage path called with another method than GET gets 405, not 404") {
+  SimulatedBackend setup;
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  for (const char* path : {"/metrics", "/report", "/admin/records", "/admin/usage", "/v1/usage"}) {
+    CAPTURE(path);
+    const auto answer = client.post_json(path, "{}");
+    CHECK(answer.status == 405);
+    CHECK(answer.json().at("error").at("message").is_string());
+  }
+  CHECK(client.post_json("/admin/nothing-here", "{}").status == 404);
+}

@@ -85,11 +85,7 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
         // would fail with EAGAIN first.
         ec = asio::error::would_block;
         if (!drained_) std::tie(ec, n) = receive_now(stream, into);
-        if (ec == asio::error::would_block && framing_ == BodyFraming::until_close) {
-          // Such a body ends with the close, which often comes in the same readiness event as its last bytes:
-          // a short read does not mean drained here, and Asio's own read tries a recv before it waits.
-          std::tie(ec, n) = co_await stream.async_read_some(into, use_nothrow);
-        } else if (ec == asio::error::would_block) {
+        if (ec == asio::error::would_block) {
           const ShortReadBuffer buffer(into);
           std::tie(ec, n) = co_await stream.async_read_some(buffer, use_nothrow);
           if (!ec) drained_ = n < into.size();
@@ -113,6 +109,10 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
     char* const data = static_cast<char*>(bytes.data());
     const auto [payload, used] = decode(data, std::min(bytes.size(), kReadSize));
     head_buffer_->consume(used);
+    // A short read means drained only where a backend pauses by choice, between two chunks. Anywhere else its
+    // close may have come with the last bytes, in the same readiness event, and no other event would follow:
+    // the next read tries the socket first.
+    if (framing_ != BodyFraming::chunked || !chunked_.between_chunks()) drained_ = false;
     if (chunked_.failed()) co_return std::pair{error_code(http::error::bad_chunk), std::string_view{}};
     if (payload > 0) co_return std::pair{error_code{}, std::string_view(data, payload)};
   }

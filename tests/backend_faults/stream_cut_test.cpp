@@ -100,3 +100,21 @@ TEST_CASE("a backend that closes right after its head, before any of its answer,
     CHECK(error_message(relayed).find("backend 'faulty' ended its answer early") != std::string::npos);
   }
 }
+
+TEST_CASE("a chunked stream a backend cuts mid-chunk, closing with its last bytes, ends with an error event at once") {
+  const std::string events = chat_events();
+  const std::string first_event = events.substr(0, events.find("\n\n") + 2);
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", first_event.size());
+  // The proxy relays the first chunk and waits; then half a chunk and the close arrive together.
+  FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                            std::string(size) + first_event + "\r\n",
+                        ScriptedAnswer::Then::close, std::string(size) + first_event.substr(0, 30)}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", chat_request(true));
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  REQUIRE_FALSE(response.events.empty());
+  CHECK(response.events.back().data.find("backend 'faulty' ended its answer early") != std::string::npos);
+  CHECK(response.finished - response.sent < std::chrono::seconds(1));  // not when upstream_idle (2 s) ran out
+}

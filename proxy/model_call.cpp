@@ -2,6 +2,7 @@
 #include "proxy/model_call.hpp"
 
 #include "proxy/asio_ssl.hpp"
+#include "proxy/upstream_body.hpp"
 #include "wire/answer_collector.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/request_translation.hpp"
@@ -11,6 +12,7 @@
 #include <boost/json/parse.hpp>
 
 #include <array>
+#include <optional>
 
 namespace llmroute::proxy {
 
@@ -219,16 +221,27 @@ awaitable<bool> exchange_on(Stream& stream, UpstreamConnection& connection, Call
     call.result.failure = broke(call, "closed the connection while the request was being sent (" + ec.message() + ")");
     co_return true;
   }
-  http::response_parser<http::buffer_body> parser;
-  parser.body_limit(boost::none);
-  if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, parser, use_nothrow); ec) {
-    if (reused && !parser.got_some()) co_return false;
-    call.result.failure = broke(call, "closed the connection without answering (" + ec.message() + ")");
-    co_return true;
-  }
+  // Interim answers (100 Continue, 103 Early Hints) precede the real one, which needs a parser of its own.
+  std::optional<http::response_parser<http::buffer_body>> head;
+  bool interim = false;
+  do {
+    interim = head.has_value();
+    head.emplace();
+    head->body_limit(boost::none);
+    if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, *head, use_nothrow); ec) {
+      if (reused && !interim && !head->got_some()) co_return false;
+      call.result.failure = broke(call, "closed the connection without answering (" + ec.message() + ")");
+      co_return true;
+    }
+  } while (is_interim_status(head->get().result_int()));
+  http::response_parser<http::buffer_body>& parser = *head;
   call.first_byte_at = Clock::now();
   const unsigned status = parser.get().result_int();
   call.result.http_status = static_cast<int>(status);
+  if (carries_no_answer(status)) {
+    call.result.failure = broke(call, "answered " + std::to_string(status) + ", a status that cannot carry an answer");
+    co_return true;
+  }
   if (status >= 400) {
     co_await read_body(stream, connection, parser, call, call.result.error_body, kErrorBodyCap);
     call.result.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(status),

@@ -320,12 +320,6 @@ std::string client_response_head(Exchange& ex, const http::response_parser<http:
   return response_head(static_cast<unsigned>(error_status(ex.api, response.result_int())), keep, headers);
 }
 
-/// A 1xx answer other than 101 only announces the real one (RFC 9110 §15.2).
-bool is_interim(unsigned status) { return status >= 100 && status < 200 && status != 101; }
-
-/// Statuses whose answer has no body by definition (a 101 switches protocols): never a model's answer.
-bool carries_no_answer(unsigned status) { return status < 200 || status == 204 || status == 304; }
-
 Failure upstream_broke(const Exchange& ex, std::string what) {
   return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, !ex.head_sent,
                  "backend '" + ex.backend->config->name + "' " + std::move(what)};
@@ -420,7 +414,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
       ex.failure = upstream_broke(ex, "closed the connection without answering (" + ec.message() + ")");
       co_return Attempt::done;
     }
-  } while (is_interim(head->get().result_int()));
+  } while (is_interim_status(head->get().result_int()));
   http::response_parser<http::buffer_body>& parser = *head;
   ex.first_byte_at = Clock::now();
   ex.upstream_status = parser.get().result_int();

@@ -21,6 +21,12 @@ enum class BodyFraming {
 /// The framing announced by a response head that Beast's parser has read.
 BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser);
 
+/// A 1xx answer other than 101 only announces the real one (RFC 9110 §15.2): it is read and dropped.
+inline bool is_interim_status(unsigned status) { return status >= 100 && status < 200 && status != 101; }
+
+/// Statuses whose answer has no body by definition (a 101 switches protocols): never a model's answer.
+inline bool carries_no_answer(unsigned status) { return status < 200 || status == 204 || status == 304; }
+
 /// Whether an answer is an event stream, relayed event by event, rather than one whole body: its
 /// Content-Type says so (text/event-stream, or JSON); without one it is a stream unless its length is given.
 bool streamed_answer(const http::response_parser<http::buffer_body>& parser);

@@ -8,6 +8,7 @@
 
 #include "config/config_loader.hpp"
 #include "proxy/model_call.hpp"
+#include "support/scripted_backend.hpp"
 #include "support/simulator_process.hpp"
 
 namespace llmroute::proxy {
@@ -259,6 +260,45 @@ TEST_CASE("a call's record carries its route, model, timings and usage") {
   CHECK(record.usage == r.usage);
   CHECK(record.start_unix_ms > 0);
   CHECK(record.bytes_in > 0);
+}
+
+/// One whole call to backend "scripted" (OpenAI kind), which answers from `script`.
+ModelCallResult call_scripted(std::vector<test::ScriptedAnswer> script) {
+  test::ScriptedBackend backend(std::move(script));
+  asio::io_context io;
+  const config::ConfigPtr config = config::load_config_text(
+      "backends:\n  - { name: scripted, kind: openai, location: local, url: " + backend.url() +
+          ", models: [{ name: s }] }\nrouting: { default: scripted/s, health: { probe_interval: 0 } }\nrecords: { enabled: false }\n",
+      "scripted.yaml");
+  ServerState state(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
+  std::optional<ModelCallResult> out;
+  asio::co_spawn(io, call_model(&state, *config->find_model("s"), chat_body("hello"), mode(CallMode::whole)),
+                 [&out](std::exception_ptr error, ModelCallResult result) {
+                   if (error) std::rethrow_exception(error);
+                   out = std::move(result);
+                 });
+  io.run_for(std::chrono::seconds(10));
+  REQUIRE(out);
+  return std::move(*out);
+}
+
+const std::string kWholeAnswerBody =
+    R"({"id":"c1","object":"chat.completion","created":1,"model":"s","choices":[{"index":0,"message":{"role":"assistant","content":"after interim"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
+
+
+TEST_CASE("a call reads the answer after a backend's 100 Continue and 103 Early Hints") {
+  const ModelCallResult r = call_scripted({{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+                                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                            std::to_string(kWholeAnswerBody.size()) + "\r\n\r\n" + kWholeAnswerBody}});
+  CHECK(why(r).empty());
+  CHECK(r.http_status == 200);
+  CHECK(r.text == "after interim");
+}
+
+TEST_CASE("a call answered 204 fails, naming the backend and the status") {
+  const ModelCallResult r = call_scripted({{"HTTP/1.1 204 No Content\r\n\r\n"}});
+  REQUIRE(r.failure);
+  CHECK(r.failure->detail.find("backend 'scripted' answered 204") != std::string::npos);
 }
 
 }  // namespace

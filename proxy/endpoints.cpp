@@ -41,6 +41,13 @@ bool is_get_only_path(std::string_view path) {
   return path == "/v1/usage" || path == "/admin/usage" || path == "/metrics" || path == "/admin/records" || path == "/report";
 }
 
+/// The methods a path answers: the Allow header of its 405 (RFC 9110 15.5.6).
+std::string_view allowed_methods(ClientApi api, std::string_view path) {
+  if (api == ClientApi::models || path == "/healthz" || path == "/health" || path == "/") return "GET, HEAD";
+  if (api == ClientApi::other) return "GET";  // the GET-only paths: any other path is a 404
+  return "POST";
+}
+
 awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, ClientRequest* request) {
   const KeepAlive keep_alive = request->keep_alive() && !state->draining ? KeepAlive::yes : KeepAlive::no;
   const http::verb method = request->method();
@@ -65,7 +72,7 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       }
       break;
     case ClientApi::models:
-      if (method == http::verb::get) {
+      if (method == http::verb::get || method == http::verb::head) {
         if (const auto caller = caller_of(*state, *request); std::holds_alternative<policies::AuthFailure>(caller)) {
           co_await write_unauthorized(*session, api, std::get<policies::AuthFailure>(caller), keep_alive);
           co_return keep_alive;
@@ -85,15 +92,13 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       if (path == "/report" && method == http::verb::get) co_return co_await serve_report(state, session, request, keep_alive);
       if (path == "/healthz" || path == "/health") {
         if (method == http::verb::get || method == http::verb::head) {
-          const std::string_view body = method == http::verb::head ? "" : R"({"status":"ok"})";
-          co_await write_response(*session, 200, "application/json", body, keep_alive);
+          co_await write_response(*session, 200, "application/json", R"({"status":"ok"})", keep_alive);
           co_return keep_alive;
         }
       } else if (path == "/") {
         // Claude Code probes `HEAD /` at start to see that the base URL answers.
         if (method == http::verb::head || method == http::verb::get) {
-          const std::string_view body = method == http::verb::head ? "" : R"({"name":"llmroute","status":"ok"})";
-          co_await write_response(*session, 200, "application/json", body, keep_alive);
+          co_await write_response(*session, 200, "application/json", R"({"name":"llmroute","status":"ok"})", keep_alive);
           co_return keep_alive;
         }
       } else if (!is_get_only_path(path)) {
@@ -104,7 +109,8 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       break;
   }
   const std::string body = error_body(api, 405, "method " + std::string(request->method_string()) + " is not allowed on " + std::string(path));
-  co_await write_response(*session, 405, "application/json", body, keep_alive);
+  const std::string allow = "Allow: " + std::string(allowed_methods(api, path)) + "\r\n";
+  co_await write_response(*session, 405, "application/json", body, keep_alive, allow);
   co_return keep_alive;
 }
 

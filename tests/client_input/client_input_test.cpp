@@ -95,7 +95,8 @@ TEST_CASE("a HEAD request gets headers without a body, so the next request on th
   const auto responses = split_responses(exchange.received, {true, true, false});
   REQUIRE(responses.size() == 3);
   CHECK(responses[0].status == 404);
-  CHECK(responses[1].status == 405);
+  CHECK(responses[1].status == 200);  // HEAD /v1/models is answered like GET, without the list
+  CHECK(responses[1].head.find("Content-Length: 0\r\n") == std::string::npos);
   CHECK(responses[2].status == 200);
   CHECK(responses[2].body == R"({"status":"ok"})");
 }
@@ -173,4 +174,21 @@ TEST_CASE("an operator or usage path called with another method than GET gets 40
     CHECK(answer.json().at("error").at("message").is_string());
   }
   CHECK(client.post_json("/admin/nothing-here", "{}").status == 404);
+}
+
+TEST_CASE("a 405 says in its Allow header which methods the path does answer") {
+  SimulatedBackend setup;
+  const std::string request = "GET /v1/chat/completions HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "DELETE /v1/models HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "PUT /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                              "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  const auto exchange = raw_exchange(setup.proxy.port(), request, milliseconds(10'000));
+  const auto responses = split_responses(exchange.received);
+  REQUIRE(responses.size() == 4);
+  const char* allowed[] = {"Allow: POST\r\n", "Allow: GET, HEAD\r\n", "Allow: GET, HEAD\r\n", "Allow: GET\r\n"};
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    CAPTURE(responses[i].head);
+    CHECK(responses[i].status == 405);
+    CHECK(responses[i].head.find(allowed[i]) != std::string::npos);
+  }
 }

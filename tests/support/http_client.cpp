@@ -193,6 +193,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
 
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser.skip(request.method == "HEAD");  // an answer to HEAD announces its GET's length but carries no body
   error_code ec = impl.run(
       [&](auto handler) { http::async_read_header(impl.socket, impl.buffer, parser, std::move(handler)); }, deadline);
   if (!ec) {

@@ -51,6 +51,15 @@ ClientApi api_of_unread(const http::request_parser<http::string_body>& parser, c
   return client_api_of(request_line_target(std::string_view(static_cast<const char*>(bytes.data()), bytes.size())));
 }
 
+/// Whether the request being read is a HEAD, so that its error answer goes without a body: Beast knows the
+/// method once the request line parsed; before that (a bad target or version, a header cut by a deadline) the
+/// raw bytes have it.
+bool head_of_unread(const http::request_parser<http::string_body>& parser, const beast::flat_buffer& buffer) {
+  if (const std::string_view method = parser.get().method_string(); !method.empty()) return method == "HEAD";
+  const auto bytes = buffer.data();
+  return request_line_method(std::string_view(static_cast<const char*>(bytes.data()), bytes.size())) == "HEAD";
+}
+
 /// Reads one request. Returns false when the connection must close (after any error answer was sent).
 awaitable<bool> read_request(ServerState* state, ClientSession* session, http::request_parser<http::string_body>* parser) {
   const auto& server = state->config->server;
@@ -61,6 +70,7 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   };
 
   auto [head_ec, head_n] = co_await http::async_read_header(session->socket, session->buffer, *parser, use_nothrow);
+  session->head_request = head_of_unread(*parser, session->buffer);
   if (timed_out(head_ec)) {
     // An idle keep-alive connection just closes; a half-sent request gets 408.
     if (parser->got_some() || session->buffer.size() > 0) {
@@ -158,7 +168,6 @@ awaitable<void> serve_client(ServerState* state, tcp::socket socket) {
     session.head_request = false;
     if (!co_await read_request(state, &session, &parser)) break;
     session.busy = true;
-    session.head_request = parser.get().method() == http::verb::head;
     if (co_await serve_endpoint(state, &session, &parser.get()) == KeepAlive::no) break;
     state->busy_poll.expect_bytes();  // a client on a kept-alive connection often sends its next request at once
   }

@@ -21,6 +21,15 @@ std::string_view request_line_target(std::string_view head) {
   return head.substr(0, head.find(' '));
 }
 
+std::string_view request_line_method(std::string_view head) {
+  const std::size_t start = head.find_first_not_of("\r\n");
+  if (start == std::string_view::npos) return {};
+  head = head.substr(start);
+  const std::size_t method_end = head.find_first_of(" \r\n");
+  if (method_end == std::string_view::npos) return {};  // the method may not have arrived whole
+  return head.substr(0, method_end);
+}
+
 ClientApi client_api_of(std::string_view target) {
   std::string_view path = path_without_query(target);
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);

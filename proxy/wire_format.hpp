@@ -17,6 +17,10 @@ std::string_view path_without_query(std::string_view target);
 /// empty when there is none: an error for a request that could not be parsed still takes its API's shape.
 std::string_view request_line_target(std::string_view head);
 
+/// The method of the request line at the start of raw request bytes ("HEAD /x HTTP/1.1\r\n…"), empty when
+/// there is none: an error for a HEAD whose request line could not be parsed still goes without a body.
+std::string_view request_line_method(std::string_view head);
+
 /// Whether errors on this API use Anthropic's shape rather than OpenAI's.
 inline bool uses_anthropic_errors(ClientApi api) { return api == ClientApi::messages || api == ClientApi::count_tokens; }
 

@@ -192,3 +192,31 @@ TEST_CASE("a 405 says in its Allow header which methods the path does answer") {
     CHECK(responses[i].head.find(allowed[i]) != std::string::npos);
   }
 }
+
+TEST_CASE("a HEAD request that cannot be read gets its error status and headers without a body") {
+  SimulatedBackend setup;
+  const std::string too_many_headers = "X-Padding: " + std::string(70 * 1024, 'a') + "\r\n";
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"HEAD /\x01 HTTP/1.1\r\nHost: x\r\n\r\n", 400},                                  // a bad target
+      {"HEAD /v1/models HTTP/1.7\r\nHost: x\r\n\r\n", 400},                             // a bad version
+      {"HEAD / HTTP/1.1\r\nHost: x\r\n" + too_many_headers + "\r\n", 431},              // headers over the limit
+      {"HEAD / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400},  // a bad header
+      {"HEAD / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400},          // an unknown transfer coding
+  };
+  for (const auto& [request, status] : cases) {
+    CAPTURE(request.substr(0, 40));
+    const auto exchange = raw_exchange(setup.proxy.port(), request, milliseconds(10'000));
+    const auto responses = split_responses(exchange.received, {true});
+    REQUIRE(responses.size() == 1);
+    CHECK(responses[0].status == status);
+    // Nothing after the head: a client reading the answer to its HEAD would take a body for the next answer.
+    CHECK(exchange.received.size() == responses[0].head.size());
+    CHECK(exchange.closed);
+  }
+  // The same unreadable request line as a GET gets its error body.
+  const auto get = raw_exchange(setup.proxy.port(), "GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n", milliseconds(10'000));
+  const auto responses = split_responses(get.received);
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].status == 400);
+  CHECK(json::parse(responses[0].body).at("error").at("message").is_string());
+}

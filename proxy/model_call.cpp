@@ -238,6 +238,10 @@ awaitable<bool> exchange_on(Stream& stream, UpstreamConnection& connection, Call
   call.first_byte_at = Clock::now();
   const unsigned status = parser.get().result_int();
   call.result.http_status = static_cast<int>(status);
+  if (!is_http_status(status)) {
+    call.result.failure = broke(call, "answered " + std::to_string(status) + ", which is not an HTTP status (100-599)");
+    co_return true;
+  }
   if (carries_no_answer(status)) {
     call.result.failure = broke(call, "answered " + std::to_string(status) + ", a status that cannot carry an answer");
     co_return true;

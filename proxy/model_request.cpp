@@ -418,6 +418,10 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
   http::response_parser<http::buffer_body>& parser = *head;
   ex.first_byte_at = Clock::now();
   ex.upstream_status = parser.get().result_int();
+  if (!is_http_status(ex.upstream_status)) {
+    ex.failure = upstream_broke(ex, "answered " + std::to_string(ex.upstream_status) + ", which is not an HTTP status (100-599)");
+    co_return Attempt::done;
+  }
   if (carries_no_answer(ex.upstream_status)) {
     ex.failure = upstream_broke(ex, "answered " + std::to_string(ex.upstream_status) + ", a status that cannot carry an answer");
     co_return Attempt::done;

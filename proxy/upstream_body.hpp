@@ -24,6 +24,9 @@ BodyFraming body_framing(const http::response_parser<http::buffer_body>& parser)
 /// A 1xx answer other than 101 only announces the real one (RFC 9110 §15.2): it is read and dropped.
 inline bool is_interim_status(unsigned status) { return status >= 100 && status < 200 && status != 101; }
 
+/// A status outside HTTP's three-digit classes 1xx-5xx (RFC 9110 §15): a broken backend, not an answer to relay.
+inline bool is_http_status(unsigned status) { return status >= 100 && status <= 599; }
+
 /// Statuses whose answer has no body by definition (a 101 switches protocols): never a model's answer.
 inline bool carries_no_answer(unsigned status) { return status < 200 || status == 204 || status == 304; }
 

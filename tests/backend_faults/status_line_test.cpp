@@ -73,3 +73,50 @@ TEST_CASE("after a 502 for an answer that cannot be translated, the client's kep
   CHECK(next.status != 0);
   CHECK(client.connections_opened() == 1);
 }
+
+TEST_CASE("a backend answering a status outside 100-599 gets the client a 502 naming the backend and the status") {
+  for (const std::string status : {"999 Weird", "600 Beyond", "099 Below"}) {
+    CAPTURE(status);
+    const std::string body = chat_answer_body("not relayed");
+    FaultyBackend setup({{"HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body,
+                          ScriptedAnswer::Then::keep_open}});
+    HttpClient client("127.0.0.1", setup.proxy.port());
+    const auto response = client.post_json("/v1/chat/completions", chat_request());
+    CHECK(response.status == 502);
+    CHECK(response.complete());
+    CHECK(error_message(response).find("backend 'faulty' answered " + std::to_string(std::stoi(status)) + ", which is not an HTTP status") !=
+          std::string::npos);
+    CHECK(response.body.find("not relayed") == std::string::npos);
+    // The answer was whole and well framed: the client's connection carries its next request.
+    const auto next = client.post_json("/v1/messages", messages_request());
+    CHECK(next.status == 502);
+    CHECK(next.body.find(R"("type":"error")") != std::string::npos);
+    CHECK(client.connections_opened() == 1);
+  }
+}
+
+TEST_CASE("a backend answering status 999 is skipped for the next candidate, which answers the client") {
+  ScriptedBackend broken({{"HTTP/1.1 999 Weird\r\nContent-Length: 0\r\n\r\n"}});
+  ScriptedBackend good({{chat_answer("from the second"), ScriptedAnswer::Then::keep_open}});
+  // Every task kind has both candidates, the broken one first.
+  std::string tasks;
+  for (const char* kind : {"commit-message", "documentation", "status-report", "refactoring", "debugging", "simple-coding",
+                           "multi-file", "architecture", "code-review", "reasoning", "non-coding", "background",
+                           "long-context", "autocomplete"})
+    tasks += std::string("    ") + kind + ": [broken/m, good/m2]\n";
+  ProxyProcess proxy(
+      "server:\n  listen: 127.0.0.1:0\n  timeouts: { upstream_first_byte: 2s, upstream_idle: 2s, shutdown_grace: 1s }\n"
+      "backends:\n"
+      "  - { name: broken, kind: openai, location: local, url: '" + broken.url() + "', models: [{ name: m }] }\n"
+      "  - { name: good, kind: openai, location: local, url: '" + good.url() + "', models: [{ name: m2 }] }\n"
+      "routing:\n  default: broken/m\n  health: { probe_interval: 0 }\n  tasks:\n" + tasks +
+      "records: { enabled: false }\n");
+  HttpClient client("127.0.0.1", proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", R"({"model":"auto","messages":[{"role":"user","content":"hi"}]})");
+  CHECK(response.status == 200);
+  CHECK(response.body.find("from the second") != std::string::npos);
+  CHECK(response.header("x-llmroute-backend") == "good");
+  CHECK(broken.requests() == 1);
+  CHECK(response.header("x-llmroute-reason").find("999") != std::string::npos);
+}

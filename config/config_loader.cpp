@@ -2,6 +2,7 @@
 #include "config/config_loader.hpp"
 
 #include "config/access_config_loader.hpp"
+#include "config/host_port.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -15,15 +16,9 @@ namespace {
 
 std::pair<std::string, std::uint16_t> parse_listen(const NodeAt& at) {
   const std::string s = at.as_string();
-  const auto colon = s.rfind(':');
-  unsigned port = 0;
-  if (colon == std::string::npos) at.fail("expected HOST:PORT, found '" + s + "'");
-  auto [end, ec] = std::from_chars(s.data() + colon + 1, s.data() + s.size(), port);
-  if (ec != std::errc{} || end != s.data() + s.size() || port > 65535)
-    at.fail("expected HOST:PORT with a port from 0 to 65535, found '" + s + "'");
-  std::string host = s.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return {host.empty() ? "127.0.0.1" : host, static_cast<std::uint16_t>(port)};
+  const auto address = parse_host_port(s);
+  if (!address) at.fail("expected HOST:PORT with a port from 0 to 65535, found '" + s + "'");
+  return {address->host, address->port};
 }
 
 Timeouts load_timeouts(Section s) {

@@ -2,6 +2,7 @@
 #include "proxy/serve_command.hpp"
 
 #include "config/config_loader.hpp"
+#include "config/host_port.hpp"
 #include "proxy/event_loop.hpp"
 #include "proxy/server.hpp"
 #include "router/classify_command.hpp"
@@ -68,6 +69,9 @@ int run_serve_command(int argc, char** argv) {
     }
     if ((arg == "--config" || arg == "--listen" || arg == "--rules") && i + 1 < argc) {
       (arg == "--config" ? config_path : arg == "--listen" ? listen : rules_path) = argv[++i];
+    } else if (arg == "--config" || arg == "--listen" || arg == "--rules") {
+      std::fprintf(stderr, "llmroute serve: %s needs a value (see llmroute serve --help)\n", argv[i]);
+      return 2;
     } else {
       std::fprintf(stderr, "llmroute serve: unexpected argument '%s'\n%s", argv[i], kServeUsage);
       return 2;
@@ -85,13 +89,14 @@ int run_serve_command(int argc, char** argv) {
   std::string host = config->server.listen_host;
   std::uint16_t port = config->server.listen_port;
   if (!listen.empty()) {
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-      std::fprintf(stderr, "llmroute serve: --listen expects HOST:PORT, got '%s'\n", listen.c_str());
+    const auto address = config::parse_host_port(listen);
+    if (!address) {
+      std::fprintf(stderr, "llmroute serve: --listen expects HOST:PORT with a port from 0 to 65535, got '%s'\n",
+                   listen.c_str());
       return 2;
     }
-    host = listen.substr(0, colon);
-    port = static_cast<std::uint16_t>(std::stoul(listen.substr(colon + 1)));
+    host = address->host;
+    port = address->port;
   }
 
   if (config->access.auth == config::AuthMode::none && !is_loopback_host(host)) {

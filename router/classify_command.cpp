@@ -6,12 +6,14 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -74,6 +76,16 @@ bool parse_header(std::string_view spec, Headers& headers) {
   std::string_view value = spec.substr(colon + 1);
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   headers.add(std::string(spec.substr(0, colon)), std::string(value));
+  return true;
+}
+
+/// Reads the whole of `text` as a number from `low` to `high` into `out`; false (out untouched) otherwise.
+template <typename Number>
+bool parse_number(std::string_view text, Number& out, Number low, Number high) {
+  Number value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < low || value > high) return false;
+  out = value;
   return true;
 }
 
@@ -200,8 +212,14 @@ int run_classify_command(int argc, char** argv) {
           return 2;
         }
       }
-      if (arg == "--min-accuracy") min_accuracy = std::atof(v->c_str());
-      if (arg == "--bench") bench = std::atol(v->c_str());
+      if (arg == "--min-accuracy" && !parse_number(*v, min_accuracy, 0.0, std::numeric_limits<double>::max())) {
+        std::cerr << "llmroute classify: --min-accuracy expects a share such as 0.8, got '" << *v << "'\n";
+        return 2;
+      }
+      if (arg == "--bench" && !parse_number(*v, bench, 1L, 1000000000L)) {
+        std::cerr << "llmroute classify: --bench expects a whole number from 1 up, got '" << *v << "'\n";
+        return 2;
+      }
     } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
       std::cerr << "llmroute classify: unknown option " << arg << "\n" << kUsage;
       return 2;

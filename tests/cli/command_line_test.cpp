@@ -123,3 +123,44 @@ TEST_CASE("llmroute check-config says what is wrong with its arguments, and acce
     CHECK(result.err.empty());
   }
 }
+
+TEST_CASE("a flag given as the last word, without its value, is named as needing a value (exit 2)") {
+  const std::vector<std::vector<std::string>> cases = {
+      {"serve", "--config"},         {"serve", "--listen"},     {"serve", "--rules"},
+      {"simulate", "--tokens"},      {"classify", "--path"},    {"classify", "--min-accuracy"},
+      {"route", "--header"},         {"report", "--since"},     {"demo", "--requests"},
+      {"bench", "--models"},
+  };
+  for (const auto& args : cases) {
+    CAPTURE(joined(args));
+    const CommandResult result = run_llmroute(args);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.find(args.back() + " needs a value") != std::string::npos);
+  }
+}
+
+TEST_CASE("llmroute serve refuses a --listen that is not HOST:PORT with a port from 0 to 65535, and does not start") {
+  const std::string config = std::string(LLMROUTE_SOURCE_DIR) + "/config/default.yaml";
+  for (const char* listen : {"127.0.0.1:abc", "127.0.0.1:99999", "127.0.0.1:", "localhost"}) {
+    CAPTURE(listen);
+    const CommandResult result = run_llmroute({"serve", "--config", config, "--listen", listen});
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err == "llmroute serve: --listen expects HOST:PORT with a port from 0 to 65535, got '" +
+                            std::string(listen) + "'\n");
+  }
+}
+
+TEST_CASE("llmroute classify refuses a --min-accuracy that is not a share and a --bench count that is not a whole number") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"classify", "--min-accuracy", "abc"}, {"classify", "--min-accuracy", "-0.5"},
+           {"classify", "--bench", "-1"}, {"classify", "--bench", "ten"}}) {
+    CAPTURE(joined(args));
+    const CommandResult result = run_llmroute(args);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.starts_with("llmroute classify: " + args[1] + " expects a"));
+    CHECK(result.err.find(args[2]) != std::string::npos);
+  }
+}

@@ -1,6 +1,7 @@
 // `llmroute classify`: reads bodies, prints {"task","confidence","rule"}; evaluates a labelled set.
 #include "router/classify_command.hpp"
 
+#include "config/config_loader.hpp"
 #include "config/json_text.hpp"
 
 #include <simdjson.h>
@@ -33,6 +34,8 @@ Classifies one request body (a file, or standard input with '-' or no FILE) and 
 {"task":...,"confidence":...,"rule":...}.
 
 options:
+  --config FILE      apply this config's routing.long_context_tokens, as `llmroute serve` does
+                     (default: the rules' own threshold)
   --rules FILE       classifier rules (default: $LLMROUTE_RULES, ./router/rules.yaml, or the shipped file)
   --path P           the request path (default /v1/chat/completions); selects the wire format
   --header 'k: v'    a request header (repeatable), e.g. --header 'user-agent: claude-cli/2.0.14'
@@ -168,6 +171,7 @@ std::string default_rules_path() {
 
 int run_classify_command(int argc, char** argv) {
   std::string rules_path;
+  std::string config_path;
   std::string path = "/v1/chat/completions";
   Headers headers;
   std::string jsonl;
@@ -192,9 +196,10 @@ int run_classify_command(int argc, char** argv) {
       return 0;
     } else if (arg == "--explain") {
       explain = true;
-    } else if (arg == "--rules" || arg == "--path" || arg == "--header" || arg == "--jsonl" || arg == "--eval" ||
+    } else if (arg == "--config" || arg == "--rules" || arg == "--path" || arg == "--header" || arg == "--jsonl" || arg == "--eval" ||
                arg == "--split" || arg == "--min-accuracy" || arg == "--bench") {
       if (!(v = value(arg))) return 2;
+      if (arg == "--config") config_path = *v;
       if (arg == "--rules") rules_path = *v;
       if (arg == "--path") path = *v;
       if (arg == "--jsonl") jsonl = *v;
@@ -238,6 +243,16 @@ int run_classify_command(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "llmroute classify: " << e.what() << "\n";
     return 2;
+  }
+  if (!config_path.empty()) {
+    try {
+      const config::ConfigPtr config = config::load_config_file(config_path);
+      if (config->routing.long_context_tokens)
+        classifier.emplace(classifier->with_long_context_tokens(*config->routing.long_context_tokens));
+    } catch (const config::ConfigError& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
   }
   if (!eval_dir.empty()) return run_eval(eval_dir, *classifier, split, min_accuracy, explain);
   if (!jsonl.empty()) return run_jsonl(jsonl, *classifier, explain);

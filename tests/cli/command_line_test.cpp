@@ -164,3 +164,30 @@ TEST_CASE("llmroute classify refuses a --min-accuracy that is not a share and a 
     CHECK(result.err.find(args[2]) != std::string::npos);
   }
 }
+
+TEST_CASE("llmroute classify --config judges long context by the config's routing.long_context_tokens, as serve does") {
+  TempDir dir;
+  std::ofstream(dir / "config.yaml") << "backends:\n"
+                                        "  - name: local\n"
+                                        "    kind: openai\n"
+                                        "    location: local\n"
+                                        "    url: http://127.0.0.1:9/v1\n"
+                                        "    models:\n"
+                                        "      - m\n"
+                                        "routing:\n"
+                                        "  default: local/m\n"
+                                        "  long_context_tokens: 50\n";
+  std::string prompt = "Rename the variable total to sum in this function.";
+  for (int i = 0; i < 20; ++i) prompt += " def add(a, b): total = a + b; return total";
+  std::ofstream(dir / "body.json") << R"({"model":"auto","messages":[{"role":"user","content":")" << prompt << R"("}]})";
+  const std::string body = (dir / "body.json").string();
+  const CommandResult rules_only = run_llmroute({"classify", body});
+  CHECK(rules_only.exit_code == 0);
+  CHECK(rules_only.out.find(R"("task":"long-context")") == std::string::npos);
+  const CommandResult with_config = run_llmroute({"classify", "--config", (dir / "config.yaml").string(), body});
+  CHECK(with_config.exit_code == 0);
+  CHECK(with_config.out.starts_with(R"({"task":"long-context")"));
+  const CommandResult broken = run_llmroute({"classify", "--config", (dir / "missing.yaml").string(), body});
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find("cannot open the config file") != std::string::npos);
+}

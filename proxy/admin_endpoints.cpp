@@ -97,6 +97,9 @@ awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* sess
   const auto url = boost::urls::parse_origin_form(request->target());
   if (url) {
     for (const auto& param : url->params()) {
+      // An empty field (`user=`, as the README's example and HTML forms send it) sets no filter.
+      if (param.value.empty() && (param.key == "since" || param.key == "until" || param.key == "user" || param.key == "task"))
+        continue;
       if (param.key == "since") query.since_unix_ms = parse_time(param.value, error);
       else if (param.key == "until") query.until_unix_ms = parse_time(param.value, error);
       else if (param.key == "user") query.user = param.value;
@@ -141,6 +144,7 @@ awaitable<KeepAlive> serve_report(ServerState* state, ClientSession* session, co
         error = "unknown parameter '" + std::string(param.key) + "' (since, until)";
         break;
       }
+      if (param.value.empty()) continue;  // `until=`: no bound, as for `llmroute report` without --until
       const report::WhenResult when = report::parse_when(param.value, now);
       if (!when.unix_ms) {
         error = std::string(param.key) + ": " + when.error;

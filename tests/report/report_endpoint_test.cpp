@@ -49,3 +49,25 @@ TEST_CASE("GET /report serves the HTML report of the requests the proxy recorded
   post.target = "/report";
   CHECK(client.send(post).status == 405);  // like every operator path, GET only
 }
+
+TEST_CASE("the README's operator queries work as written: an empty since, until, user or task sets no filter") {
+  TempDir dir;
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "4"});
+  ProxyProcess proxy(config_with_records(sim.base_url(), (dir / "records.db").string()));
+  HttpClient client("127.0.0.1", proxy.port());
+  REQUIRE(client.post_json("/v1/chat/completions", stream_body("local-model")).status == 200);
+
+  HttpResponse records;
+  const bool recorded = poll_until(
+      [&] {
+        records = client.get("/admin/records?since=24h&user=&task=&limit=100");
+        return records.status == 200 && records.body.find("\"model_served\":\"local-model\"") != std::string::npos;
+      },
+      milliseconds(5000));
+  CHECK_MESSAGE(recorded, records.status << " " << records.body.substr(0, 400));
+  const HttpResponse report = client.get("/report?since=7d&until=");
+  CHECK(report.status == 200);
+  CHECK(report.body.find("1 requests (100% local)") != std::string::npos);
+  CHECK(client.get("/report?since=&until=").status == 200);
+  CHECK(client.get("/admin/records?user=nobody").body == "[]");
+}

@@ -102,7 +102,9 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
           co_return keep_alive;
         }
       } else if (!is_get_only_path(path)) {
-        const std::string body = error_body(api, 404, "no such endpoint: " + std::string(request->method_string()) + " " + std::string(path));
+        // Anthropic's SDK asks for paths of its own under /v1/messages/ (batches): answer them in its shape.
+        const ClientApi shape = path.starts_with("/v1/messages/") ? ClientApi::messages : api;
+        const std::string body = error_body(shape, 404, "no such endpoint: " + std::string(request->method_string()) + " " + std::string(path));
         co_await write_response(*session, 404, "application/json", body, keep_alive);
         co_return keep_alive;
       }

@@ -86,6 +86,18 @@ TEST_CASE("an Anthropic client's unreadable request gets its error in Anthropic'
   CHECK(json::parse(responses[0].body).at("error").at("message").is_string());
 }
 
+TEST_CASE("an Anthropic client asking for a path under /v1/messages/ that llmroute lacks gets Anthropic's not_found_error") {
+  SimulatedBackend setup;
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const HttpResponse batches = client.post_json("/v1/messages/batches", "{}");
+  CHECK(batches.status == 404);
+  CHECK(json::parse(batches.body).at("error").at("type") == "not_found_error");
+  CHECK(anthropic_error_message(batches.body) == "no such endpoint: POST /v1/messages/batches");
+  const HttpResponse other = client.post_json("/v1/nothing", "{}");
+  CHECK(other.status == 404);
+  CHECK(json::parse(other.body).at("error").at("type") == "invalid_request_error");  // OpenAI's shape elsewhere
+}
+
 TEST_CASE("a HEAD request gets headers without a body, so the next request on the connection is answered right") {
   SimulatedBackend setup;
   const std::string request = "HEAD /no-such-path HTTP/1.1\r\nHost: x\r\n\r\n"

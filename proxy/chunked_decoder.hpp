@@ -21,8 +21,6 @@ class ChunkedDecoder {
   /// body's end is not consumed (it belongs to whatever follows on the connection).
   Step decode(char* data, std::size_t size);
 
-  /// The bytes so far ended a chunk (or none came yet): the next byte starts a chunk-size line.
-  bool between_chunks() const { return state_ == State::size && size_digits_ == 0; }
   /// The last chunk and the trailer section were read.
   bool done() const { return state_ == State::done; }
   /// The framing is malformed (or a chunk-size line or trailer section is absurdly long); decode()

@@ -2,7 +2,7 @@
 #include "proxy/upstream_body.hpp"
 
 #include "proxy/asio_ssl.hpp"
-#include "proxy/short_read_buffer.hpp"
+#include "proxy/inq_read_buffer.hpp"
 
 #include <sys/socket.h>
 
@@ -55,17 +55,14 @@ std::pair<std::size_t, std::size_t> UpstreamBody::decode(char* data, std::size_t
 }
 
 std::pair<error_code, std::size_t> UpstreamBody::receive_now(tcp::socket& socket, asio::mutable_buffer into) {
-  for (;;) {
-    const ssize_t n = ::recv(socket.native_handle(), into.data(), into.size(), MSG_DONTWAIT);
-    if (n > 0) {
-      drained_ = static_cast<std::size_t>(n) < into.size();
-      return {error_code{}, static_cast<std::size_t>(n)};
-    }
-    if (n == 0) return {asio::error::eof, 0};
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return {asio::error::would_block, 0};
-    return {error_code(errno, asio::error::get_system_category()), 0};
+  const InqReceive got = receive_with_inq(socket.native_handle(), into.data(), into.size());
+  if (got.n > 0) {
+    drained_ = got.drained;
+    return {error_code{}, static_cast<std::size_t>(got.n)};
   }
+  if (got.n == 0) return {asio::error::eof, 0};
+  if (got.error == EAGAIN || got.error == EWOULDBLOCK) return {asio::error::would_block, 0};
+  return {error_code(got.error, asio::error::get_system_category()), 0};
 }
 
 template <typename Stream>
@@ -81,14 +78,15 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
         // Read what is there without the event loop, unless the last read said the socket is drained.
         // Otherwise Asio's read, which waits on the edge-triggered registration with no epoll_ctl (a
         // readiness wait would re-arm the registration, and on a connection that once waited to connect,
-        // the re-armed writability wakes the loop again at once). ShortReadBuffer spares it the recv that
-        // would fail with EAGAIN first.
+        // the re-armed writability wakes the loop again at once). InqReadBuffer spares it the recv that
+        // would fail with EAGAIN first. Both say whether the socket is drained as the kernel counts it
+        // (TCP_INQ), a close that came with the last bytes included: that close brings no readiness event of
+        // its own, so a read that waited for one would wait until upstream_idle.
         ec = asio::error::would_block;
         if (!drained_) std::tie(ec, n) = receive_now(stream, into);
         if (ec == asio::error::would_block) {
-          const ShortReadBuffer buffer(into);
+          const InqReadBuffer buffer(into, &drained_);
           std::tie(ec, n) = co_await stream.async_read_some(buffer, use_nothrow);
-          if (!ec) drained_ = n < into.size();
         }
       } else {
         std::tie(ec, n) = co_await stream.async_read_some(into, use_nothrow);
@@ -109,10 +107,6 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
     char* const data = static_cast<char*>(bytes.data());
     const auto [payload, used] = decode(data, std::min(bytes.size(), kReadSize));
     head_buffer_->consume(used);
-    // A short read means drained only where a backend pauses by choice, between two chunks. Anywhere else its
-    // close may have come with the last bytes, in the same readiness event, and no other event would follow:
-    // the next read tries the socket first.
-    if (framing_ != BodyFraming::chunked || !chunked_.between_chunks()) drained_ = false;
     if (chunked_.failed()) co_return std::pair{error_code(http::error::bad_chunk), std::string_view{}};
     if (payload > 0) co_return std::pair{error_code{}, std::string_view(data, payload)};
   }

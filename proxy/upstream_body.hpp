@@ -73,7 +73,7 @@ class UpstreamBody {
   beast::flat_buffer* head_buffer_;
   ChunkedDecoder chunked_;
   bool done_ = false;
-  bool drained_ = false;  ///< the last recv returned less than asked: let the event loop wait for more
+  bool drained_ = false;  ///< the last read left nothing in the socket (TCP_INQ): let the event loop wait for more
 };
 
 }  // namespace llmroute::proxy

@@ -2,6 +2,7 @@
 #include "proxy/upstream_pool.hpp"
 
 #include "proxy/asio_ssl.hpp"
+#include "proxy/inq_read_buffer.hpp"
 
 #include <boost/asio/connect.hpp>
 
@@ -72,6 +73,7 @@ awaitable<AcquireResult> UpstreamPool::connect_tcp(config::Millis timeout) {
     co_return connect_failure(backend_, "no connection within " + std::to_string(timeout.count()) + " ms");
   if (auto ec = std::get<0>(std::get<0>(connected)); ec) co_return connect_failure(backend_, ec.message());
   socket.set_option(tcp::no_delay(true));
+  report_bytes_left(socket);  // UpstreamBody reads whether an answer's bytes are all in
   ++connects_;
   auto connection = std::make_unique<UpstreamConnection>(std::move(socket));
   // Room for a response head and the first events in one read (the default starts at 512 bytes).

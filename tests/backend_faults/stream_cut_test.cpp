@@ -118,3 +118,23 @@ TEST_CASE("a chunked stream a backend cuts mid-chunk, closing with its last byte
   CHECK(response.events.back().data.find("backend 'faulty' ended its answer early") != std::string::npos);
   CHECK(response.finished - response.sent < std::chrono::seconds(1));  // not when upstream_idle (2 s) ran out
 }
+
+TEST_CASE("a chunked stream a backend cuts right after a whole chunk, closing with it, ends with an error event at once") {
+  const std::string events = chat_events();
+  const std::string first_event = events.substr(0, events.find("\n\n") + 2);
+  const std::string second_event = events.substr(first_event.size(), events.find("\n\n", first_event.size()) + 2 - first_event.size());
+  char size[20], second_size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", first_event.size());
+  std::snprintf(second_size, sizeof second_size, "%zx\r\n", second_event.size());
+  // The proxy relays the first chunk and waits; then the whole second chunk arrives with the close, in one packet.
+  FaultyBackend setup({{"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                            std::string(size) + first_event + "\r\n", ScriptedAnswer::Then::close,
+                        std::string(second_size) + second_event + "\r\n"}});
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/chat/completions", chat_request(true));
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  REQUIRE(response.events.size() >= 2);
+  CHECK(response.events.back().data.find("backend 'faulty' ended its answer early") != std::string::npos);
+  CHECK(response.finished - response.sent < std::chrono::seconds(1));  // not when upstream_idle (2 s) ran out
+}

@@ -112,6 +112,10 @@ void ScriptedBackend::serve(int fd) {
     write_all(fd, answer.bytes);
     if (!answer.later.empty()) {
       std::this_thread::sleep_for(answer.pause);  // shapes the backend's timing; nothing waits on it
+      // With a close to follow, `later` is held back (TCP_CORK) until the close, whose FIN then rides in the
+      // same packet: the proxy cannot see the bytes without the close.
+      const int one = 1;
+      if (answer.then == ScriptedAnswer::Then::close) ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one, sizeof one);
       write_all(fd, answer.later);
     }
     if (answer.then == ScriptedAnswer::Then::keep_open) continue;

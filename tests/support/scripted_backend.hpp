@@ -22,7 +22,7 @@ struct ScriptedAnswer {
   std::string bytes;
   Then then = Then::close;
   /// Written `pause` after `bytes`, when not empty: the proxy has read `bytes` and waits by then, so `later`
-  /// and what follows it (a close) arrive together.
+  /// and what follows it arrive together (a close in the same packet as `later`).
   std::string later = {};
   std::chrono::milliseconds pause{50};
 };

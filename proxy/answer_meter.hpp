@@ -52,6 +52,10 @@ class AnswerMeter {
   /// The client's stream has come to its end: the backend's terminal event, or an error event the client
   /// got; always true for a whole answer.
   bool stream_ended() const;
+  /// A streamed answer whose client stream has come to its end: the client has the whole answer, whether or
+  /// not the backend's body goes on. Known after relay() for a translated stream, after measure() for one
+  /// in the client's own format; never for a whole answer, which ends only with its body.
+  bool terminal_event_seen() const { return framing_ == AnswerFraming::streamed && stream_ended(); }
   bool first_content_seen() const;
   records::Usage usage() const;
   bool usage_reported() const;

@@ -459,7 +459,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
       // The client gets each piece before it is measured: it need not wait for our bookkeeping.
       const std::string_view out = ex.meter->relay(piece);
       // The answer's last piece takes the chunked terminator along, unless the end still adds bytes.
-      terminated = body.done() && !ex.meter->ending_adds_bytes();
+      terminated = (body.done() || ex.meter->terminal_event_seen()) && !ex.meter->ending_adds_bytes();
       const auto relayed_at = Clock::now();
       const bool wrote = co_await write_piece(ex, out, terminated ? Last::yes : Last::no);
       const auto written_at = Clock::now();
@@ -487,6 +487,8 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
       if (ex.head_sent) co_await end_stream_with_error(ex, 502, ex.failure->detail);
       co_return Attempt::done;
     }
+    // After its terminal event the client's answer is complete, whether or not the backend ends its body.
+    if (ex.meter->terminal_event_seen()) break;
     set_phase(ex, Phase::streaming);
   }
   const std::string_view end = ex.meter->on_end();
@@ -494,6 +496,11 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     if (stopped(ex)) co_return Attempt::done;
     ex.failure = Failure{FailureKind::client_gone, FailureOrigin::client, 499, false, "client disconnected"};
     co_return Attempt::done;
+  }
+  if (!body.done() && parser.keep_alive()) {
+    // The client has its whole answer: what the backend does now concerns only the connection's reuse.
+    if (ex.watchdog) ex.watchdog->dismiss();
+    co_await body.read_end(stream, ex.state->config->server.timeouts.upstream_idle);
   }
   co_return parser.keep_alive() && body.reusable() ? Attempt::reusable : Attempt::done;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <tuple>
 #include <type_traits>
 
@@ -113,7 +114,36 @@ awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(Stream& st
   co_return std::pair{error_code{}, std::string_view{}};
 }
 
+// Waiting here, rather than handing the connection to a drain of its own, keeps one owner for the connection,
+// its backend slot and the pool. The client already has its answer; only its next request on the same
+// connection waits, at most kEndGrace. A backend sends its body's end right behind the terminal event (in the
+// same packet mostly, else within a millisecond), so one that has not within kEndGrace is hung or broken, and
+// its connection is not worth keeping.
+template <typename Stream>
+awaitable<void> UpstreamBody::read_end(Stream& stream, std::chrono::steady_clock::duration idle) {
+  // A body delimited by the close ends with it, and its connection cannot serve another request anyway.
+  if (done_ || framing_ == BodyFraming::until_close) co_return;
+  // The timer cancels the read when it fires. Its handler may still run after this returns, when the
+  // connection may already serve another request: it cancels only while `waiting` says so. It may also
+  // run between two reads, cancelling nothing: the loop looks at the clock too.
+  const auto until = std::chrono::steady_clock::now() + std::min<std::chrono::steady_clock::duration>(idle, kEndGrace);
+  const auto waiting = std::make_shared<bool>(true);
+  asio::steady_timer timer(stream.get_executor(), until);
+  timer.async_wait([waiting, socket = &beast::get_lowest_layer(stream)](const error_code& ec) {
+    error_code ignored;
+    if (!ec && *waiting) socket->cancel(ignored);
+  });
+  while (!done_ && std::chrono::steady_clock::now() < until) {
+    const auto [ec, payload] = co_await read(stream);  // payload after the terminal event is dropped
+    if (ec) break;
+  }
+  *waiting = false;
+  timer.cancel();
+}
+
 template awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(tcp::socket&);
 template awaitable<std::pair<error_code, std::string_view>> UpstreamBody::read(ssl::stream<tcp::socket>&);
+template awaitable<void> UpstreamBody::read_end(tcp::socket&, std::chrono::steady_clock::duration);
+template awaitable<void> UpstreamBody::read_end(ssl::stream<tcp::socket>&, std::chrono::steady_clock::duration);
 
 }  // namespace llmroute::proxy

@@ -4,6 +4,7 @@
 #include "proxy/asio.hpp"
 #include "proxy/chunked_decoder.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -54,12 +55,21 @@ class UpstreamBody {
   template <typename Stream>
   awaitable<std::pair<error_code, std::string_view>> read(Stream& stream);
 
+  /// After the answer's terminal event went out to the client: reads what is left of the body, normally just
+  /// its end (the chunked terminator a backend sends right behind that event), dropping any payload, for at
+  /// most min(`idle`, 250 ms). done() then says whether the body ended in time; if not, the connection must
+  /// be closed, not pooled. Errors leave the body not done.
+  template <typename Stream>
+  awaitable<void> read_end(Stream& stream, std::chrono::steady_clock::duration idle);
+
   bool done() const { return done_; }
   BodyFraming framing() const { return framing_; }
   /// The connection may carry another request: the body ended by its own framing.
   bool reusable() const { return done_ && framing_ != BodyFraming::until_close; }
 
  private:
+  /// Longest wait for a body's end after its terminal event (read_end).
+  static constexpr std::chrono::milliseconds kEndGrace{250};
   /// Most bytes read from the socket at once.
   static constexpr std::size_t kReadSize = 16 * 1024;
   /// Reads what a plain socket has into `into`, without waiting: would_block when there is nothing.

@@ -62,7 +62,9 @@ Watchdog::Watchdog(tcp::socket& client, beast::flat_buffer& pipelined, const Clo
   if (client_watch == Client::watch) state_->watch_client();
 }
 
-Watchdog::~Watchdog() {
+Watchdog::~Watchdog() { dismiss(); }
+
+void Watchdog::dismiss() {
   // Nothing to stop any more: only the watchers' own operations are pending on the sockets now.
   state_->also = nullptr;
   state_->end();

@@ -36,6 +36,9 @@ class Watchdog {
   void deadline_moved();
   /// Also cancels the pending operations of `socket` when stopping (null: no other socket).
   void also_cancel(tcp::socket* socket);
+  /// Stops watching, as destruction does: the wait is over as far as the client is concerned (it has its
+  /// whole answer), so neither its leaving nor the deadline stops what remains.
+  void dismiss();
   /// Why the wait was stopped; none while it was not.
   WatchdogStop stopped() const;
 

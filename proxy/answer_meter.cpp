@@ -168,8 +168,9 @@ const wire::AnswerCollector* AnswerMeter::kept_answer() const {
 bool AnswerMeter::stream_ended() const {
   if (framing_ == AnswerFraming::whole) return true;
   const wire::StreamSummary& summary = translator_->summary();
-  // Relayed as they are, the backend's events reached the client, but not an error found while reading them.
-  return summary.ended && (translating_ || summary.error.empty());
+  // Relayed as they are, the backend's events reached the client, its own error event included, but not an
+  // error found while reading them.
+  return summary.ended && (translating_ || summary.error.empty() || summary.error_reported);
 }
 
 bool AnswerMeter::first_content_seen() const {

@@ -46,7 +46,7 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
     if (const auto error = field(*document, "error")) {
       std::string_view message;
       if (error->get_string().get(message) != simdjson::SUCCESS) message = string_field(*error, "message");
-      hub.fail("the backend reported an error: " + std::string(message.empty() ? excerpt(data) : message));
+      hub.backend_error("the backend reported an error: " + std::string(message.empty() ? excerpt(data) : message));
       return;
     }
     if (!started_) {

@@ -70,7 +70,7 @@ class MessagesDecoder final : public StreamDecoder {
     } else if (type == "error") {
       std::string_view message;
       if (const auto error = field(*document, "error")) message = string_field(*error, "message");
-      hub.fail("the backend reported an error: " + std::string(message.empty() ? excerpt(event.data) : message));
+      hub.backend_error("the backend reported an error: " + std::string(message.empty() ? excerpt(event.data) : message));
     }
   }
 

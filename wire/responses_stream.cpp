@@ -59,10 +59,10 @@ class ResponsesDecoder final : public StreamDecoder {
       if (const auto response = field(*document, "response")) {
         if (const auto error = field(*response, "error")) message = string_field(*error, "message");
       }
-      hub.fail("the backend reported an error: " + std::string(message.empty() ? excerpt(event.data) : message));
+      hub.backend_error("the backend reported an error: " + std::string(message.empty() ? excerpt(event.data) : message));
     } else if (type == "error") {
       const auto message = string_field(*document, "message");
-      hub.fail("the backend reported an error: " + std::string(message.empty() ? excerpt(event.data) : message));
+      hub.backend_error("the backend reported an error: " + std::string(message.empty() ? excerpt(event.data) : message));
     }
   }
 

@@ -61,6 +61,9 @@ class StreamHub {
   void done();
   /// The backend reported an error or sent something unreadable: the client gets an error event.
   void fail(std::string_view message);
+  /// The backend's own error event (response.failed, an Anthropic `error` event, a Chat error chunk), which
+  /// ends its stream: as fail(), and the summary says so.
+  void backend_error(std::string_view message);
 
   /// Also reassemble the answer (up to `max_bytes`); off unless asked, so relaying stays cheap.
   void collect_answer(std::size_t max_bytes) { collector_ = std::make_unique<AnswerCollector>(max_bytes); }

@@ -95,6 +95,12 @@ void StreamHub::fail(std::string_view message) {
   summary_.ended = true;
 }
 
+void StreamHub::backend_error(std::string_view message) {
+  if (summary_.ended) return;
+  fail(message);
+  summary_.error_reported = true;
+}
+
 namespace {
 
 std::unique_ptr<StreamDecoder> make_decoder(WireFormat backend, const TranslationContext& context) {

@@ -35,6 +35,7 @@ struct StreamSummary {
   bool first_content_seen = false;  ///< first text, reasoning or tool call token relayed (TTFT)
   bool ended = false;               ///< the client stream is terminated (completed or error event)
   std::string error;                ///< why the stream ended with an error event; empty otherwise
+  bool error_reported = false;      ///< `error` is the backend's own error event, relayed as it came when formats match
 
   /// Output tokens: the reported count, or an estimate from the bytes relayed.
   std::int64_t output_tokens() const;

@@ -107,6 +107,23 @@ TEST_CASE("a Responses stream whose backend never ends its body after response.c
   CHECK(response.finished - response.sent < std::chrono::seconds(1));
 }
 
+TEST_CASE("a Responses stream whose backend never ends its body after response.failed ends with that event at once, with no error of the proxy's after it") {
+  const std::string events = responses_events();
+  const std::string failed =
+      events.substr(0, events.find("event: response.completed")) +
+      "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"r1\",\"status\":\"failed\",\"model\":\"m\","
+      "\"error\":{\"code\":\"server_error\",\"message\":\"the model crashed\"}}}\n\n";
+  FaultyBackend setup({{kChunkedHead + unterminated_chunks(failed), ScriptedAnswer::Then::hang}}, "openai-responses");
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const auto response = client.post_json("/v1/responses", R"({"model":"m","input":"hi","stream":true})");
+  CHECK(response.status == 200);
+  REQUIRE(response.complete());
+  REQUIRE_FALSE(response.events.empty());
+  CHECK(response.events.back().event == "response.failed");
+  CHECK(response.body.find("upstream_idle") == std::string::npos);
+  CHECK(response.finished - response.sent < std::chrono::seconds(1));
+}
+
 TEST_CASE("a stream delimited by the backend's close ends at once after its last event even when the close never comes") {
   FaultyBackend setup({{"HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + chat_events(), ScriptedAnswer::Then::hang}});
   HttpClient client("127.0.0.1", setup.proxy.port());

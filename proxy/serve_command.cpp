@@ -141,6 +141,7 @@ int run_serve_command(int argc, char** argv) {
 
 int run_check_config_command(int argc, char** argv) {
   const char* usage = "usage: llmroute check-config FILE\n\nLoads and validates FILE; prints errors as file:line:col: key.path: what is wrong.\n"
+                      "  --help  this text\n"
                       "Exit status 0 when the file is valid, 2 when it is not.\n";
   const std::string_view first = argc >= 2 ? argv[1] : "";
   if (argc == 2 && (first == "--help" || first == "-h")) {

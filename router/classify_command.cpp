@@ -228,6 +228,9 @@ int run_classify_command(int argc, char** argv) {
     } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
       std::cerr << "llmroute classify: unknown option " << arg << "\n" << kUsage;
       return 2;
+    } else if (!input.empty()) {
+      std::cerr << "llmroute classify: one request body at a time, got '" << input << "' and '" << arg << "'\n";
+      return 2;
     } else {
       input = std::string(arg);
     }

@@ -164,6 +164,9 @@ int run_route_command(int argc, char** argv) {
     } else if (arg.size() > 1 && arg[0] == '-') {
       std::cerr << "llmroute route: unknown option " << arg << "\n" << kUsage;
       return 2;
+    } else if (!input.empty()) {
+      std::cerr << "llmroute route: one request body at a time, got '" << input << "' and '" << arg << "'\n";
+      return 2;
     } else {
       input = std::string(arg);
     }

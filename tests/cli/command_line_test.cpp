@@ -191,3 +191,13 @@ TEST_CASE("llmroute classify --config judges long context by the config's routin
   CHECK(broken.exit_code == 2);
   CHECK(broken.err.find("cannot open the config file") != std::string::npos);
 }
+
+TEST_CASE("llmroute classify and route take one request body: a second FILE is a usage error naming both") {
+  for (const char* command : {"classify", "route"}) {
+    CAPTURE(command);
+    const CommandResult result = run_llmroute({command, "first.json", "second.json"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err == "llmroute " + std::string(command) + ": one request body at a time, got 'first.json' and 'second.json'\n");
+  }
+}

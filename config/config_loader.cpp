@@ -5,10 +5,13 @@
 #include "config/host_port.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 namespace llmroute::config {
 
@@ -21,13 +24,27 @@ std::pair<std::string, std::uint16_t> parse_listen(const NodeAt& at) {
   return {address->host, address->port};
 }
 
+/// A deadline of 0 would fail every request at once (408 or 504), not switch the limit off.
+std::chrono::milliseconds request_deadline(const NodeAt& at) {
+  const auto value = at.as_duration();
+  if (value.count() <= 0) at.fail("must be more than 0 (a request could never meet it)");
+  return value;
+}
+
+/// A string the proxy sends or looks up, where an empty one can only be a mistake.
+std::string non_empty_string(const NodeAt& at) {
+  std::string value = at.as_string();
+  if (value.empty()) at.fail("must not be empty");
+  return value;
+}
+
 Timeouts load_timeouts(Section s) {
   Timeouts t;
-  if (auto v = s.optional("client_read")) t.client_read = v->as_duration();
-  if (auto v = s.optional("upstream_connect")) t.upstream_connect = v->as_duration();
-  if (auto v = s.optional("upstream_first_byte")) t.upstream_first_byte = v->as_duration();
-  if (auto v = s.optional("upstream_idle")) t.upstream_idle = v->as_duration();
-  if (auto v = s.optional("total")) t.total = v->as_duration();
+  if (auto v = s.optional("client_read")) t.client_read = request_deadline(*v);
+  if (auto v = s.optional("upstream_connect")) t.upstream_connect = request_deadline(*v);
+  if (auto v = s.optional("upstream_first_byte")) t.upstream_first_byte = request_deadline(*v);
+  if (auto v = s.optional("upstream_idle")) t.upstream_idle = request_deadline(*v);
+  if (auto v = s.optional("total")) t.total = request_deadline(*v);
   if (auto v = s.optional("shutdown_grace")) t.shutdown_grace = v->as_duration();
   s.finish();
   return t;
@@ -36,7 +53,11 @@ Timeouts load_timeouts(Section s) {
 ServerConfig load_server(Section s) {
   ServerConfig server;
   if (auto v = s.optional("listen")) std::tie(server.listen_host, server.listen_port) = parse_listen(*v);
-  if (auto v = s.optional("max_body_bytes")) server.max_body_bytes = v->as_size();
+  if (auto v = s.optional("max_body_bytes")) {
+    // The body is read into memory whole: a client may make the proxy reserve this much.
+    server.max_body_bytes = v->as_size();
+    if (server.max_body_bytes < 1024 || server.max_body_bytes > (1u << 30)) v->fail("must be between 1KiB and 1GiB");
+  }
   if (auto v = s.optional("max_header_bytes")) {
     const auto size = v->as_size();
     if (size < 1024 || size > (16u << 20)) v->fail("must be between 1KiB and 16MiB");
@@ -75,7 +96,7 @@ ModelConfig load_model(const NodeAt& at) {
   m.name = s.required("name").as_string();
   reject_reserved_model_name(s.required("name"), m.name);
   m.upstream_name = m.name;
-  if (auto v = s.optional("upstream_name")) m.upstream_name = v->as_string();
+  if (auto v = s.optional("upstream_name")) m.upstream_name = non_empty_string(*v);
   if (auto v = s.optional("context_tokens")) m.context_tokens = static_cast<std::uint32_t>(v->as_int(256, 100'000'000));
   if (auto v = s.optional("tools")) m.tools = v->as_bool();
   if (auto v = s.optional("vision")) m.vision = v->as_bool();
@@ -100,7 +121,7 @@ BackendConfig load_backend(Section s) {
   const NodeAt url = s.required("url");
   b.url = url.as_string();
   if (std::string error = parse_backend_url(b); !error.empty()) url.fail(error);
-  if (auto v = s.optional("api_key_env")) b.api_key_env = v->as_string();
+  if (auto v = s.optional("api_key_env")) b.api_key_env = non_empty_string(*v);
   if (auto v = s.optional("verify_tls")) b.verify_tls = v->as_bool();
   if (auto v = s.optional("max_idle_connections"))
     b.max_idle_connections = static_cast<std::uint32_t>(v->as_int(0, 100'000));
@@ -246,7 +267,7 @@ ConfigPtr load(const YAML::Node& root, const std::string& name) {
   if (root.IsNull()) top.fail("the file is empty");
   Section s(top);
   if (auto v = s.optional("server")) config->server = load_server(Section(*v));
-  if (auto v = s.optional("currency")) config->currency = v->as_string();
+  if (auto v = s.optional("currency")) config->currency = non_empty_string(*v);
   const NodeAt backends = s.required("backends");
   std::set<std::string> backend_names, model_names;
   for (const NodeAt& item : sequence_items(backends)) {
@@ -333,11 +354,22 @@ std::string default_config_path() {
 }
 
 ConfigPtr load_config_file(const std::string& path) {
+  // What is wrong with the file itself points at its start: every config error has the same shape.
+  const auto file_error = [&path](const std::string& what) { return ConfigError(path + ":1:1: (top level): " + what); };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw file_error("is a directory, not a config file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_config_text(text.str(), path);
+  if (!in) throw file_error("cannot open the config file: " + std::string(std::strerror(errno)));
+  // A bound, so that a wrong path (/dev/zero, a log, the records database) is named instead of read until memory runs out.
+  constexpr std::size_t kMaxConfigBytes = 16u << 20;
+  std::string text;
+  std::array<char, 64 * 1024> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxConfigBytes) throw file_error("is larger than 16 MiB, so it is not a config file");
+  }
+  if (in.bad()) throw file_error("cannot read the config file: " + std::string(std::strerror(errno)));
+  return load_config_text(text, path);
 }
 
 }  // namespace llmroute::config

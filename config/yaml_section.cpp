@@ -26,8 +26,8 @@ void require_scalar(const NodeAt& at, std::string_view expected) {
 
 void NodeAt::fail(std::string_view what) const {
   const YAML::Mark mark = node.Mark();
-  std::string where = *file;
-  if (mark.line >= 0) where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  // A node without a mark (the root of an empty file) is placed at the file's start.
+  std::string where = *file + ":" + (mark.line >= 0 ? std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) : "1:1");
   throw ConfigError(where + ": " + (path.empty() ? std::string("(top level)") : path) + ": " + std::string(what));
 }
 
@@ -88,6 +88,10 @@ std::chrono::milliseconds NodeAt::as_duration() const {
   else if (unit == "d") scale = 86400e3;
   if (ec != std::errc{} || scale == 0 || number < 0 || !std::isfinite(number))
     fail("expected a duration such as 500ms, 30s, 10m or 2h, found '" + s + "'");
+  // Deadlines are added to clocks counting nanoseconds in 64 bits (292 years): a bound keeps every sum of them
+  // representable, where a larger value would overflow (undefined behaviour) or become a negative duration.
+  if (number * scale > static_cast<double>(kMaxDuration.count()))
+    fail("must be at most 3650d (10 years), found '" + s + "'");
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(number * scale)));
 }
 
@@ -103,6 +107,7 @@ std::uint64_t NodeAt::as_size() const {
   else if (unit == "MiB" || unit == "MB" || unit == "M") scale = 1ull << 20;
   else if (unit == "GiB" || unit == "GB" || unit == "G") scale = 1ull << 30;
   if (ec != std::errc{} || scale == 0) fail("expected a size such as 512, 64KiB or 32MiB, found '" + s + "'");
+  if (number > kMaxSize / scale) fail("must be at most 1TiB, found '" + s + "'");  // the product would wrap around
   return number * scale;
 }
 
@@ -119,6 +124,14 @@ std::size_t NodeAt::as_choice(std::initializer_list<std::string_view> choices) c
 
 Section::Section(NodeAt at) : at_(std::move(at)) {
   if (!at_.node.IsMap()) at_.fail("expected a mapping, found " + kind_name(at_.node));
+  // YAML forbids a key twice in one mapping, and yaml-cpp would silently use the first: an operator who appends
+  // a changed line to override one above would see the change ignored.
+  std::set<std::string, std::less<>> seen;
+  for (const auto& entry : at_.node) {
+    if (!entry.first.IsScalar() || seen.insert(entry.first.Scalar()).second) continue;
+    const NodeAt key{at_.file, at_.child(entry.first.Scalar(), entry.first).path, entry.first};
+    key.fail("this key is given twice in the same mapping (only one may stay)");
+  }
 }
 
 std::optional<NodeAt> Section::optional(std::string_view key) {

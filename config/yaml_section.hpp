@@ -34,9 +34,13 @@ struct NodeAt {
   bool as_bool() const;
   std::int64_t as_int(std::int64_t min, std::int64_t max) const;
   double as_double(double min) const;
-  /// "250ms", "30s", "10m", "2h", "90d" or a bare number of milliseconds.
+  /// The longest duration and the largest size a config may give.
+  static constexpr std::chrono::milliseconds kMaxDuration{3650LL * 24 * 3600 * 1000};
+  static constexpr std::uint64_t kMaxSize = 1ull << 40;
+
+  /// "250ms", "30s", "10m", "2h", "90d" or a bare number of milliseconds; at most kMaxDuration (10 years).
   std::chrono::milliseconds as_duration() const;
-  /// "512", "64KiB", "32MiB", "1GiB".
+  /// "512", "64KiB", "32MiB", "1GiB"; at most kMaxSize (1 TiB).
   std::uint64_t as_size() const;
   /// One of `choices`, returned as its index.
   std::size_t as_choice(std::initializer_list<std::string_view> choices) const;

@@ -3,6 +3,7 @@
 
 #include "proxy/admin_endpoints.hpp"
 #include "proxy/error_body.hpp"
+#include "proxy/health_body.hpp"
 #include "proxy/request_auth.hpp"
 #include "proxy/usage_endpoints.hpp"
 
@@ -92,7 +93,8 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       if (path == "/report" && method == http::verb::get) co_return co_await serve_report(state, session, request, keep_alive);
       if (path == "/healthz" || path == "/health") {
         if (method == http::verb::get || method == http::verb::head) {
-          co_await write_response(*session, 200, "application/json", R"({"status":"ok"})", keep_alive);
+          const std::string health = health_body(*state);
+          co_await write_response(*session, 200, "application/json", health, keep_alive);
           co_return keep_alive;
         }
       } else if (path == "/") {

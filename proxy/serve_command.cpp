@@ -9,6 +9,7 @@
 
 #include <sys/resource.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -106,12 +107,21 @@ int run_serve_command(int argc, char** argv) {
                  host.c_str());
     return 2;
   }
+  if (rules_path.empty()) rules_path = router::default_rules_path();
+  if (rules_path.empty()) {
+    std::fputs("llmroute serve: no classifier rules found (router/rules.yaml in the working directory or above the "
+               "binary); pass --rules FILE or set LLMROUTE_RULES\n", stderr);
+    return 2;
+  }
   raise_file_limit();
+  // A write past the file size limit (ulimit -f) is then an error the records writer reports and retries, not
+  // a signal that kills the proxy with every request in flight.
+  std::signal(SIGXFSZ, SIG_IGN);
   asio::io_context io(1);
   std::unique_ptr<Server> server_owner;
   tcp::endpoint bound;
   try {
-    server_owner = std::make_unique<Server>(io, config, rules_path.empty() ? router::default_rules_path() : rules_path);
+    server_owner = std::make_unique<Server>(io, config, rules_path);
     bound = server_owner->listen(host, port);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "llmroute serve: %s\n", e.what());

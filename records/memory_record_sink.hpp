@@ -19,6 +19,8 @@ class MemoryRecordSink final : public RecordSink {
   bool submit(RequestRecord record) noexcept override;
   std::uint64_t dropped() const noexcept override { return dropped_.load(std::memory_order_relaxed); }
   std::uint64_t lost() const noexcept override { return 0; }
+  std::uint64_t held() const noexcept override { return 0; }
+  std::string write_failure() const override { return {}; }
 
   /// A copy of the records kept so far, in submission order.
   std::vector<RequestRecord> records() const;

@@ -239,6 +239,17 @@ std::string Metrics::render() const {
   drops[{"write_error"}] = records_ ? static_cast<double>(records_->lost()) : 0;
   append_family(out, "llmroute_records_dropped_total", "Request records never stored: queue full or storage errors.",
                 "counter", kDropLabels, drops);
+  if (records_) {
+    // While the records database cannot be written, records wait in memory and the store reports down.
+    Family<double> held, up;
+    const std::uint64_t waiting = records_->held();
+    held[{}] = static_cast<double>(waiting);
+    up[{}] = waiting > 0 ? 0 : 1;
+    append_family(out, "llmroute_records_held",
+                  "Request records kept in memory because the records database cannot be written.", "gauge", Names{}, held);
+    append_family(out, "llmroute_records_store_up",
+                  "1 while request records are written to the database, 0 while writes fail.", "gauge", Names{}, up);
+  }
   append_family(out, "llmroute_quota_refusals_total", "Requests refused with 429 by a user's quota, by user and quota.",
                 "counter", kQuotaLabels, quota_refusals_);
   append_family(out, "llmroute_requests_in_flight", "Requests currently being answered, by backend.", "gauge",

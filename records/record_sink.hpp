@@ -4,6 +4,7 @@
 #include "records/request_record.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace llmroute::records {
 
@@ -19,6 +20,10 @@ class RecordSink {
   virtual std::uint64_t dropped() const noexcept = 0;
   /// Records accepted by submit() but lost afterwards because storage failed.
   virtual std::uint64_t lost() const noexcept = 0;
+  /// Records accepted whose write failed, held in memory and retried; 0 while storage works.
+  virtual std::uint64_t held() const noexcept = 0;
+  /// Why records are held (storage's error), empty while storage works.
+  virtual std::string write_failure() const = 0;
 };
 
 }  // namespace llmroute::records

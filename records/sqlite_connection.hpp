@@ -35,6 +35,9 @@ class SqliteConnection {
   SqliteStatement prepare(std::string_view sql);
   /// The message of the connection's last failed call.
   std::string error() const;
+  /// The last failure with what the system said and what the operator can do about it (a missing or read-only
+  /// directory), for startup errors.
+  std::string startup_error() const;
   /// Runs `sql` and throws RecordStoreError naming `what` if it fails: for startup only.
   void exec_or_throw(const char* sql, std::string_view what);
   sqlite3* get() const { return db_.get(); }

@@ -22,6 +22,9 @@ namespace llmroute::records {
 /// most `queue_capacity` records; one writer thread drains it in batched transactions (a batch closes at
 /// 256 records, a full queue, or 50 ms after its first record), and deletes records older than the retention
 /// at open and hourly. Records being written do not count against the capacity.
+/// When a write fails (disk full, a read-only file system) the batch is held in memory, up to `queue_capacity`
+/// records besides the queue, and retried every kRetryInterval; the failure and the recovery are logged on
+/// stderr. When the database file is deleted or replaced while open, it is created again at its path.
 class SqliteRecordStore final : public RecordSink {
  public:
   /// Rows per transaction before the writer stops waiting for more.
@@ -29,6 +32,8 @@ class SqliteRecordStore final : public RecordSink {
   /// How long the writer lets a batch gather after its first record.
   static constexpr std::chrono::milliseconds kBatchWindow{50};
   static constexpr std::chrono::hours kRetentionInterval{1};
+  /// Pause between two attempts to write held records.
+  static constexpr std::chrono::milliseconds kRetryInterval{1000};
 
   /// Opens or creates the database at `config.path`, migrates its schema, deletes expired records and starts
   /// the writer thread. Throws RecordStoreError (startup only).
@@ -41,6 +46,8 @@ class SqliteRecordStore final : public RecordSink {
   bool submit(RequestRecord record) noexcept override;
   std::uint64_t dropped() const noexcept override { return dropped_.load(std::memory_order_relaxed); }
   std::uint64_t lost() const noexcept override { return lost_.load(std::memory_order_relaxed); }
+  std::uint64_t held() const noexcept override { return held_.load(std::memory_order_relaxed); }
+  std::string write_failure() const override;
   /// The writer's last SQLite error (losing records or deleting expired ones), empty if none ever happened.
   std::string last_error() const;
 
@@ -49,28 +56,46 @@ class SqliteRecordStore final : public RecordSink {
   void flush_and_stop();
 
   /// Reads records on the store's read-only connection. Reads the disk: run it off the I/O thread.
-  RecordQueryResult query(const RecordQuery& query) const { return reader_->query(query); }
+  RecordQueryResult query(const RecordQuery& query) const;
 
  private:
+  /// The writer's connection and its statements, opened (WAL, schema migrated) together and replaced together
+  /// when the file at the path is no longer the one opened. Throws RecordStoreError.
+  struct Database {
+    explicit Database(const std::string& path);
+    SqliteConnection db;
+    SqliteStatement insert;
+    // Prepared once: sqlite3_exec would parse the SQL of each transaction again (half the writer's work at c=1).
+    SqliteStatement begin;
+    SqliteStatement commit;
+    SqliteStatement rollback;
+    SqliteStatement delete_expired;
+    std::uint64_t device = 0;  ///< the opened file's identity, to see it deleted or replaced
+    std::uint64_t inode = 0;
+  };
+
   void run_writer();
-  void write_batch(const std::vector<RequestRecord>& batch);
+  /// Writes the batch in one transaction; SQLite's error, empty on success.
+  std::string write_batch(const std::vector<RequestRecord>& batch);
+  /// Opens the database again when its file was deleted or replaced since it was opened; an error, or empty.
+  std::string reopen_if_replaced();
   /// Deletes records older than the retention; SQLite's error, empty on success.
   std::string delete_expired();
   /// Runs a prepared statement that returns no rows; SQLite's error message, empty on success.
   std::string run(sqlite3_stmt* statement);
+  /// A write failed: the batch stays held (the oldest beyond the capacity are lost); logged once per outage.
+  void note_failure(std::vector<RequestRecord>& held, const std::string& error);
+  void note_recovery(std::size_t written);
   void note_error(std::size_t lost_records, const std::string& error);
 
+  const std::string path_;
   const std::size_t capacity_;
   const std::size_t batch_rows_;  // kBatchRows, or the whole queue when it is smaller: a full queue writes at once
   const std::chrono::milliseconds retention_;
-  SqliteConnection db_;
-  SqliteStatement insert_;
-  // Prepared once: sqlite3_exec would parse the SQL of each transaction again (half the writer's work at c=1).
-  SqliteStatement begin_;
-  SqliteStatement commit_;
-  SqliteStatement rollback_;
-  SqliteStatement delete_expired_;
+  std::unique_ptr<Database> db_;  // null after a failed reopen: the next write tries again
+  mutable std::mutex reader_mutex_;  // the reader is replaced with the database
   std::unique_ptr<SqliteRecordReader> reader_;
+  std::chrono::steady_clock::time_point failing_since_{};  // writer thread only: the outage's start, or epoch
 
   std::mutex mutex_;  // guards pending_ and stopping_; never held while touching the disk
   std::condition_variable wake_;
@@ -79,6 +104,8 @@ class SqliteRecordStore final : public RecordSink {
 
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> lost_{0};
+  std::atomic<std::uint64_t> held_{0};
+  std::string failure_;  // guarded by error_mutex_: why records are held, empty while writing works
   mutable std::mutex error_mutex_;
   std::string last_error_;
 

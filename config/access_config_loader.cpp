@@ -1,6 +1,8 @@
 // The grammar of `auth`, `quotas` and `users`: strict keys, typed limits, users inline or in a file.
 #include "config/access_config_loader.hpp"
 
+#include "config/config_text.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -70,6 +72,8 @@ void load_users_file(AccessConfig& access, const Config& config, const NodeAt& a
   std::ostringstream text;
   text << in.rdbuf();
   const std::string file = path.string();
+  if (const auto fault = find_text_fault(text.str()))
+    throw ConfigError(file + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column) + ": users: " + fault->what);
   YAML::Node root;
   try {
     root = YAML::Load(text.str());

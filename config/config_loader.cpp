@@ -2,6 +2,7 @@
 #include "config/config_loader.hpp"
 
 #include "config/access_config_loader.hpp"
+#include "config/config_text.hpp"
 #include "config/host_port.hpp"
 
 #include <algorithm>
@@ -337,6 +338,8 @@ std::string parse_backend_url(BackendConfig& b) {
 }
 
 ConfigPtr load_config_text(const std::string& text, const std::string& name) {
+  if (const auto fault = find_text_fault(text))
+    throw ConfigError(name + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column) + ": (top level): " + fault->what);
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -97,3 +97,19 @@ TEST_CASE("an empty file, a directory, a missing file or a huge file as the conf
   // /dev/zero (or a log file) would be read until memory runs out.
   CHECK(file_error_of("/dev/zero") == "/dev/zero:1:1: (top level): is larger than 16 MiB, so it is not a config file");
 }
+
+TEST_CASE("a config that is not UTF-8 or holds a control character is an error at that character, not a name with a stray byte") {
+  // Saved in Latin-1, 'é' is the byte 0xE9: yaml-cpp took it into the backend's name, and on into JSON answers.
+  CHECK(error_of("backends:\n  - name: caf\xE9\n    url: http://h/v1\n    models: [m]\n") ==
+        "test.yaml:2:14: (top level): the file is not UTF-8 (byte 0xE9); save it as UTF-8");
+  CHECK(error_of(std::string("backends:\n  - name: a\0b\n    url: http://h/v1\n    models: [m]\n", 61)) ==
+        "test.yaml:2:12: (top level): the file contains the control character 0x00, which a config may not hold");
+  // UTF-8 names, a byte order mark, tabs inside values and CRLF line ends are fine.
+  CHECK(error_of("\xEF\xBB\xBF" "backends:\r\n  - name: caf\xC3\xA9\r\n    url: \"http://h/v1\"\r\n    models: [\"m\tx\"]\r\n").empty());
+  // A users file too.
+  llmroute::test::TempDir dir;
+  std::ofstream(dir / "users.yaml") << "- name: b\xF6rje\n  key_sha256: " << std::string(64, 'a') << "\n";
+  const std::string config = (dir / "config.yaml").string();
+  std::ofstream(config) << kMinimal << "auth: keys\nusers: users.yaml\n";
+  CHECK(file_error_of(config) == (dir / "users.yaml").string() + ":1:10: users: the file is not UTF-8 (byte 0xF6); save it as UTF-8");
+}

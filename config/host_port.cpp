@@ -17,4 +17,9 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
   return HostPort{host.empty() ? "127.0.0.1" : host, static_cast<std::uint16_t>(port)};
 }
 
+std::string host_port_text(std::string_view host, std::uint16_t port) {
+  const bool ipv6 = host.find(':') != std::string_view::npos;
+  return (ipv6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
+}
+
 }  // namespace llmroute::config

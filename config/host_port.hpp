@@ -17,4 +17,8 @@ struct HostPort {
 /// "[::1]" loses its brackets. nullopt when there is no colon or the port is not such a number.
 std::optional<HostPort> parse_host_port(std::string_view text);
 
+/// The HOST:PORT text of an address, an IPv6 host in brackets ("[::1]:8080"), as parse_host_port reads it
+/// and a URL needs it.
+std::string host_port_text(std::string_view host, std::uint16_t port);
+
 }  // namespace llmroute::config

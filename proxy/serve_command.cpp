@@ -142,8 +142,8 @@ int run_serve_command(int argc, char** argv) {
     signals.cancel(ignored);
     if (error) std::rethrow_exception(error);
   });
-  std::printf("llmroute listening on %s:%u (config %s)\n", bound.address().to_string().c_str(), bound.port(),
-              config_path.c_str());
+  const std::string address = config::host_port_text(bound.address().to_string(), bound.port());
+  std::printf("llmroute listening on %s (config %s)\n", address.c_str(), config_path.c_str());
   std::fflush(stdout);
   run_event_loop(io, server.state().busy_poll);
   return 0;

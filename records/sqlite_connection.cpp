@@ -25,6 +25,8 @@ std::string open_failure_reason(const std::string& path, int system_errno) {
   if (::access(dir.c_str(), W_OK) != 0)
     return " (" + std::string(std::strerror(errno)) + "): llmroute writes the database and its -wal and -shm files in " +
            dir.string() + ", which it cannot write to";
+  if (std::filesystem::exists(file, ec) && ::access(file.c_str(), W_OK) != 0)
+    return " (" + std::string(std::strerror(errno)) + "): " + path + " is read-only for llmroute; make it writable or change records.path";
   return said;
 }
 

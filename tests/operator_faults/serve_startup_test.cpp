@@ -86,3 +86,27 @@ TEST_CASE("serve with records.path in a missing directory, under a file or at a 
     CHECK(outcome.err.find(reason) != std::string::npos);
   }
 }
+
+TEST_CASE("serve with a read-only records database file says the file is read-only, exit 1") {
+  TempDir dir;
+  const std::string db = (dir / "records.db").string();
+  std::ofstream(db).close();  // an empty file is a database SQLite would create tables in
+  std::filesystem::permissions(db, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+                                       std::filesystem::perms::others_read);
+  const std::string config = write_config(dir, config_with_records(db));
+  std::filesystem::permissions(config, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  // The directory stays writable: only the file is read-only. Root writes read-only files, so as root the
+  // proxy runs as nobody (setpriv, util-linux), for whom the file is what it is for an operator's service user.
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
+  std::vector<std::string> args{"serve", "--config", config};
+  std::filesystem::path program = LLMROUTE_BINARY;
+  if (::geteuid() == 0) {
+    args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", LLMROUTE_BINARY});
+    program = "/usr/bin/setpriv";
+  }
+  const Outcome outcome = run_in(dir, program, args);
+  CHECK(outcome.exit_code == 1);
+  CHECK(outcome.err.find("llmroute serve: " + db + ": ") != std::string::npos);
+  CHECK(outcome.err.find("(Permission denied): " + db + " is read-only for llmroute; make it writable or change records.path") !=
+        std::string::npos);
+}

@@ -2,6 +2,7 @@
 // status, never a crash (found by trying wrong options, paths and configs on `llmroute serve`).
 #include <doctest/doctest.h>
 
+#include "router/classify_command.hpp"
 #include "support/child_process.hpp"
 
 #include <unistd.h>
@@ -98,7 +99,11 @@ TEST_CASE("serve with a read-only records database file says the file is read-on
   // The directory stays writable: only the file is read-only. Root writes read-only files, so as root the
   // proxy runs as nobody (setpriv, util-linux), for whom the file is what it is for an operator's service user.
   std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
-  std::vector<std::string> args{"serve", "--config", config};
+  // The rules go along in the directory: nobody may not reach the checkout's (under /root on a fresh machine).
+  const std::filesystem::path rules = dir / "rules.yaml";
+  std::filesystem::copy_file(llmroute::router::default_rules_path(), rules);
+  std::filesystem::permissions(rules, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  std::vector<std::string> args{"serve", "--config", config, "--rules", rules.string()};
   std::filesystem::path program = LLMROUTE_BINARY;
   if (::geteuid() == 0) {
     args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", LLMROUTE_BINARY});

@@ -41,7 +41,7 @@ const config::UserConfig* find_by_key(const config::AccessConfig& access, std::s
 
 std::string_view message_of(AuthFailure failure) {
   if (failure == AuthFailure::missing_key)
-    return "this llmroute needs an API key: send it as `Authorization: Bearer KEY` or `x-api-key: KEY` "
+    return "no API key provided: this llmroute needs one; send it as `Authorization: Bearer KEY` or `x-api-key: KEY` "
            "(`llmroute keys new NAME` makes one)";
   return "the API key is not one of this llmroute's users' keys";
 }

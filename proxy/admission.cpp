@@ -53,9 +53,14 @@ std::string refusal_message(const std::string& user, const policies::QuotaRefusa
 
 AdmissionRefusal quota_refusal(const std::string& user, const policies::QuotaRefusal& r, const std::string& currency,
                                policies::TimePoint now) {
-  AdmissionRefusal refusal{429, refusal_message(user, r, currency, now), std::string(policies::to_string(r.quota)), {}};
+  // OpenAI's words: a rate limit is rate_limit_exceeded of type requests or tokens; a spent budget, which
+  // waiting a moment does not cure, is insufficient_quota.
+  const bool budget = r.quota == QuotaName::cloud_spend_per_month;
+  AdmissionRefusal refusal{429, refusal_message(user, r, currency, now), budget ? "insufficient_quota" : "rate_limit_exceeded",
+                           budget ? "insufficient_quota" : r.quota == QuotaName::tokens_per_day ? "tokens" : "requests", {}};
   const std::int64_t retry_after = r.resets_at ? policies::seconds_until(now, *r.resets_at) : 1;
-  refusal.headers = "Retry-After: " + std::to_string(retry_after) + "\r\nx-llmroute-quota: " + refusal.code + "\r\n";
+  refusal.headers = "Retry-After: " + std::to_string(retry_after) + "\r\nx-llmroute-quota: " +
+                    std::string(policies::to_string(r.quota)) + "\r\n";
   if (r.resets_at) refusal.headers += "x-llmroute-quota-reset: " + utc_text(*r.resets_at) + "\r\n";
   return refusal;
 }
@@ -108,7 +113,7 @@ awaitable<Admitted> admit(ServerState* state, const config::UserConfig* user, Cl
     admitted.refusal = quota_refusal(user->name, *refusal, config.currency, request.now);
   } else {
     const std::string detail = std::get<policies::QuotaStoreUnavailable>(admission).detail;
-    admitted.refusal = AdmissionRefusal{503, "the quota store cannot admit requests now: " + detail, "quota_store_unavailable", {}};
+    admitted.refusal = AdmissionRefusal{503, "the quota store cannot admit requests now: " + detail, "quota_store_unavailable", {}, {}};
   }
   co_return admitted;
 }

@@ -16,7 +16,8 @@ namespace llmroute::proxy {
 struct AdmissionRefusal {
   int status = 429;     ///< 429 for a quota, 503 when the quota store cannot answer
   std::string message;  ///< names the user, the quota, its use and when it resets
-  std::string code;     ///< the OpenAI error `code`: the quota's name, or quota_store_unavailable
+  std::string code;     ///< the OpenAI error `code`: rate_limit_exceeded, insufficient_quota or quota_store_unavailable
+  std::string type;     ///< the OpenAI error `type` (requests, tokens, insufficient_quota); empty: the status's
   std::string headers;  ///< Retry-After, x-llmroute-quota and x-llmroute-quota-reset lines
 };
 

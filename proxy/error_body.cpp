@@ -26,11 +26,12 @@ int error_status(ClientApi api, int status) {
   return anthropic && status == 503 ? 529 : status;
 }
 
-std::string openai_error_body(int status, std::string_view message, std::string_view code) {
+std::string openai_error_body(int status, std::string_view message, std::string_view code, std::string_view type) {
+  if (code.empty() && status == 429) code = "rate_limit_exceeded";
   std::string out = R"({"error":{"message":)";
   out += json_quote(message);
   out += R"(,"type":)";
-  out += json_quote(openai_error_type(status));
+  out += json_quote(type.empty() ? openai_error_type(status) : type);
   out += R"(,"param":null,"code":)";
   out += code.empty() ? std::string("null") : json_quote(code);
   out += "}}";
@@ -46,8 +47,9 @@ std::string anthropic_error_body(int status, std::string_view message) {
   return out;
 }
 
-std::string error_body(ClientApi api, int status, std::string_view message, std::string_view code) {
-  return uses_anthropic_errors(api) ? anthropic_error_body(status, message) : openai_error_body(status, message, code);
+std::string error_body(ClientApi api, int status, std::string_view message, std::string_view code,
+                       std::string_view type) {
+  return uses_anthropic_errors(api) ? anthropic_error_body(status, message) : openai_error_body(status, message, code, type);
 }
 
 std::string sse_error_event(ClientApi api, int status, std::string_view message) {

@@ -44,9 +44,9 @@ int status_of(FailureKind kind) {
 std::string_view openai_error_type(int status) {
   switch (status) {
     case 400: case 404: case 405: case 408: case 413: return "invalid_request_error";
-    case 401: return "authentication_error";
+    case 401: return "invalid_request_error";  // OpenAI's type for a missing or wrong key
     case 403: return "permission_error";
-    case 429: return "rate_limit_exceeded";
+    case 429: return "requests";  // OpenAI's type for a request rate limit ("tokens" for a token one)
     case 503: return "service_unavailable";
     case 504: return "timeout";
     default: return status >= 500 ? "server_error" : "invalid_request_error";

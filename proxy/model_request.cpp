@@ -956,7 +956,7 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
     if (!task.classified) task.classify();
     const AdmissionRefusal& refusal = *admitted.refusal;
     const int status = error_status(api, refusal.status);
-    const std::string error = error_body(api, status, refusal.message, refusal.code);
+    const std::string error = error_body(api, status, refusal.message, refusal.code, refusal.type);
     const std::string headers = routing_headers(ex, request_id, record.task, refusal.message) + refusal.headers;
     co_await write_response(*session, static_cast<unsigned>(status), "application/json", error, keep_alive, headers);
     complete_record(record, ex, status, to_string(status == 429 ? FailureKind::rate_limited : FailureKind::unavailable));

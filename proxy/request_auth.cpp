@@ -12,7 +12,9 @@ std::variant<const config::UserConfig*, policies::AuthFailure> caller_of(const S
 
 awaitable<void> write_unauthorized(ClientSession& session, ClientApi api, policies::AuthFailure failure,
                                    KeepAlive keep_alive, std::string_view extra_headers) {
-  const std::string body = error_body(api, 401, policies::message_of(failure), "invalid_api_key");
+  // OpenAI's own codes: invalid_api_key for a wrong key, none for a missing one.
+  const std::string_view code = failure == policies::AuthFailure::unknown_key ? "invalid_api_key" : "";
+  const std::string body = error_body(api, 401, policies::message_of(failure), code);
   std::string headers = "WWW-Authenticate: Bearer realm=\"llmroute\"\r\n";
   headers += extra_headers;
   co_await write_response(session, 401, "application/json", body, keep_alive, headers);

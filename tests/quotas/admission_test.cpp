@@ -38,7 +38,8 @@ TEST_CASE("300 concurrent requests from one user with requests_per_minute 50: ex
     if (response.status == 200) ++admitted;
     if (response.status != 429) continue;
     ++refused;
-    CHECK(response.json().at("error").at("code") == "requests_per_minute");
+    CHECK(response.json().at("error").at("code") == "rate_limit_exceeded");
+    CHECK(response.header("x-llmroute-quota") == "requests_per_minute");
     const int retry_after = std::stoi(response.header("retry-after"));
     CHECK(retry_after >= 1);
     CHECK(retry_after <= 60);
@@ -124,7 +125,9 @@ TEST_CASE("max_concurrent refuses the request beyond it without using up a reque
   REQUIRE(second_done);
   CHECK(second.status == 429);
   CHECK(second.header("retry-after") == "1");
-  CHECK(second.json().at("error").at("code") == "max_concurrent");
+  CHECK(second.json().at("error").at("type") == "requests");
+  CHECK(second.json().at("error").at("code") == "rate_limit_exceeded");
+  CHECK(second.header("x-llmroute-quota") == "max_concurrent");
   CHECK(std::string(second.json().at("error").at("message").as_string()).find("1 of 1 requests already in flight") != std::string::npos);
   CHECK(used_after_refusal == 1);
   CHECK(poll_until([&] { return in_flight(setup.proxy.port(), "lr-test-ann") == 0; }));

@@ -37,16 +37,22 @@ std::pair<int, std::string> run_llmroute(std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("a request without a valid key gets 401 in the wire format of the endpoint it called") {
+TEST_CASE("a request without a valid key gets 401 in the wire format of the endpoint it called, with OpenAI's own type and code on OpenAI's endpoints") {
   QuotaSetup setup(three_users());
   HttpClient client("127.0.0.1", setup.proxy.port());
+  // OpenAI's own answers: a missing key is invalid_request_error without a code, a wrong one invalid_api_key.
   const HttpResponse openai = client.post_json("/v1/chat/completions", chat_body("local-model"));
   CHECK(openai.status == 401);
   CHECK(openai.header("www-authenticate") == "Bearer realm=\"llmroute\"");
   const json::value error = openai.json().at("error");
-  CHECK(error.at("type") == "authentication_error");
-  CHECK(error.at("code") == "invalid_api_key");
+  CHECK(error.at("type") == "invalid_request_error");
+  CHECK(error.at("code").is_null());
+  CHECK(error.at("param").is_null());
+  CHECK(std::string(error.at("message").as_string()).starts_with("no API key provided"));
   CHECK(std::string(error.at("message").as_string()).find("Authorization: Bearer KEY") != std::string::npos);
+  const json::value wrong = client.post_json("/v1/chat/completions", chat_body("local-model"), bearer("lr-wrong")).json().at("error");
+  CHECK(wrong.at("type") == "invalid_request_error");
+  CHECK(wrong.at("code") == "invalid_api_key");
 
   const HttpResponse anthropic = client.post_json("/v1/messages", messages_body("local-model"), {{"x-api-key", "lr-wrong"}});
   CHECK(anthropic.status == 401);
@@ -63,7 +69,7 @@ TEST_CASE("a request without a valid key gets 401 in the wire format of the endp
   CHECK(client.post_json("/v1/messages", messages_body("local-model"), {{"x-api-key", "lr-test-ann"}}).status == 200);
 }
 
-TEST_CASE("a refused request gets 429 with Retry-After, naming the quota and its reset, in either wire format") {
+TEST_CASE("a refused request gets 429 with Retry-After, naming the quota and its reset, in either wire format, with OpenAI's rate_limit_exceeded code") {
   QuotaSetup setup(three_users());
   HttpClient client("127.0.0.1", setup.proxy.port());
   REQUIRE(client.post_json("/v1/chat/completions", chat_body("local-model"), bearer("lr-test-bob")).status == 200);
@@ -75,8 +81,8 @@ TEST_CASE("a refused request gets 429 with Retry-After, naming the quota and its
   CHECK(openai.header("x-llmroute-quota") == "requests_per_minute");
   CHECK(openai.header("x-llmroute-quota-reset").ends_with("Z"));
   const json::value error = openai.json().at("error");
-  CHECK(error.at("type") == "rate_limit_exceeded");
-  CHECK(error.at("code") == "requests_per_minute");
+  CHECK(error.at("type") == "requests");  // OpenAI's type and code for a request rate limit
+  CHECK(error.at("code") == "rate_limit_exceeded");
   const std::string message(error.at("message").as_string());
   CHECK(message.starts_with("quota requests_per_minute exceeded for user 'bob': 1 of 1 requests used in this minute; resets in "));
   CHECK(message.find(openai.header("x-llmroute-quota-reset")) != std::string::npos);

@@ -63,7 +63,10 @@ TEST_CASE("with on_budget_exhausted reject, a request that may reach the cloud i
   HttpClient client("127.0.0.1", setup.proxy.port());
   const HttpResponse refused = send_routed(client, "lr-test-ann", "cloud", chat_body("auto", {{"max_tokens", 20}}));
   CHECK(refused.status == 429);
-  CHECK(refused.json().at("error").at("code") == "cloud_spend_per_month");
+  // OpenAI's words for a spent budget; the quota's own name is in x-llmroute-quota.
+  CHECK(refused.json().at("error").at("type") == "insufficient_quota");
+  CHECK(refused.json().at("error").at("code") == "insufficient_quota");
+  CHECK(refused.header("x-llmroute-quota") == "cloud_spend_per_month");
   const std::string message(refused.json().at("error").at("message").as_string());
   CHECK(message.find("0.0000 USD of 0.0100 USD cloud spend used this month") != std::string::npos);
   CHECK(refused.header("x-llmroute-quota-reset").find("-01T00:00:00Z") != std::string::npos);

@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 
 #include <array>
+#include <memory>
 #include <optional>
 
 namespace llmroute::proxy {
@@ -148,7 +149,37 @@ void take_usage(Call& call, const wire::Usage& usage, bool reported, std::size_t
   r.usage.output = static_cast<std::uint64_t>(wire::estimate_tokens(answer_bytes));
 }
 
+/// After a stream's terminal event: reads what is left of the body, normally just its end (the chunked
+/// terminator a backend sends right behind that event), dropping any payload, for at most
+/// min(`idle` / 2, UpstreamBody::kEndGrace), as the request path does (half: the call's watchdog, set `idle`
+/// from now, must not cut the call first); the parser is then done only when the body ended in time (else
+/// the connection is not pooled).
+template <typename Stream>
+awaitable<void> read_end(Stream& stream, UpstreamConnection& connection, http::response_parser<http::buffer_body>& parser,
+                         Clock::duration idle) {
+  const auto until = Clock::now() + std::min<Clock::duration>(idle / 2, UpstreamBody::kEndGrace);
+  // The timer cancels the read when it fires; its handler may run after this returns (the connection pooled
+  // by then), so it cancels only while `waiting` says so.
+  const auto waiting = std::make_shared<bool>(true);
+  asio::steady_timer timer(stream.get_executor(), until);
+  timer.async_wait([waiting, socket = &beast::get_lowest_layer(stream)](const error_code& ec) {
+    error_code ignored;
+    if (!ec && *waiting) socket->cancel(ignored);
+  });
+  std::array<char, 1024> dropped;
+  while (!parser.is_done() && Clock::now() < until) {
+    parser.get().body().data = dropped.data();
+    parser.get().body().size = dropped.size();
+    auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, use_nothrow);
+    if (ec && ec != http::error::need_buffer) break;
+  }
+  *waiting = false;
+  timer.cancel();
+}
+
 /// Reads a streamed (SSE) answer through a passthrough translator, which parses it and keeps the answer.
+/// The answer is complete at the stream's terminal event ([DONE], message_stop, response.completed), whether
+/// or not the backend then ends its body.
 template <typename Stream>
 awaitable<void> read_streamed(Stream& stream, UpstreamConnection& connection, http::response_parser<http::buffer_body>& parser,
                               Call& call) {
@@ -176,6 +207,10 @@ awaitable<void> read_streamed(Stream& stream, UpstreamConnection& connection, ht
       break;
     }
     extend_deadline(call, idle);
+    if (translator.summary().ended) {
+      if (translator.summary().error.empty()) co_await read_end(stream, connection, parser, idle);
+      break;
+    }
   }
   std::string discarded;  // a passthrough translator's end bytes: nobody reads them here
   translator.finish(discarded, call.result.failure ? wire::StreamEnd::upstream_failed : wire::StreamEnd::clean);

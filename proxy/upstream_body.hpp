@@ -61,6 +61,8 @@ class UpstreamBody {
   /// be closed, not pooled. Errors leave the body not done.
   template <typename Stream>
   awaitable<void> read_end(Stream& stream, std::chrono::steady_clock::duration idle);
+  /// Longest wait for a body's end after its terminal event (read_end, and model calls' own reads).
+  static constexpr std::chrono::milliseconds kEndGrace{250};
 
   bool done() const { return done_; }
   BodyFraming framing() const { return framing_; }
@@ -68,8 +70,6 @@ class UpstreamBody {
   bool reusable() const { return done_ && framing_ != BodyFraming::until_close; }
 
  private:
-  /// Longest wait for a body's end after its terminal event (read_end).
-  static constexpr std::chrono::milliseconds kEndGrace{250};
   /// Most bytes read from the socket at once.
   static constexpr std::size_t kReadSize = 16 * 1024;
   /// Reads what a plain socket has into `into`, without waiting: would_block when there is nothing.

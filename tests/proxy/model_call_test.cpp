@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "config/config_loader.hpp"
@@ -299,6 +300,90 @@ TEST_CASE("a call answered 204 fails, naming the backend and the status") {
   const ModelCallResult r = call_scripted({{"HTTP/1.1 204 No Content\r\n\r\n"}});
   REQUIRE(r.failure);
   CHECK(r.failure->detail.find("backend 'scripted' answered 204") != std::string::npos);
+}
+
+/// Backend "scripted" of `kind` answering from `script` (upstream_idle 5 s), and calls to its model "s" in
+/// the mode shadows and judges use.
+struct ScriptedCalls {
+  ScriptedCalls(const std::string& kind, std::vector<test::ScriptedAnswer> script)
+      : backend(std::move(script)),
+        config(config::load_config_text("server: { timeouts: { upstream_idle: 5s } }\nbackends:\n  - { name: scripted, kind: " +
+                                            kind + ", location: local, url: " + backend.url() +
+                                            ", models: [{ name: s }] }\nrouting: { default: scripted/s, health: { probe_interval: 0 } }\n"
+                                            "records: { enabled: false }\n",
+                                        "scripted.yaml")),
+        state(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml") {}
+
+  ModelCallResult call() {
+    std::optional<ModelCallResult> out;
+    asio::co_spawn(io, call_model(&state, *config->find_model("s"), chat_body("hello"), mode(CallMode::whole)),
+                   [&out](std::exception_ptr error, ModelCallResult result) {
+                     if (error) std::rethrow_exception(error);
+                     out = std::move(result);
+                   });
+    io.restart();
+    io.run_for(std::chrono::seconds(10));
+    REQUIRE(out);
+    return std::move(*out);
+  }
+
+  test::ScriptedBackend backend;
+  asio::io_context io;
+  config::ConfigPtr config;
+  ServerState state;
+};
+
+/// `events` as a 200 event-stream in one chunk, without the chunked terminator that would end the body.
+std::string unended_stream(const std::string& events) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx", events.size());
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(size) +
+         "\r\n" + events + "\r\n";
+}
+
+TEST_CASE("a shadow or judge call whose backend sends [DONE] but never ends its body has its answer at once, and that connection is not reused") {
+  const std::string events =
+      R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"s","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello world"},"finish_reason":null}]})"
+      "\n\n"
+      R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"s","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"
+      "\n\n"
+      R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"s","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})"
+      "\n\ndata: [DONE]\n\n";
+  const std::string whole = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                            std::to_string(kWholeAnswerBody.size()) + "\r\n\r\n" + kWholeAnswerBody;
+  ScriptedCalls calls("openai", {{unended_stream(events), test::ScriptedAnswer::Then::hang},
+                                 {whole, test::ScriptedAnswer::Then::keep_open}});
+  const ModelCallResult r = calls.call();
+  CHECK(why(r).empty());
+  CHECK(r.text == "Hello world");
+  CHECK(r.finish_reason == "stop");
+  CHECK(r.usage_reported);
+  CHECK(r.usage.output == 2);
+  CHECK(r.total_ms < 1000);  // not when upstream_idle (5 s) ran out
+
+  // The silent connection was closed, not pooled: the next call gets a new one and its answer.
+  const ModelCallResult next = calls.call();
+  CHECK(why(next).empty());
+  CHECK(next.text == "after interim");
+  CHECK(next.total_ms < 1000);
+  CHECK(calls.backend.connections() == 2);
+}
+
+TEST_CASE("a shadow or judge call to an Anthropic backend that sends message_stop but never ends its body has its answer at once") {
+  const std::string events =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+      "\"model\":\"s\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello world\"}}\n\n"
+      "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  ScriptedCalls calls("anthropic", {{unended_stream(events), test::ScriptedAnswer::Then::hang}});
+  const ModelCallResult r = calls.call();
+  CHECK(why(r).empty());
+  CHECK(r.text == "Hello world");
+  CHECK(r.usage.output == 2);
+  CHECK(r.total_ms < 1000);
 }
 
 }  // namespace

@@ -112,7 +112,9 @@ awaitable<RedisResult> RedisClient::command_list(std::span<const std::string_vie
 }
 
 awaitable<RedisResult> RedisClient::fail_now() {
-  co_return RedisUnavailable{name_ + " is unavailable"};
+  // The reason goes to clients (the 503 of fail-closed): it is a socket error or Redis's own error reply,
+  // never a secret (the Redis URL carries no password).
+  co_return RedisUnavailable{down_reason_.empty() ? name_ + " is unavailable" : name_ + " is unavailable: " + down_reason_};
 }
 
 awaitable<RedisResult> RedisClient::eval(const RedisScript* script, std::span<const std::string> keys,
@@ -236,6 +238,7 @@ awaitable<void> RedisClient::run() {
       if (link_ == RedisLink::stopped) break;
     }
     link_ = RedisLink::down;
+    down_reason_ = failure;
     fail_all(name_ + " is unavailable: " + failure);
     note_outage(failure);
     pause_.expires_after(jittered(pause));

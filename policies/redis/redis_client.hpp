@@ -154,6 +154,7 @@ class RedisClient {
   bool in_outage_ = false;
   std::uint64_t outages_ = 0;
   std::string drop_reason_;  ///< why this side dropped the connection (timeout, stop), over the socket error
+  std::string down_reason_;  ///< why the last connection or attempt failed, for commands refused while down
   std::chrono::steady_clock::time_point outage_started_;
   std::minstd_rand jitter_;
 };

@@ -166,3 +166,21 @@ TEST_CASE("fail-closed: with Redis killed requests get 503 (529 on /v1/messages)
     CHECK(ann_asks(*proxy).status == 200);
   }
 }
+
+TEST_CASE("fail-closed: the 503 a client gets while Redis is down says why (connection refused), naming Redis by address only") {
+  SharedStoreProxies p(keyed("{ requests_per_minute: 100 }", "fail-closed"));
+  REQUIRE(ann_asks(p.a).status == 200);
+  p.redis.kill();
+  REQUIRE(wait_for_metric(p.a, "llmroute_quota_store_up", 0, kAdmin));
+  // The first reason is the lost connection; the reconnect attempts (every 200 ms at most) then find the port refusing.
+  std::string message;
+  CHECK(poll_until([&] {
+    const HttpResponse refused = ann_asks(p.a);
+    message = refused.status == 503 ? std::string(refused.json().at("error").at("message").as_string()) : "";
+    return message.find("Connection refused") != std::string::npos;
+  }));
+  INFO(message);
+  CHECK(message.starts_with("the quota store cannot admit requests now"));
+  CHECK(message.find("redis 127.0.0.1:" + std::to_string(p.redis.port()) + "/0 is unavailable: Connection refused") != std::string::npos);
+  CHECK(message.find("redis://") == std::string::npos);
+}

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace llmroute::policies {
 
@@ -97,22 +98,64 @@ std::string judges_detail_json(const PairJudgment& judgment) {
   return boost::json::serialize(out);
 }
 
-JudgeStore::JudgeStore(const std::string& path, Access access)
-    : db_(path, access == Access::read_only ? records::SqliteConnection::Access::read_only
-                                            : records::SqliteConnection::Access::read_write_create) {
+namespace {
+
+/// Sets up a fresh connection: busy timeout, and (read_write) WAL and the current schema. Throws RecordStoreError.
+void prepare_connection(records::SqliteConnection& db, JudgeStore::Access access) {
   // The proxy's record writer (and a bench) write the same file; wait for their short transactions.
-  sqlite3_busy_timeout(db_.get(), 5000);
-  if (access == Access::read_only) {
-    records::require_current_schema(db_);
+  sqlite3_busy_timeout(db.get(), 5000);
+  if (access == JudgeStore::Access::read_only) {
+    records::require_current_schema(db);
     return;
   }
-  db_.exec_or_throw("PRAGMA journal_mode = WAL", "cannot switch the records database to WAL");
-  db_.exec_or_throw("PRAGMA synchronous = NORMAL", "cannot set synchronous = NORMAL");
-  records::migrate(db_);
+  db.exec_or_throw("PRAGMA journal_mode = WAL", "cannot switch the records database to WAL");
+  db.exec_or_throw("PRAGMA synchronous = NORMAL", "cannot set synchronous = NORMAL");
+  records::migrate(db);
+}
+
+records::SqliteConnection::Access connection_access(JudgeStore::Access access) {
+  return access == JudgeStore::Access::read_only ? records::SqliteConnection::Access::read_only
+                                                 : records::SqliteConnection::Access::read_write_create;
+}
+
+}  // namespace
+
+JudgeStore::JudgeStore(const std::string& path, Access access)
+    : path_(path), access_(access), db_(path, connection_access(access)) {
+  prepare_connection(db_, access);
+  if (access == Access::read_write) file_ = records::identify_file(path);
+}
+
+std::string JudgeStore::reopen_if_replaced() {
+  if (access_ != Access::read_write) return {};
+  const std::optional<records::FileIdentity> now = records::identify_file(path_);
+  if (db_.get() && now && now == file_) return {};
+  if (db_.get()) {
+    std::fprintf(stderr,
+                 "llmroute: judging: %s was deleted or replaced while llmroute was running; creating it again (the pairs "
+                 "queued before are in the file that was deleted)\n",
+                 path_.c_str());
+    // This connection to the old file closes first: see forget_deleted_database.
+    { records::SqliteConnection closing = std::move(db_); }
+    records::forget_deleted_database(path_);
+  }
+  try {
+    records::SqliteConnection reopened(path_, connection_access(access_));
+    prepare_connection(reopened, access_);
+    db_ = std::move(reopened);
+    file_ = records::identify_file(path_);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
 }
 
 std::optional<std::int64_t> JudgeStore::enqueue(const ShadowPair& pair, std::string_view tools, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   SqliteStatement insert = db_.prepare(
       "INSERT INTO judge_pairs (created_ms, task, prompt, tools, " + std::string(kAnswerColumns) +
       ", state, failed_rounds, next_attempt_ms, last_error, needs_review, same_family_judge, judges_detail, human_note) "
@@ -162,6 +205,10 @@ std::vector<StoredCall> JudgeStore::calls_of(std::int64_t pair_id, std::string& 
 std::vector<DuePair> JudgeStore::due_pairs(std::int64_t now_unix_ms, std::size_t limit,
                                            const std::vector<std::int64_t>& except, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   std::vector<DuePair> due;
   SqliteStatement s = db_.prepare("SELECT pair_id, failed_rounds, created_ms, task, prompt, tools, " +
                                   std::string(kAnswerColumns) +
@@ -195,6 +242,10 @@ std::vector<DuePair> JudgeStore::due_pairs(std::int64_t now_unix_ms, std::size_t
 
 std::optional<std::int64_t> JudgeStore::next_due(const std::vector<std::int64_t>& except, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   SqliteStatement s =
       db_.prepare("SELECT pair_id, next_attempt_ms FROM judge_pairs WHERE state = 'pending' ORDER BY next_attempt_ms");
   if (!s) {
@@ -213,6 +264,7 @@ std::optional<std::int64_t> JudgeStore::next_due(const std::vector<std::int64_t>
 
 std::string JudgeStore::record_call(std::int64_t pair_id, const StoredCall& call) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
   SqliteStatement s = db_.prepare(
       "INSERT INTO judge_calls (pair_id, seq, start_ms, judge, judge_family, same_family, call_order, attempt, outcome, "
       "reply, note, winner, latency_ms, input_tokens, output_tokens, cost) "
@@ -232,6 +284,7 @@ std::string JudgeStore::record_call(std::int64_t pair_id, const StoredCall& call
 
 std::string JudgeStore::finish(std::int64_t pair_id, const PairJudgment& judgment, std::int64_t now_unix_ms) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
   SqliteStatement s = db_.prepare(
       "UPDATE judge_pairs SET state = ?, finished_ms = ?, winner = ?, score_difference = ?, mean_abs_difference = ?, "
       "valid_judges = ?, needs_review = ?, same_family_judge = ?, judges_detail = ?, last_error = '' WHERE pair_id = ?");
@@ -258,6 +311,7 @@ std::string JudgeStore::finish(std::int64_t pair_id, const PairJudgment& judgmen
 std::string JudgeStore::postpone(std::int64_t pair_id, std::uint32_t failed_rounds, std::int64_t next_unix_ms,
                                  std::string_view error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
   SqliteStatement s =
       db_.prepare("UPDATE judge_pairs SET failed_rounds = ?, next_attempt_ms = ?, last_error = ? WHERE pair_id = ?");
   if (!s) return db_.error();
@@ -267,6 +321,7 @@ std::string JudgeStore::postpone(std::int64_t pair_id, std::uint32_t failed_roun
 
 std::string JudgeStore::give_up(std::int64_t pair_id, std::string_view error, std::int64_t now_unix_ms) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
   SqliteStatement s =
       db_.prepare("UPDATE judge_pairs SET state = 'failed', finished_ms = ?, last_error = ? WHERE pair_id = ?");
   if (!s) return db_.error();

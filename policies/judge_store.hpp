@@ -5,6 +5,7 @@
 #include "policies/judge_aggregation.hpp"
 #include "policies/pairwise_judging.hpp"
 #include "policies/shadow_pair.hpp"
+#include "records/database_file.hpp"
 #include "records/sqlite_connection.hpp"
 
 #include <chrono>
@@ -82,7 +83,9 @@ std::string judges_detail_json(const PairJudgment& judgment);
 /// One connection to the records database for the judge queue. Every write is its own transaction, so a
 /// process killed at any moment keeps every call and verdict it stored. Thread-safe (calls are serialised);
 /// every call reads or writes the disk: never call it on the proxy's I/O thread. Failures on the data
-/// path come back as messages (empty: success).
+/// path come back as messages (empty: success). Opened read_write, the queue's calls (enqueue to give_up)
+/// first check that the file is still the one opened: a database deleted or replaced while serving is
+/// created again (as the records store does), instead of the queue going on in the deleted file.
 class JudgeStore {
  public:
   enum class Access { read_write, read_only };
@@ -132,9 +135,15 @@ class JudgeStore {
 
  private:
   std::vector<StoredCall> calls_of(std::int64_t pair_id, std::string& error);
+  /// With mutex_ held: opens the file at path_ again when it is not the one db_ has open; the error if that
+  /// fails (db_ then stays closed, and the next call tries again).
+  std::string reopen_if_replaced();
 
   std::mutex mutex_;
+  std::string path_;
+  Access access_;
   records::SqliteConnection db_;
+  std::optional<records::FileIdentity> file_;  ///< the file db_ has open (read_write only)
 };
 
 }  // namespace llmroute::policies

@@ -47,6 +47,10 @@ constexpr std::string_view kWindow = "(? IS NULL OR created_ms >= ?) AND (? IS N
 
 std::vector<PairDetail> JudgeStore::flagged(bool include_decided, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   std::vector<PairDetail> out;
   SqliteStatement s = db_.prepare("SELECT " + std::string(kDetailColumns) + ", " + std::string(kAnswerColumns) +
                                   " FROM judge_pairs WHERE state = 'judged' AND needs_review = 1" +
@@ -64,6 +68,10 @@ std::vector<PairDetail> JudgeStore::flagged(bool include_decided, std::string& e
 
 std::optional<PairDetail> JudgeStore::detail(std::int64_t pair_id, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   SqliteStatement s = db_.prepare("SELECT " + std::string(kDetailColumns) + ", " + std::string(kAnswerColumns) +
                                   " FROM judge_pairs WHERE pair_id = ?");
   if (!s) {
@@ -84,6 +92,7 @@ std::optional<PairDetail> JudgeStore::detail(std::int64_t pair_id, std::string& 
 
 std::string JudgeStore::decide(std::int64_t pair_id, PairWinner winner, std::string_view note, std::int64_t now_unix_ms) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
   SqliteStatement s = db_.prepare(
       "UPDATE judge_pairs SET human_winner = ?, human_note = ?, human_ms = ? WHERE pair_id = ? AND state = 'judged'");
   if (!s) return db_.error();
@@ -96,6 +105,10 @@ std::string JudgeStore::decide(std::int64_t pair_id, PairWinner winner, std::str
 std::vector<AnswerScore> JudgeStore::answer_scores(std::optional<std::int64_t> since_unix_ms,
                                                   std::optional<std::int64_t> until_unix_ms, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   std::vector<AnswerScore> scores;
   SqliteStatement s = db_.prepare(
       "SELECT p.task, p.primary_model, p.shadow_model, c.call_order, c.reply FROM judge_calls c JOIN judge_pairs p "
@@ -126,6 +139,10 @@ std::vector<AnswerScore> JudgeStore::answer_scores(std::optional<std::int64_t> s
 std::vector<JudgedPairRow> JudgeStore::judged_rows(std::optional<std::int64_t> since_unix_ms,
                                                    std::optional<std::int64_t> until_unix_ms, std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   std::vector<JudgedPairRow> rows;
   SqliteStatement s = db_.prepare(
       "SELECT pair_id, task, primary_model, primary_location, shadow_model, shadow_location, winner, score_difference, "
@@ -167,6 +184,10 @@ std::vector<JudgedPairRow> JudgeStore::judged_rows(std::optional<std::int64_t> s
 QueueCounts JudgeStore::counts(std::optional<std::int64_t> since_unix_ms, std::optional<std::int64_t> until_unix_ms,
                                std::string& error) {
   std::lock_guard lock(mutex_);
+  if (std::string reopen = reopen_if_replaced(); !reopen.empty()) {
+    error = std::move(reopen);
+    return {};
+  }
   QueueCounts counts;
   SqliteStatement s = db_.prepare(
       "SELECT state, COUNT(*), SUM(needs_review = 1 AND human_winner IS NULL) FROM judge_pairs WHERE " +

@@ -8,6 +8,7 @@
 #include "proxy/server_state.hpp"
 #include "support/child_process.hpp"
 
+#include <filesystem>
 #include <functional>
 
 namespace llmroute::proxy {
@@ -124,6 +125,35 @@ TEST_CASE("submitted pairs are judged by both judges in both orders, and every c
   CHECK(rows[0].winner == policies::PairWinner::primary);
   CHECK(rows[0].score_difference == doctest::Approx(0.75));
   CHECK(rows[0].same_family_judge);  // the claude judge judged a claude (opus) shadow
+  f.worker->stop();
+  f.run_until([&] { return f.worker->judging() == 0; });
+}
+
+TEST_CASE("a records database deleted while judging is created again, and the pairs judged after go into the new file") {
+  Fixture f;
+  f.script.reply = fair;
+  f.worker->start();
+  f.worker->submit(make_pair("r1"));
+  REQUIRE(f.run_until([&] { return f.counts().judged == 1; }));
+  const std::string db = (f.dir / "r.db").string();
+  std::filesystem::remove(db);  // the -wal and -shm stay, as after `rm records.db`
+
+  f.worker->submit(make_pair("r2"));
+  // What another process (a report, `llmroute review`) finds in the file now at that path: r2 and its calls only.
+  auto in_file = [&db] {
+    std::string error;
+    policies::QueueCounts counts;
+    try {
+      if (std::filesystem::exists(db))
+        counts = policies::JudgeStore(db, policies::JudgeStore::Access::read_only).counts(std::nullopt, std::nullopt, error);
+    } catch (const records::RecordStoreError&) {
+      // created a moment ago, not migrated yet
+    }
+    return counts;
+  };
+  REQUIRE(f.run_until([&] { return in_file().judged == 1; }));
+  CHECK(in_file().calls == 4);
+  CHECK(f.counts().judged == 1);
   f.worker->stop();
   f.run_until([&] { return f.worker->judging() == 0; });
 }

@@ -16,11 +16,7 @@ namespace {
 
 std::string error_of(const std::string& yaml) { return llmroute::test::config_error(yaml, "test.yaml"); }
 
-const char* kMinimal = R"(backends:
-  - name: local
-    url: http://127.0.0.1:11434/v1
-    models: [m1]
-)";
+const char* const kMinimal = llmroute::test::kMinimalConfig;
 
 /// What loading the file at `path` fails with, or "" when it loads.
 std::string file_error_of(const std::string& path) {

@@ -1,14 +1,13 @@
 // The records writer: queue hand-off, batched inserts, retention, graceful drain.
 #include "records/sqlite_record_store.hpp"
 
+#include "records/database_file.hpp"
 #include "records/record_fields.hpp"
 #include "records/record_schema.hpp"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <iterator>
 #include <type_traits>
 
@@ -85,11 +84,7 @@ SqliteRecordStore::Database::Database(const std::string& path) : db(path, Sqlite
   commit = prepare_or_throw(db, "COMMIT");
   rollback = prepare_or_throw(db, "ROLLBACK");
   delete_expired = prepare_or_throw(db, "DELETE FROM requests WHERE start_ms < ?");
-  struct stat file {};
-  if (::stat(path.c_str(), &file) == 0) {
-    device = static_cast<std::uint64_t>(file.st_dev);
-    inode = static_cast<std::uint64_t>(file.st_ino);
-  }
+  identity = identify_file(path);
 }
 
 SqliteRecordStore::SqliteRecordStore(const config::RecordsConfig& config)
@@ -200,10 +195,7 @@ void SqliteRecordStore::run_writer() {
 }
 
 std::string SqliteRecordStore::reopen_if_replaced() {
-  struct stat file {};
-  const bool same = db_ && ::stat(path_.c_str(), &file) == 0 && static_cast<std::uint64_t>(file.st_dev) == db_->device &&
-                    static_cast<std::uint64_t>(file.st_ino) == db_->inode;
-  if (same) return {};
+  if (db_ && db_->identity && identify_file(path_) == db_->identity) return {};
   if (db_) {
     std::fprintf(stderr,
                  "llmroute: records: %s was deleted or replaced while llmroute was running; creating it again (the records "
@@ -216,12 +208,8 @@ std::string SqliteRecordStore::reopen_if_replaced() {
       reader_.reset();
     }
     db_.reset();
-    std::error_code ec;
-    if (!std::filesystem::exists(path_, ec)) {
-      // Another process may still hold the deleted file open: its journal cannot belong to the new one.
-      std::filesystem::remove(path_ + "-wal", ec);
-      std::filesystem::remove(path_ + "-shm", ec);
-    }
+    // Another process may still hold the deleted file open: its journal cannot belong to the new one.
+    forget_deleted_database(path_);
   }
   try {
     auto reopened = std::make_unique<Database>(path_);

@@ -1,6 +1,8 @@
 // The records database: a bounded queue the proxy fills without waiting, drained by one writer thread.
 #pragma once
 
+#include "records/database_file.hpp"
+
 #include "config/config.hpp"
 #include "records/record_sink.hpp"
 #include "records/sqlite_connection.hpp"
@@ -70,8 +72,7 @@ class SqliteRecordStore final : public RecordSink {
     SqliteStatement commit;
     SqliteStatement rollback;
     SqliteStatement delete_expired;
-    std::uint64_t device = 0;  ///< the opened file's identity, to see it deleted or replaced
-    std::uint64_t inode = 0;
+    std::optional<FileIdentity> identity;  ///< the opened file, to see it deleted or replaced
   };
 
   void run_writer();

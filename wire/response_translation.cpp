@@ -102,6 +102,7 @@ Translated<Completion> parse_chat(const json::object& body, ThinkTags think_tags
       item.arguments = arguments == nullptr     ? "{}"
                        : arguments->is_string() ? std::string(arguments->get_string())
                                                 : to_json(*arguments);
+      if (item.arguments.empty()) item.arguments = "{}";  // "" is not JSON; clients parse the arguments
       completion.items.push_back(std::move(item));
       has_calls = true;
     }
@@ -200,7 +201,8 @@ Translated<Completion> parse_responses(const json::object& body) {
       out.call_id = string_member(item, "call_id");
       out.name = flatten_tool_name(string_member(item, "namespace"), string_member(item, "name"));
       if (type == "function_call") {
-        out.arguments = string_member(item, "arguments", "{}");
+        out.arguments = string_member(item, "arguments");
+        if (out.arguments.empty()) out.arguments = "{}";
       } else {
         out.arguments = R"({"input":)";
         append_json_string(out.arguments, string_member(item, "input"));

@@ -82,6 +82,7 @@ class StreamHub {
   std::string scratch_;  // output of a passthrough hub (no encoder) is discarded
   std::string* out_ = &scratch_;
   std::vector<bool> begun_;  // tool slots announced to the encoder; others get no arguments
+  std::vector<bool> argued_;  // tool slots that received argument bytes
   std::unique_ptr<AnswerCollector> collector_;  // null unless collect_answer() was called
   bool started_ = false;
 };

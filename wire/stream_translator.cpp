@@ -47,7 +47,10 @@ void StreamHub::reasoning(std::string_view delta) {
 void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_view name) {
   if (summary_.ended) return;
   ensure_started();
-  if (slot >= begun_.size()) begun_.resize(slot + 1, false);
+  if (slot >= begun_.size()) {
+    begun_.resize(slot + 1, false);
+    argued_.resize(slot + 1, false);
+  }
   if (begun_[slot]) return;
   begun_[slot] = true;
   ++summary_.tool_calls;
@@ -64,6 +67,7 @@ void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_vi
 
 void StreamHub::tool_arguments(std::size_t slot, std::string_view delta) {
   if (summary_.ended || delta.empty() || slot >= begun_.size() || !begun_[slot]) return;
+  argued_[slot] = true;
   summary_.argument_bytes += delta.size();
   if (collector_) collector_->tool_arguments(slot, delta);
   if (encoder_) encoder_->tool_arguments(slot, delta, *out_);
@@ -79,6 +83,11 @@ void StreamHub::finish_reason(FinishReason reason, std::string_view stop_sequenc
 void StreamHub::done() {
   if (summary_.ended) return;
   ensure_started();
+  // A call of a tool without parameters may stream no argument bytes at all (Anthropic: `input: {}` and an
+  // empty input_json_delta); Chat and Responses clients parse the arguments as JSON, and "" is not JSON.
+  for (std::size_t slot = 0; slot < begun_.size(); ++slot) {
+    if (begun_[slot] && !argued_[slot]) tool_arguments(slot, "{}");
+  }
   Usage usage = summary_.usage;
   if (!summary_.usage_reported) {
     usage.input = context_.input_tokens_hint;

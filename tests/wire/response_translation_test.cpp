@@ -184,3 +184,14 @@ TEST_CASE("llama.cpp's timings count the tokens of a whole answer that reports n
   CHECK(completion->usage.cache_read == 10);
   CHECK(completion->usage.output == 2);
 }
+
+TEST_CASE("a whole answer's tool call with empty arguments reaches Chat and Responses clients as \"{}\"") {
+  constexpr std::string_view chat = R"({"id": "c1", "object": "chat.completion", "created": 1, "model": "m",
+    "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {"role": "assistant", "content": null,
+      "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "now", "arguments": ""}}]}}]})";
+  CHECK(translated(WireFormat::chat, WireFormat::responses, chat).at("output").at(0).at("arguments") == "{}");
+  constexpr std::string_view responses = R"({"id": "resp_1", "object": "response", "status": "completed", "model": "m",
+    "output": [{"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "now", "arguments": ""}]})";
+  const auto completion = translated(WireFormat::responses, WireFormat::chat, responses);
+  CHECK(completion.at("choices").at(0).at("message").at("tool_calls").at(0).at("function").at("arguments") == "{}");
+}

@@ -456,3 +456,32 @@ TEST_CASE("a usage object wins over llama.cpp's timings when a stream sends both
   CHECK(translator.summary().usage.input == 50);
   CHECK(translator.summary().usage.output == 9);
 }
+
+TEST_CASE("a tool called without arguments reaches Chat and Responses clients with \"{}\", which parses") {
+  // Anthropic streams a parameterless call as `input: {}` and one empty input_json_delta.
+  const std::string upstream =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+      "\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+      "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"now\",\"input\":{}}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+      "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n"
+      "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
+      "\"usage\":{\"output_tokens\":5}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  const auto chat = check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, upstream), true);
+  REQUIRE(chat.tool_calls.size() == 1);
+  CHECK(chat.tool_calls[0].second == "{}");
+  CHECK(chat.finish == "tool_calls");
+  const auto responses = check_responses_stream(run_whole(WireFormat::messages, WireFormat::responses, upstream));
+  REQUIRE(responses.tool_calls.size() == 1);
+  CHECK(responses.tool_calls[0] == std::pair<std::string, std::string>("now", "{}"));
+
+  // A Chat backend that names the call and never sends arguments.
+  const std::string bare = chat_chunk(R"({"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"now"}}]})") +
+                           chat_chunk("{}", R"("tool_calls")") + "data: [DONE]\n\n";
+  const auto from_chat = check_responses_stream(run_whole(WireFormat::chat, WireFormat::responses, bare));
+  REQUIRE(from_chat.tool_calls.size() == 1);
+  CHECK(from_chat.tool_calls[0].second == "{}");
+}

@@ -208,6 +208,9 @@ class ResponsesEncoder final : public StreamEncoder {
   }
 
   void error(std::string_view message, std::string& out) override {
+    // The SDKs build the response from response.created and reject a stream that starts otherwise, which
+    // would hide the message of a backend that failed before its first event.
+    if (id_.empty()) start(StreamSummary{}, out);
     error_ = message;
     emit_response(out, "response.failed", "failed", nullptr);
   }

@@ -182,7 +182,11 @@ class StreamTranslator::Impl {
     if (passthrough_) {
       // The relayed bytes may stop inside an event; a blank line ends it before the error event.
       if (partial_event) out.append("\n\n");
-      make_encoder(client_, context_)->error(message, out);
+      // Started on the relayed stream's own id and model; its events are already with the client.
+      const auto encoder = make_encoder(client_, context_);
+      std::string relayed_start;
+      encoder->start(hub_.summary(), relayed_start);
+      encoder->error(message, out);
     }
   }
 

@@ -485,3 +485,40 @@ TEST_CASE("a tool called without arguments reaches Chat and Responses clients wi
   REQUIRE(from_chat.tool_calls.size() == 1);
   CHECK(from_chat.tool_calls[0].second == "{}");
 }
+
+TEST_CASE("a backend that fails before its first event still starts a Responses client's stream, then fails it") {
+  // The openai SDK's responses.stream() rejects a stream whose first event is not response.created, and the
+  // backend's message would be lost behind "expected 'response.created' event".
+  const std::string context_error = "data: {\"error\":{\"message\":\"maximum context length is 4096 tokens\"}}\n\n";
+  const auto failed = check_responses_stream(run_whole(WireFormat::chat, WireFormat::responses, context_error));
+  CHECK(failed.error == "the backend reported an error: maximum context length is 4096 tokens");
+  const auto events = parse_events(run_whole(WireFormat::chat, WireFormat::responses, context_error));
+  REQUIRE(events.size() == 3);
+  CHECK(events[1].event == "response.in_progress");
+  CHECK(boost::json::parse(events[0].data).at("response").at("id") == boost::json::parse(events[2].data).at("response").at("id"));
+
+  const auto malformed = check_responses_stream(run_whole(WireFormat::messages, WireFormat::responses, "data: {oops\n\n"));
+  CHECK(malformed.error.find("malformed event") != std::string::npos);
+
+  StreamTranslator dead(WireFormat::chat, WireFormat::responses, test_context());
+  std::string out;
+  dead.finish(out, StreamEnd::upstream_failed, "backend 'gpu' refused the connection");
+  CHECK(check_responses_stream(out).error == "backend 'gpu' refused the connection");
+}
+
+TEST_CASE("a relayed Responses stream that breaks ends with one response.failed for the relayed response") {
+  const std::string created =
+      "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+      "\"response\":{\"id\":\"resp_up1\",\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-5\",\"output\":[]}}\n\n";
+  StreamTranslator relay(WireFormat::responses, WireFormat::responses, TranslationContext{});
+  std::string out;
+  relay.feed(created, out);
+  relay.finish(out, StreamEnd::upstream_failed, "backend went away");
+  const auto events = parse_events(out);
+  REQUIRE(events.size() == 2);  // no second response.created
+  CHECK(events[0].event == "response.created");
+  const auto failed = boost::json::parse(events[1].data);
+  CHECK(failed.at("type") == "response.failed");
+  CHECK(failed.at("response").at("id") == "resp_up1");
+  CHECK(failed.at("response").at("error").at("message") == "backend went away");
+}

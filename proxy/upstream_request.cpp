@@ -76,6 +76,10 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
   const wire::WireFormat from = client_format(ex.api), to = backend_format(ex.backend->config->kind);
   ex.translated_body.clear();
   ex.answer_context = {};
+  if (from != to && ex.api == ClientApi::completions) {  // a prompt to continue has no Messages or Responses form
+    ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, prepared.reason);
+    return "backend '" + ex.backend->config->name + "' cannot serve /v1/completions: legacy completions go to OpenAI-compatible (kind: openai) backends only";
+  }
   if (from != to && ex.api != ClientApi::completions) {
     wire::TranslateOptions options;
     options.model = ex.model->upstream_name;

@@ -253,7 +253,11 @@ Translated<Conversation> parse_chat_request(const json::object& body) {
   if (const auto* metadata = member(body, "metadata"); metadata != nullptr && metadata->is_object()) {
     conversation.metadata = *metadata;
   }
-  for (const std::string_view dropped : {"seed", "frequency_penalty", "presence_penalty", "logit_bias", "logprobs"}) {
+  // Sampling hints may be dropped; log probabilities are part of the answer the client asked for.
+  if (bool_member(body, "logprobs").value_or(false) || integer_member(body, "top_logprobs").value_or(0) > 0) {
+    return error_at("logprobs", "log probabilities cannot be translated to this backend");
+  }
+  for (const std::string_view dropped : {"seed", "frequency_penalty", "presence_penalty", "logit_bias"}) {
     if (member(body, dropped) != nullptr) conversation.notes.push_back(std::string(dropped) + " dropped");
   }
   return conversation;

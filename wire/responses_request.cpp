@@ -289,6 +289,16 @@ Translated<Conversation> parse_responses_request(const json::object& body) {
   if (const auto* text = member(body, "text")) {
     if (auto problem = parse_text_format(*text, conversation)) return *problem;
   }
+  if (integer_member(body, "top_logprobs").value_or(0) > 0) {
+    return error_at("top_logprobs", "log probabilities cannot be translated to this backend");
+  }
+  if (const auto* include = member(body, "include"); include != nullptr && include->is_array()) {
+    for (const auto& value : include->get_array()) {
+      if (value.is_string() && value.get_string() == "message.output_text.logprobs") {
+        return error_at("include", "log probabilities cannot be translated to this backend");
+      }
+    }
+  }
   conversation.store = bool_member(body, "store");
   if (const auto* metadata = member(body, "metadata"); metadata != nullptr && metadata->is_object()) {
     conversation.metadata = *metadata;

@@ -189,6 +189,22 @@ TEST_CASE("unsupported content is rejected with the exact path of the offending 
   CHECK(error_of(WireFormat::chat, WireFormat::messages, "[1]") == "body must be a JSON object, not array");
 }
 
+TEST_CASE("a request for log probabilities is refused rather than answered without them") {
+  // Anthropic and translated answers carry no logprobs: "logprobs": null would break a client that asked.
+  for (const auto to : {WireFormat::messages, WireFormat::responses}) {
+    CHECK(error_of(WireFormat::chat, to, R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true})") ==
+          "logprobs: log probabilities cannot be translated to this backend");
+    CHECK(error_of(WireFormat::chat, to, R"({"model":"m","messages":[],"logprobs":true,"top_logprobs":3})").starts_with("logprobs:"));
+  }
+  CHECK(error_of(WireFormat::responses, WireFormat::chat, R"({"model":"m","input":"x","top_logprobs":2})").starts_with("top_logprobs:"));
+  CHECK(error_of(WireFormat::responses, WireFormat::messages,
+                 R"({"model":"m","input":"x","include":["message.output_text.logprobs"]})").starts_with("include:"));
+  // Asking for none is no request at all.
+  const auto t = translate(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":false})");
+  CHECK_FALSE(has_note(t, "logprobs"));
+  translate(WireFormat::responses, WireFormat::chat, R"({"model":"m","input":"x","include":["reasoning.encrypted_content"],"top_logprobs":0})");
+}
+
 TEST_CASE("tool choice maps between Anthropic and OpenAI spellings") {
   const auto with_choice = [](std::string_view choice) {
     return std::string(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],)") +

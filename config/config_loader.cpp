@@ -4,6 +4,7 @@
 #include "config/access_config_loader.hpp"
 #include "config/config_text.hpp"
 #include "config/host_port.hpp"
+#include "config/startup_file.hpp"
 
 #include <algorithm>
 #include <array>
@@ -359,20 +360,11 @@ std::string default_config_path() {
 ConfigPtr load_config_file(const std::string& path) {
   // What is wrong with the file itself points at its start: every config error has the same shape.
   const auto file_error = [&path](const std::string& what) { return ConfigError(path + ":1:1: (top level): " + what); };
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw file_error("is a directory, not a config file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw file_error("cannot open the config file: " + std::string(std::strerror(errno)));
   // A bound, so that a wrong path (/dev/zero, a log, the records database) is named instead of read until memory runs out.
   constexpr std::size_t kMaxConfigBytes = 16u << 20;
-  std::string text;
-  std::array<char, 64 * 1024> chunk;
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxConfigBytes) throw file_error("is larger than 16 MiB, so it is not a config file");
-  }
-  if (in.bad()) throw file_error("cannot read the config file: " + std::string(std::strerror(errno)));
-  return load_config_text(text, path);
+  const StartupFile file = read_startup_file(path, "config file", kMaxConfigBytes);
+  if (!file.text) throw file_error(file.error);
+  return load_config_text(*file.text, path);
 }
 
 }  // namespace llmroute::config

@@ -8,6 +8,7 @@
 #include "config/config_loader.hpp"
 #include "proxy/bench_runner.hpp"
 #include "proxy/serve_command.hpp"
+#include "router/classifier.hpp"
 #include "router/classify_command.hpp"
 #include "tasks/task_suite.hpp"
 
@@ -113,6 +114,10 @@ void run_workers(BenchContext& context, std::size_t concurrency, asio::io_contex
 int run(const benchmark::BenchOptions& options) {
   const std::string config_path = options.config_path.empty() ? default_config_path() : options.config_path;
   const config::ConfigPtr config = config::load_config_file(config_path);
+  const std::string rules = options.rules_path.empty() ? router::default_rules_path() : options.rules_path;
+  if (rules.empty()) throw BenchSetupError{"no classifier rules found; pass --rules FILE or set LLMROUTE_RULES"};
+  // Read now, though the proxy state below loads them again: a wrong --rules must stop the command before a run is stored.
+  (void)router::RuleClassifier::from_file(rules);
   benchmark::BenchStore store(options.db_path.empty() ? config->records.path : options.db_path);
   benchmark::BenchRun run = open_run(store, options, *config);
 
@@ -140,7 +145,6 @@ int run(const benchmark::BenchOptions& options) {
   if (sandbox) std::fprintf(stderr, "bench: functional checks: %s\n", sandbox->describe().c_str());
 
   asio::io_context io(1);
-  const std::string rules = options.rules_path.empty() ? router::default_rules_path() : options.rules_path;
   ServerState state(io, config, rules);
   asio::thread_pool blocking(2);
   benchmark::Progress progress(stderr, benchmark::Progress::style_for(stderr), plan.pairs.size());

@@ -123,6 +123,9 @@ int run_serve_command(int argc, char** argv) {
   try {
     server_owner = std::make_unique<Server>(io, config, rules_path);
     bound = server_owner->listen(host, port);
+  } catch (const config::ConfigError& e) {  // the rules file: file:line:col: key.path: what, as config errors
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "llmroute serve: %s\n", e.what());
     return 1;

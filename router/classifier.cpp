@@ -1,12 +1,13 @@
 // The rule classifier: strict loading of rules.yaml, explicit client signals, then weighted rules.
 #include "router/classifier.hpp"
 
+#include "config/startup_file.hpp"
+#include "config/yaml_section.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 #include "router/prose.hpp"
 #include "router/word_stems.hpp"
@@ -25,7 +26,7 @@ struct At {
     YAML::Mark mark = node.Mark();
     std::ostringstream out;
     out << source << ':' << (mark.line + 1) << ':' << (mark.column + 1) << ": " << path << ": " << what;
-    throw std::runtime_error(out.str());
+    throw config::ConfigError(out.str());
   }
   At child(std::string_view key) const { return At{source, path.empty() ? std::string(key) : path + "." + std::string(key), node[std::string(key)]}; }
   At item(std::size_t index, const YAML::Node& value) const {
@@ -50,11 +51,16 @@ struct At {
     for (std::size_t i = 0; i < node.size(); ++i) out.push_back(item(i, node[i]).as_string());
     return out;
   }
+  // A mapping key as text; YAML allows lists and mappings as keys, which name nothing here.
+  std::string key_of(const YAML::Node& key) const {
+    if (!key.IsScalar()) At{source, path.empty() ? "(document)" : path, key}.fail("expected a plain key, found a list or mapping");
+    return key.as<std::string>();
+  }
   // Rejects keys outside `known`, naming the first stray one.
   void only_keys(std::initializer_list<std::string_view> known) const {
     if (!node.IsMap()) fail("expected a mapping");
     for (const auto& entry : node) {
-      std::string key = entry.first.as<std::string>();
+      std::string key = key_of(entry.first);
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         At{source, path.empty() ? key : path + "." + key, entry.first}.fail("unknown key");
       }
@@ -194,7 +200,12 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
   } catch (const YAML::ParserException& e) {
     std::ostringstream out;
     out << source_name << ':' << (e.mark.line + 1) << ':' << (e.mark.column + 1) << ": (document): " << e.msg;
-    throw std::runtime_error(out.str());
+    throw config::ConfigError(out.str());
+  }
+  // An empty file (or one holding a lone scalar) has no position of its own to point at: the error names the file.
+  if (!root.IsMap()) {
+    const std::string what = root.IsNull() ? "the rules file is empty" : "expected a mapping of signals and rules";
+    throw config::ConfigError(std::string(source_name) + ":1:1: (document): " + what);
   }
   At top{source_name, "", root};
   top.only_keys({"long_context_tokens", "min_score", "fallback", "priority", "signals", "rules"});
@@ -237,7 +248,7 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
   At rules = top.child("rules");
   if (!rules.node || !rules.node.IsMap()) top.fail("missing mapping 'rules' (task kind -> list of rules)");
   for (const auto& entry : rules.node) {
-    std::string kind_name = entry.first.as<std::string>();
+    std::string kind_name = rules.key_of(entry.first);
     At kind_at{source_name, "rules." + kind_name, entry.second};
     TaskKind kind = parse_kind_at(At{source_name, "rules." + kind_name, entry.first}, kind_name);
     if (!entry.second.IsSequence()) kind_at.fail("expected a list of rules");
@@ -310,11 +321,11 @@ RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string
 }
 
 RuleClassifier RuleClassifier::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot read the rules file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return from_yaml(text.str(), path);
+  // The same limit as a config's: a rules file is hand-written YAML of a few tens of KB.
+  constexpr std::size_t kMaxRulesBytes = 16u << 20;
+  const config::StartupFile file = config::read_startup_file(path, "rules file", kMaxRulesBytes);
+  if (!file.text) throw config::ConfigError(path + ":1:1: (document): " + file.error);
+  return from_yaml(*file.text, path);
 }
 
 void RuleClassifier::compile() {

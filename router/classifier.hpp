@@ -35,11 +35,12 @@ class Classifier {
 /// keyword and structure rules over the user's prompt. Immutable after loading; thread-safe.
 class RuleClassifier final : public Classifier {
  public:
-  /// Compiles rules from YAML text. Throws std::runtime_error formatted
-  /// "source:line:col: key.path: what is wrong" on any error (startup only).
+  /// Compiles rules from YAML text. Throws config::ConfigError formatted
+  /// "source:line:col: key.path: what is wrong" on any error (startup only: commands exit 2 on it).
   static RuleClassifier from_yaml(std::string_view yaml_text, std::string_view source_name);
 
-  /// Reads and compiles a rules file (startup only; same errors as from_yaml, or "path: cannot read").
+  /// Reads and compiles a rules file (startup only; same errors as from_yaml, or
+  /// "path:1:1: (document): cannot open the rules file: No such file or directory" and the like).
   static RuleClassifier from_file(const std::string& path);
 
   Classification classify(const RequestFeatures& features) const override;

@@ -61,18 +61,6 @@ std::string error_json(const ExtractError& e) {
   return "{\"error\":\"" + json_escape(e.message) + "\",\"offset\":" + std::to_string(e.offset) + "}";
 }
 
-std::optional<std::string> read_all(const std::string& file) {
-  std::ostringstream text;
-  if (file == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  text << in.rdbuf();
-  return text.str();
-}
-
 bool parse_header(std::string_view spec, Headers& headers) {
   std::size_t colon = spec.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;
@@ -108,11 +96,12 @@ void print_explain(const RequestFeatures& f, const RuleClassifier& classifier) {
 }
 
 int run_jsonl(const std::string& file, const RuleClassifier& classifier, bool explain) {
-  auto text = read_all(file);
-  if (!text) {
-    std::cerr << "llmroute classify: cannot read " << file << "\n";
+  const config::StartupFile input = read_command_input(file, "JSON Lines file");
+  if (!input.text) {
+    std::cerr << "llmroute classify: " << file << ": " << input.error << "\n";
     return 2;
   }
+  const std::string* text = &*input.text;
   RequestParser parser;
   std::istringstream lines(*text);
   std::string line;
@@ -167,6 +156,17 @@ std::string default_rules_path() {
     if (fs::exists(candidate, ec)) return candidate.string();
   }
   return {};
+}
+
+config::StartupFile read_command_input(const std::string& file, std::string_view noun) {
+  if (file == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    return {text.str(), {}};
+  }
+  // Far beyond any context window: a larger file is a wrong path, not a request.
+  constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;
+  return config::read_startup_file(file, noun, kMaxInputBytes);
 }
 
 int run_classify_command(int argc, char** argv) {
@@ -243,8 +243,8 @@ int run_classify_command(int argc, char** argv) {
   std::optional<RuleClassifier> classifier;
   try {
     classifier.emplace(RuleClassifier::from_file(rules_path));
-  } catch (const std::exception& e) {
-    std::cerr << "llmroute classify: " << e.what() << "\n";
+  } catch (const config::ConfigError& e) {  // file:line:col: key.path: what, as config errors
+    std::cerr << e.what() << "\n";
     return 2;
   }
   if (!config_path.empty()) {
@@ -260,11 +260,12 @@ int run_classify_command(int argc, char** argv) {
   if (!eval_dir.empty()) return run_eval(eval_dir, *classifier, split, min_accuracy, explain);
   if (!jsonl.empty()) return run_jsonl(jsonl, *classifier, explain);
 
-  auto body = read_all(input.empty() ? "-" : input);
-  if (!body) {
-    std::cerr << "llmroute classify: cannot read " << input << "\n";
+  config::StartupFile read = read_command_input(input.empty() ? "-" : input, "request body file");
+  if (!read.text) {
+    std::cerr << "llmroute classify: " << input << ": " << read.error << "\n";
     return 2;
   }
+  std::string* body = &*read.text;
   RequestParser parser;
   ExtractResult result = parser.extract(path, headers, *body);
   if (const auto* error = std::get_if<ExtractError>(&result)) {

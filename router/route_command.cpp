@@ -43,18 +43,6 @@ options:
 exit status: 0 routed, 1 refused, 2 usage or input errors
 )";
 
-std::optional<std::string> read_input(const std::string& file) {
-  std::ostringstream text;
-  if (file.empty() || file == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string default_config_path() {
   for (const char* candidate : {"config/default.yaml", "/etc/llmroute/config.yaml"})
     if (std::ifstream(candidate)) return candidate;
@@ -189,8 +177,8 @@ int run_route_command(int argc, char** argv) {
     classifier.emplace(RuleClassifier::from_file(rules_path));
     if (config->routing.long_context_tokens)
       classifier.emplace(classifier->with_long_context_tokens(*config->routing.long_context_tokens));
-  } catch (const std::exception& e) {
-    std::cerr << "llmroute route: " << e.what() << "\n";
+  } catch (const config::ConfigError& e) {  // file:line:col: key.path: what, as config errors
+    std::cerr << e.what() << "\n";
     return 2;
   }
 
@@ -214,11 +202,12 @@ int run_route_command(int argc, char** argv) {
     healthy[b] = false;
   }
 
-  const auto body = read_input(input);
-  if (!body) {
-    std::cerr << "llmroute route: cannot read " << input << "\n";
+  const config::StartupFile read = read_command_input(input.empty() ? "-" : input, "request body file");
+  if (!read.text) {
+    std::cerr << "llmroute route: " << input << ": " << read.error << "\n";
     return 2;
   }
+  const std::string* body = &*read.text;
   ExtractResult extracted = extract_features(path, headers, *body);
   if (const auto* error = std::get_if<ExtractError>(&extracted)) {
     std::cerr << "llmroute route: the body is not a request: " << error->message << " (byte " << error->offset << ")\n";

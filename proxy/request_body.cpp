@@ -35,7 +35,9 @@ std::string explain_invalid(std::string_view bytes) {
   const std::size_t used = parser.write_some(bytes.data(), bytes.size(), ec);
   if (!ec) parser.finish(ec);
   if (!ec) return "the body is not a JSON object";
-  if (used >= bytes.size()) return "malformed JSON: the body ends early (" + ec.message() + ")";
+  // A body cut short is wrong where it stops: its end is the position the client needs to find.
+  if (used >= bytes.size())
+    return "malformed JSON at " + position_of(bytes, bytes.size()) + ": the body ends before its JSON does (" + ec.message() + ")";
   return "malformed JSON at " + position_of(bytes, used) + ": " + ec.message();
 }
 

@@ -232,3 +232,21 @@ TEST_CASE("a HEAD request that cannot be read gets its error status and headers 
   CHECK(responses[0].status == 400);
   CHECK(json::parse(responses[0].body).at("error").at("message").is_string());
 }
+
+TEST_CASE("a request body cut short gets 400 saying at which line, column and byte it ends, in each API's error shape") {
+  SimulatedBackend setup;
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const std::string expected = "malformed JSON at line 2 column 13 (byte 26): the body ends before its JSON does (incomplete JSON)";
+  for (const char* path : {"/v1/chat/completions", "/v1/completions", "/v1/responses"}) {
+    CAPTURE(path);
+    const HttpResponse cut = client.post_json(path, "{\"model\":\"x\",\n\"messages\":[");
+    CHECK(cut.status == 400);
+    CHECK(std::string(cut.json().at("error").at("message").as_string()) == expected);
+    CHECK(cut.json().at("error").at("type") == "invalid_request_error");
+  }
+  const HttpResponse messages = client.post_json("/v1/messages", "{\"model\":\"x\",\n\"messages\":[");
+  CHECK(messages.status == 400);
+  CHECK(anthropic_error_message(messages.body) == expected);
+  CHECK(json::parse(messages.body).at("error").at("type") == "invalid_request_error");
+  CHECK(requests_to(setup.sim, "/v1/chat/completions") == 0);
+}

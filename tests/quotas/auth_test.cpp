@@ -96,6 +96,32 @@ TEST_CASE("a refused request gets 429 with Retry-After, naming the quota and its
   CHECK(requests_to(setup.sim, "/v1/chat/completions") == 1);
 }
 
+TEST_CASE("a request over tokens_per_day gets 429 with OpenAI's type tokens and code rate_limit_exceeded, and Anthropic's rate_limit_error") {
+  QuotaSetupOptions options;
+  options.users = {{"ann", "lr-test-ann", "    quotas: { tokens_per_day: 100 }\n"}};
+  QuotaSetup setup(options);
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const HttpResponse openai =
+      client.post_json("/v1/chat/completions", chat_body("local-model", {{"max_tokens", 500}}), bearer("lr-test-ann"));
+  CHECK(openai.status == 429);
+  CHECK(openai.header("x-llmroute-quota") == "tokens_per_day");
+  CHECK_FALSE(openai.header("retry-after").empty());
+  const json::value error = openai.json().at("error");
+  CHECK(error.at("type") == "tokens");  // OpenAI's type for a token rate limit, as the README says
+  CHECK(error.at("code") == "rate_limit_exceeded");
+  CHECK(std::string(error.at("message").as_string()).starts_with("quota tokens_per_day exceeded for user 'ann'"));
+
+  json::object over = json::parse(messages_body("local-model")).as_object();
+  over["max_tokens"] = 500;
+  const HttpResponse anthropic = client.post_json("/v1/messages", json::serialize(over), {{"x-api-key", "lr-test-ann"}});
+  CHECK(anthropic.status == 429);
+  CHECK(anthropic.header("x-llmroute-quota") == "tokens_per_day");
+  CHECK(anthropic.json().at("type") == "error");
+  CHECK(anthropic.json().at("error").at("type") == "rate_limit_error");
+  CHECK(std::string(anthropic.json().at("error").at("message").as_string()).starts_with("quota tokens_per_day exceeded"));
+  CHECK(requests_to(setup.sim, "/v1/chat/completions") == 0);
+}
+
 TEST_CASE("usage, metrics and records need an admin's key; every user sees its own usage") {
   QuotaSetup setup(three_users());
   HttpClient client("127.0.0.1", setup.proxy.port());

@@ -123,6 +123,28 @@ TEST_CASE("with queue_timeout_status 429 a late request gets a 429, and one with
   CHECK(b.wait_for_gauge(kInUse, 0));
 }
 
+TEST_CASE("a request refused with 429 after waiting max_queue_wait gets OpenAI's rate_limit_exceeded code and Anthropic's rate_limit_error") {
+  ScheduledBackend b({.max_queue_wait = "200ms", .queue_timeout_status = 429});
+  auto holder = hold_the_slot(b);
+  HttpClient client("127.0.0.1", b.proxy.port());
+
+  const HttpResponse chat = client.post_json("/v1/chat/completions", chat_body("local-model"));
+  CHECK(chat.status == 429);
+  const auto chat_error = chat.json().at("error").as_object();
+  CHECK(chat_error.at("code").as_string() == "rate_limit_exceeded");  // what OpenAI's SDKs retry on
+  CHECK(chat_error.at("type").as_string() == "requests");
+  CHECK(contains(std::string(chat_error.at("message").as_string()), "backend 'box' is busy"));
+
+  const HttpResponse messages = client.post_json("/v1/messages", anthropic_body(), {{"anthropic-version", "2023-06-01"}});
+  CHECK(messages.status == 429);  // 429 stays 429: only 503 becomes Anthropic's 529
+  const auto messages_json = messages.json().as_object();
+  CHECK(messages_json.at("type").as_string() == "error");
+  CHECK(messages_json.at("error").at("type").as_string() == "rate_limit_error");
+  CHECK(contains(std::string(messages_json.at("error").at("message").as_string()), "backend 'box' is busy"));
+  holder->close();
+  CHECK(b.wait_for_gauge(kInUse, 0));
+}
+
 TEST_CASE("clients that leave while queued or while streaming give their slots back") {
   ScheduledBackend b;
   OpenRequest streaming(b.proxy.port(), "/v1/chat/completions", stream_body("local-model"),

@@ -312,6 +312,11 @@ awaitable<std::string> RedisClient::establish(std::vector<tcp::endpoint> endpoin
       if (!raw) break;
       const RedisReply reply = convert(*static_cast<redisReply*>(raw));
       freeReplyObject(raw);
+      // llmroute sends no AUTH (the URL carries no password), so NOAUTH is a Redis set up with requirepass: the
+      // operator's fix is on Redis's side, and saying so beats a bare "PING failed".
+      if (reply.is_error() && reply.text.starts_with("NOAUTH"))
+        co_return "Redis wants a password (" + reply.text + ") and llmroute sends none: it supports no Redis password, "
+                  "so run this Redis without requirepass, on loopback or a trusted network";
       if (reply.is_error()) co_return (replies == 2 ? "SELECT " + db : std::string("PING")) + " failed: " + reply.text;
       if (--replies == 0) break;
     }

@@ -184,3 +184,21 @@ TEST_CASE("fail-closed: the 503 a client gets while Redis is down says why (conn
   CHECK(message.find("redis 127.0.0.1:" + std::to_string(p.redis.port()) + "/0 is unavailable: Connection refused") != std::string::npos);
   CHECK(message.find("redis://") == std::string::npos);
 }
+
+TEST_CASE("fail-closed: a Redis that wants a password (requirepass) gets a 503 and a log line saying so, not only 'PING failed'") {
+  SharedStoreOptions options = keyed("{ requests_per_minute: 100 }", "fail-closed");
+  options.redis_password = "not-in-the-config";
+  SharedStoreProxies p(options);
+  const HttpResponse refused = ann_asks(p.a);
+  CHECK(refused.status == 503);
+  CHECK(refused.json().at("error").at("code").as_string() == "quota_store_unavailable");
+  const std::string message(refused.json().at("error").at("message").as_string());
+  INFO(message);
+  const std::string why = "redis 127.0.0.1:" + std::to_string(p.redis.port()) +
+                          "/0 is unavailable: Redis wants a password (NOAUTH Authentication required.) and llmroute sends none: "
+                          "it supports no Redis password, so run this Redis without requirepass, on loopback or a trusted network";
+  CHECK(message.find(why) != std::string::npos);
+  CHECK(message.find("not-in-the-config") == std::string::npos);
+  CHECK(poll_until([&] { return p.a.stderr_text().find("Redis wants a password (NOAUTH") != std::string::npos; }));
+  CHECK(requests_to(p.sim, "/v1/chat/completions") == 0);
+}

@@ -15,6 +15,8 @@ struct SharedStoreOptions {
   std::string on_failure = "fail-open";
   /// Extra top-level YAML (users, auth, quotas) appended to each proxy's config.
   std::string extra_yaml;
+  /// Redis's requirepass (empty: none); the proxies' config never has a password.
+  std::string redis_password;
 };
 
 /// Backends "sim" (local, model local-model) and "cloud" (cloud, model cloud-model, key from SHARED_CLOUD_KEY),
@@ -39,7 +41,8 @@ inline std::string shared_store_config(const std::string& backend_url, const std
 /// Redis, a fast simulator, and proxies `a` and `b` sharing that Redis.
 struct SharedStoreProxies {
   explicit SharedStoreProxies(const SharedStoreOptions& options = {})
-      : sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "8"}),
+      : redis(options.redis_password),
+        sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "8"}),
         a(config(options), env()),
         b(config(options), env()) {}
 

@@ -60,7 +60,7 @@ std::string exchange_line(std::uint16_t port, const std::string& line) {
 
 }  // namespace
 
-RedisServerProcess::RedisServerProcess() {
+RedisServerProcess::RedisServerProcess(std::string requirepass) : requirepass_(std::move(requirepass)) {
   for (int attempt = 0; attempt < 5; ++attempt)
     if (start_on(free_loopback_port())) return;
   throw std::runtime_error("redis-server did not start on a free port (5 attempts)");
@@ -77,6 +77,7 @@ bool RedisServerProcess::start_on(std::uint16_t port) {
   options.program = "/usr/bin/setpriv";
   options.args = {"--pdeathsig", "KILL", "/usr/bin/redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                   "--dir", dir_.path().string(), "--loglevel", "warning"};
+  if (!requirepass_.empty()) options.args.insert(options.args.end(), {"--requirepass", requirepass_});
   options.stdout_path = dir_ / "redis.log";
   child_.reset();
   child_.emplace(options);
@@ -84,7 +85,9 @@ bool RedisServerProcess::start_on(std::uint16_t port) {
   const auto deadline = std::chrono::steady_clock::now() + kStartDeadline;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!child_->running()) return false;
-    if (exchange_line(port, "PING") == "+PONG") return true;
+    // A server with requirepass is up as soon as it refuses the PING for want of a password.
+    const std::string answer = exchange_line(port, "PING");
+    if (answer == "+PONG" || answer.starts_with("-NOAUTH")) return true;
     std::this_thread::sleep_for(kPollInterval);
   }
   throw std::runtime_error("redis-server on port " + std::to_string(port) + " did not answer PING within 10 s");

@@ -15,8 +15,9 @@ namespace llmroute::test {
 /// middle and bring it back on the same port, empty, as a crash would.
 class RedisServerProcess {
  public:
-  /// On a free port (chosen by the kernel, retried if another process takes it first).
-  RedisServerProcess();
+  /// On a free port (chosen by the kernel, retried if another process takes it first); with `requirepass`, a
+  /// server that answers every command without AUTH with NOAUTH.
+  explicit RedisServerProcess(std::string requirepass = {});
 
   std::uint16_t port() const { return port_; }
   /// "redis://127.0.0.1:PORT/DB", as the config's quota_store takes it.
@@ -34,6 +35,7 @@ class RedisServerProcess {
   bool start_on(std::uint16_t port);
 
   TempDir dir_;
+  std::string requirepass_;
   std::optional<ChildProcess> child_;
   std::uint16_t port_ = 0;
 };

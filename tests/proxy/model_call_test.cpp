@@ -369,6 +369,27 @@ TEST_CASE("a shadow or judge call whose backend sends [DONE] but never ends its 
   CHECK(calls.backend.connections() == 2);
 }
 
+TEST_CASE("a shadow or judge call reuses its backend connection when the body ends promptly after [DONE], at once or a moment later") {
+  const std::string events =
+      R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"s","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello world"},"finish_reason":"stop"}]})"
+      "\n\ndata: [DONE]\n\n";
+  // The terminating chunk in the same write as [DONE]; then 50 ms after it (well inside the 250 ms the call
+  // waits for the body's end); then the same again on the kept connection.
+  ScriptedCalls calls("openai", {{unended_stream(events) + "0\r\n\r\n", test::ScriptedAnswer::Then::keep_open},
+                                 {unended_stream(events), test::ScriptedAnswer::Then::keep_open, "0\r\n\r\n",
+                                  std::chrono::milliseconds(50)},
+                                 {unended_stream(events) + "0\r\n\r\n", test::ScriptedAnswer::Then::keep_open}});
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    const ModelCallResult r = calls.call();
+    CHECK(why(r).empty());
+    CHECK(r.text == "Hello world");
+    CHECK(r.total_ms < 1000);
+  }
+  CHECK(calls.backend.requests() == 3);
+  CHECK(calls.backend.connections() == 1);  // one connection, pooled after each answer
+}
+
 TEST_CASE("a shadow or judge call to an Anthropic backend that sends message_stop but never ends its body has its answer at once") {
   const std::string events =
       "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","

@@ -159,13 +159,15 @@ Translated<Completion> parse_messages(const json::object& body) {
   return completion;
 }
 
-void append_text_parts(const json::value* parts, std::string_view type, std::string& out) {
+/// The texts of `parts`, each summary part a paragraph of its own.
+void append_text_parts(const json::value* parts, std::string& out) {
   if (parts == nullptr || !parts->is_array()) return;
   for (const auto& part : parts->get_array()) {
     if (!part.is_object()) continue;
-    if (type.empty() || string_member(part.get_object(), "type") == type) {
-      out.append(string_member(part.get_object(), "text"));
-    }
+    const auto text = string_member(part.get_object(), "text");
+    if (text.empty()) continue;
+    if (!out.empty()) out.append("\n\n");
+    out.append(text);
   }
 }
 
@@ -193,8 +195,8 @@ Translated<Completion> parse_responses(const json::object& body) {
       completion.items.push_back(std::move(out));
     } else if (type == "reasoning") {
       OutputItem out = make_item(ItemKind::reasoning);
-      append_text_parts(member(item, "summary"), {}, out.text);
-      if (out.text.empty()) append_text_parts(member(item, "content"), {}, out.text);
+      append_text_parts(member(item, "summary"), out.text);
+      if (out.text.empty()) append_text_parts(member(item, "content"), out.text);
       if (!out.text.empty()) completion.items.push_back(std::move(out));
     } else if (type == "function_call" || type == "custom_tool_call") {
       OutputItem out = make_item(ItemKind::tool_call);

@@ -33,8 +33,14 @@ class ResponsesDecoder final : public StreamDecoder {
       }
     } else if (type == "response.output_text.delta" || type == "response.refusal.delta") {
       hub.text(string_field(*document, "delta"));
+      reasoning_last_ = false;
     } else if (type == "response.reasoning_summary_text.delta" || type == "response.reasoning_text.delta") {
-      hub.reasoning(string_field(*document, "delta"));
+      const auto delta = string_field(*document, "delta");
+      hub.reasoning(delta);
+      reasoning_last_ = reasoning_last_ || !delta.empty();
+    } else if (type == "response.reasoning_summary_part.added") {
+      // Each summary part is a paragraph of its own ("**Title**\n\n…"): one thinking text keeps them apart.
+      if (reasoning_last_) hub.reasoning("\n\n");
     } else if (type == "response.output_item.added") {
       if (const auto item = field(*document, "item")) begin_call(output_index, *item, hub);
     } else if (type == "response.function_call_arguments.delta") {
@@ -85,6 +91,7 @@ class ResponsesDecoder final : public StreamDecoder {
     const auto type = string_field(item, "type");
     if (type != "function_call" && type != "custom_tool_call") return;
     if (find(output_index) != nullptr) return;
+    reasoning_last_ = false;
     Call call{.slot = next_slot_++, .custom = type == "custom_tool_call", .streamed = false, .custom_input = {}};
     calls_.emplace(output_index, call);
     hub.tool_begin(call.slot, string_field(item, "call_id"),
@@ -133,6 +140,7 @@ class ResponsesDecoder final : public StreamDecoder {
   std::string error_;
   std::map<std::int64_t, Call> calls_;
   std::size_t next_slot_ = 0;
+  bool reasoning_last_ = false;  // the last content relayed was reasoning
 };
 
 /// Writes `response.*` events with sequence numbers, the shape Codex and the OpenAI SDKs read:

@@ -195,3 +195,12 @@ TEST_CASE("a whole answer's tool call with empty arguments reaches Chat and Resp
   const auto completion = translated(WireFormat::responses, WireFormat::chat, responses);
   CHECK(completion.at("choices").at(0).at("message").at("tool_calls").at(0).at("function").at("arguments") == "{}");
 }
+
+TEST_CASE("the summary parts of a whole Responses answer's reasoning stay separate paragraphs") {
+  constexpr std::string_view answer = R"({"id": "resp_1", "object": "response", "status": "completed", "model": "gpt-5",
+    "output": [{"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": "**Plan**\n\nRead it."},
+                                                            {"type": "summary_text", "text": "**Then**\n\nFix it."}]},
+               {"type": "message", "id": "msg_1", "role": "assistant", "content": [{"type": "output_text", "text": "Done."}]}]})";
+  CHECK(translated(WireFormat::responses, WireFormat::messages, answer).at("content").at(0).at("thinking") ==
+        "**Plan**\n\nRead it.\n\n**Then**\n\nFix it.");
+}

@@ -522,3 +522,26 @@ TEST_CASE("a relayed Responses stream that breaks ends with one response.failed 
   CHECK(failed.at("response").at("id") == "resp_up1");
   CHECK(failed.at("response").at("error").at("message") == "backend went away");
 }
+
+TEST_CASE("the summary parts of a Responses backend's reasoning stay separate paragraphs in the client's thinking") {
+  const auto event = [](std::string_view type, std::string_view rest) {
+    return "event: " + std::string(type) + "\ndata: {\"type\":\"" + std::string(type) + "\"," + std::string(rest) + "}\n\n";
+  };
+  const auto part = [&](int index, std::string_view text) {
+    const std::string where = R"("item_id":"rs_1","output_index":0,"summary_index":)" + std::to_string(index);
+    return event("response.reasoning_summary_part.added", where + R"(,"part":{"type":"summary_text","text":""})") +
+           event("response.reasoning_summary_text.delta", where + R"(,"delta":")" + std::string(text) + "\"");
+  };
+  const std::string upstream =
+      event("response.created", R"("response":{"id":"resp_1","status":"in_progress","model":"gpt-5","output":[]})") +
+      event("response.output_item.added", R"("output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[]})") +
+      part(0, "**Plan**\\n\\nRead it.") + part(1, "**Then**\\n\\nFix it.") +
+      event("response.output_item.added", R"("output_index":1,"item":{"id":"msg_1","type":"message","role":"assistant","content":[]})") +
+      event("response.output_text.delta", R"("item_id":"msg_1","output_index":1,"content_index":0,"delta":"Done.")") +
+      event("response.completed", R"("response":{"id":"resp_1","status":"completed","model":"gpt-5","output":[]})");
+  const auto messages = check_messages_stream(run_whole(WireFormat::responses, WireFormat::messages, upstream));
+  CHECK(messages.reasoning == "**Plan**\n\nRead it.\n\n**Then**\n\nFix it.");
+  CHECK(messages.text == "Done.");
+  CHECK(check_chat_stream(run_whole(WireFormat::responses, WireFormat::chat, upstream), true).reasoning ==
+        "**Plan**\n\nRead it.\n\n**Then**\n\nFix it.");
+}

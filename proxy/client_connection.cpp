@@ -5,12 +5,14 @@
 #include "proxy/endpoints.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/request_body.hpp"
+#include "proxy/unread_request.hpp"
 #include "proxy/watchdog.hpp"
 
 #include <boost/beast/core/string.hpp>
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace llmroute::proxy {
 
@@ -28,9 +30,18 @@ bool is_disconnect(const error_code& ec) {
 }
 
 /// Answers a request that could not be read, then the connection closes.
-awaitable<void> reject(ClientSession& session, ClientApi api, int status, std::string message) {
+awaitable<void> reject(ClientSession& session, ClientApi api, int status, std::string message, std::string_view extra_headers = {}) {
   const std::string body = error_body(api, status, message);
-  co_await write_response(session, static_cast<unsigned>(status), "application/json", body, KeepAlive::no);
+  co_await write_response(session, static_cast<unsigned>(status), "application/json", body, KeepAlive::no, extra_headers);
+}
+
+/// Answers a request whose head was read but not its body (status 0: the client is gone, nothing to answer); a
+/// model request also leaves its record, whose id the answer carries.
+awaitable<void> refuse_unread(ServerState* state, ClientSession& session, ClientApi api, const std::optional<UnreadRequest>* unread,
+                              int status, FailureKind failure, std::string message) {
+  const std::string id_header = *unread ? "x-request-id: " + (*unread)->id + "\r\n" : std::string();
+  if (status != 0) co_await reject(session, api, status, std::move(message), id_header);
+  if (*unread) record_unread_request(*state, **unread, status, failure);
 }
 
 std::string size_text(std::uint64_t bytes) {
@@ -41,6 +52,17 @@ std::string size_text(std::uint64_t bytes) {
 
 std::string body_limit_message(std::uint64_t max_body_bytes) {
   return "request body exceeds the limit of " + size_text(max_body_bytes) + " (server.max_body_bytes)";
+}
+
+/// Why a body that stopped at the client's end of stream is refused: its bytes against the length it announced
+/// (the client closed its side early, or sent a shorter body than its Content-Length says).
+std::string cut_body_message(const http::request_parser<http::string_body>& parser) {
+  const std::size_t received = parser.get().body().size();
+  if (parser.chunked()) return "the request body ended before its last chunk, after " + std::to_string(received) + " bytes";
+  // The header as sent (Beast checked it is one number); the message's payload_size() is the body read so far.
+  const std::string announced(parser.get()[http::field::content_length]);
+  return "the request body ended after " + std::to_string(received) + " of the " + announced +
+         " bytes its Content-Length announced";
 }
 
 /// The API of a request whose head could not be read, for its error's shape: Beast keeps the target once
@@ -83,8 +105,11 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
     if (is_disconnect(ec)) co_return false;
     // Beast checks a declared Content-Length against body_limit while parsing the header.
     if (ec == http::error::body_limit) {
+      const ClientApi api = api_of_unread(*parser, session->buffer);
+      std::optional<UnreadRequest> unread;
+      if (records_unread(parser->get().method(), api)) unread = unread_request(*state, parser->get(), api);
       std::string message = body_limit_message(server.max_body_bytes);
-      co_await reject(*session, api_of_unread(*parser, session->buffer), 413, std::move(message));
+      co_await refuse_unread(state, *session, api, &unread, 413, FailureKind::payload_too_large, std::move(message));
       co_return false;
     }
     const bool too_large = ec == http::error::header_limit;
@@ -95,12 +120,14 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   }
 
   const ClientApi api = client_api_of(parser->get().target());
+  std::optional<UnreadRequest> unread;
+  if (records_unread(parser->get().method(), api)) unread = unread_request(*state, parser->get(), api);
   // RFC 9112 6.3: a body in another transfer coding than chunked has no knowable end. Read as empty,
   // its bytes would be taken for the next request on the connection.
   if (parser->get().count(http::field::transfer_encoding) > 0 && !parser->chunked()) {
     std::string message = "Transfer-Encoding '" + std::string(parser->get()[http::field::transfer_encoding]) +
                           "' is not supported: send the body with Content-Length or chunked";
-    co_await reject(*session, api, 400, std::move(message));
+    co_await refuse_unread(state, *session, api, &unread, 400, FailureKind::bad_request, std::move(message));
     co_return false;
   }
   if (beast::iequals(parser->get()[http::field::expect], "100-continue")) {
@@ -120,14 +147,21 @@ awaitable<bool> read_request(ServerState* state, ClientSession* session, http::r
   if (declared > kIdleBufferSize) session->buffer.shrink_to_fit();  // an idle connection keeps no large buffer
   if (timed_out(body_ec)) {
     std::string message = "the request body was not received within " + std::to_string(server.timeouts.client_read.count()) + " ms";
-    co_await reject(*session, api, 408, std::move(message));
+    co_await refuse_unread(state, *session, api, &unread, 408, FailureKind::client_timeout, std::move(message));
     co_return false;
   }
   if (const error_code ec = body_ec; ec) {
-    if (is_disconnect(ec)) co_return false;
+    if (is_disconnect(ec)) {
+      std::string nothing_to_say;  // named: no std::string temporary inside co_await (GCC 12)
+      co_await refuse_unread(state, *session, api, &unread, 0, FailureKind::client_gone, std::move(nothing_to_say));
+      co_return false;
+    }
     const bool over_limit = ec == http::error::body_limit;
-    std::string message = over_limit ? body_limit_message(server.max_body_bytes) : "malformed HTTP request body: " + ec.message();
-    co_await reject(*session, api, over_limit ? 413 : 400, std::move(message));
+    std::string message = over_limit                             ? body_limit_message(server.max_body_bytes)
+                          : ec == http::error::partial_message ? cut_body_message(*parser)
+                                                               : "malformed HTTP request body: " + ec.message();
+    co_await refuse_unread(state, *session, api, &unread, over_limit ? 413 : 400,
+                           over_limit ? FailureKind::payload_too_large : FailureKind::bad_request, std::move(message));
     co_return false;
   }
   co_return true;

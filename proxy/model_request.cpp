@@ -64,14 +64,6 @@ void settle_task(Exchange& ex, bool sample) {
 
 namespace {
 
-std::string_view format_name(ClientApi api) {
-  switch (client_format(api)) {
-    case wire::WireFormat::messages: return "anthropic";
-    case wire::WireFormat::responses: return "openai-responses";
-    default: return "openai";
-  }
-}
-
 /// The status of the answer relayed to the client, as the client got it (a backend's 503 reaches an
 /// Anthropic client as 529); 0 when nothing was relayed.
 int relayed_status(const Exchange& ex) {

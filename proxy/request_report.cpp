@@ -38,6 +38,14 @@ std::string routing_headers(const Exchange& ex, std::string_view request_id, std
   return h;
 }
 
+std::string_view format_name(ClientApi api) {
+  switch (client_format(api)) {
+    case wire::WireFormat::messages: return "anthropic";
+    case wire::WireFormat::responses: return "openai-responses";
+    default: return "openai";
+  }
+}
+
 std::pair<std::string, std::string> client_tool(std::string_view user_agent) {
   user_agent = user_agent.substr(0, user_agent.find(' '));
   const auto slash = user_agent.rfind('/');

@@ -16,6 +16,9 @@ namespace llmroute::proxy {
 /// x-llmroute-reason (on one line, capped).
 std::string routing_headers(const Exchange& ex, std::string_view request_id, std::string_view task, std::string_view reason);
 
+/// The record's wire_format of a client API: "openai", "anthropic" or "openai-responses".
+std::string_view format_name(ClientApi api);
+
 /// Client tool and version from a User-Agent such as "claude-cli/2.0.14 (external, cli)".
 std::pair<std::string, std::string> client_tool(std::string_view user_agent);
 

@@ -2,6 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <map>
 
@@ -53,6 +56,36 @@ std::map<std::string, std::vector<boost::json::object>> records_by_id(std::uint1
       },
       milliseconds(5000));
   return found;
+}
+
+/// How a raw client ends after sending its bytes.
+enum class Ending {
+  close,       ///< closes the connection at once, reading nothing
+  half_close,  ///< shuts down its sending side and reads the answer until the proxy closes
+  silence,     ///< sends nothing more and reads the answer until the proxy closes
+};
+
+/// Sends `bytes` to 127.0.0.1:`port` on a fresh connection, ends as `ending` says, and returns what the proxy
+/// answered (read for 10 s at most: a proxy that hangs fails the test instead of the suite).
+std::string send_raw(std::uint16_t port, const std::string& bytes, Ending ending) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::asio::write(socket, boost::asio::buffer(bytes));
+  if (ending == Ending::close) return {};
+  if (ending == Ending::half_close) socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send);
+  const int fd = socket.native_handle();
+  std::string received;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  char buffer[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  return received;
 }
 
 HttpResponse post(HttpClient& client, const std::string& id, std::string body) {
@@ -119,6 +152,55 @@ TEST_CASE("every way a request ends leaves exactly one record saying what happen
   CHECK(field("llama", "input_tokens").to_number<std::int64_t>() > 0);
   CHECK(field("gone", "client_disconnected") == true);
   CHECK(field("gone", "failure") == "client_gone");
+}
+
+TEST_CASE("a model request whose body never arrives whole leaves a record too: client gone silent, closing early, or over the limit") {
+  TempDir dir;
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  std::string yaml = recording_config(sim.base_url(), (dir / "records.db").string());
+  yaml.replace(yaml.find("  timeouts: {"), 13, "  max_body_bytes: 1KiB\n  timeouts: { client_read: 500ms,");
+  ProxyProcess proxy(yaml);
+  // 25 bytes of a body announced as 100, from claude-cli, on Anthropic's endpoint.
+  const auto cut = [](const std::string& id, std::size_t announced) {
+    return "POST /v1/messages HTTP/1.1\r\nHost: x\r\nUser-Agent: claude-cli/2.0.14 (external, cli)\r\nx-request-id: " + id +
+           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(announced) +
+           "\r\n\r\n{\"model\":\"x\",\"messages\":[";
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const std::string silent = send_raw(proxy.port(), cut("silent", 100), Ending::silence);
+  CHECK(silent.starts_with("HTTP/1.1 408 "));
+  CHECK(silent.find("x-request-id: silent\r\n") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));  // the client_read deadline, not a hang
+  const std::string half = send_raw(proxy.port(), cut("half-closed", 100), Ending::half_close);
+  CHECK(half.starts_with("HTTP/1.1 400 "));
+  CHECK(half.find("the request body ended after 25 of the 100 bytes its Content-Length announced") != std::string::npos);
+  send_raw(proxy.port(), cut("closed", 100), Ending::close);
+  const std::string large = send_raw(proxy.port(), cut("too-large", 5000), Ending::silence);
+  CHECK(large.starts_with("HTTP/1.1 413 "));
+
+  const auto records = records_by_id(proxy.port(), {"silent", "half-closed", "closed", "too-large"});
+  for (const char* id : {"silent", "half-closed", "closed", "too-large"}) {
+    INFO("request " << id);
+    REQUIRE(records.contains(id));
+    CHECK(records.at(id).size() == 1);
+    const auto& record = records.at(id).front();
+    CHECK(record.at("endpoint") == "/v1/messages");
+    CHECK(record.at("wire_format") == "anthropic");
+    CHECK(record.at("client_tool") == "claude-cli");
+  }
+  const auto field = [&](const char* id, const char* name) { return records.at(id).front().at(name); };
+  CHECK(field("silent", "status") == 408);
+  CHECK(field("silent", "failure") == "client_timeout");
+  CHECK(field("silent", "bytes_in") == 25);
+  CHECK(field("half-closed", "status") == 400);
+  CHECK(field("half-closed", "failure") == "bad_request");
+  // A closed connection reads as the end of the body, as a half-close does: the 400 is sent to no one.
+  CHECK(field("closed", "status") == 400);
+  CHECK(field("too-large", "status") == 413);
+  CHECK(field("too-large", "failure") == "payload_too_large");
+  // The proxy is still serving.
+  HttpClient client("127.0.0.1", proxy.port());
+  CHECK(post(client, "after", chat_body("ok-model")).status == 200);
 }
 
 TEST_CASE("records written before a restart are still there after it") {

@@ -355,6 +355,28 @@ bool renders_as_block(const Part& part) {
   return true;
 }
 
+/// Anthropic rejects tool_use and tool_result blocks in a request without `tools` ("Requests which include
+/// tool_use or tool_result blocks must define tools"), which OpenAI clients send when they offer no tools
+/// for one turn (Codex's compaction summarises its history with none). The tools the history calls are
+/// declared with an open schema and tool_choice none, so the model still cannot call any.
+void declare_history_tools(const std::vector<OutMessage>& messages, Conversation& conversation) {
+  if (!conversation.tools.empty()) return;
+  for (const auto& message : messages) {
+    for (const auto& part : message.parts) {
+      if (part.kind != PartKind::tool_call) continue;
+      const bool declared = std::any_of(conversation.tools.begin(), conversation.tools.end(),
+                                        [&](const Tool& tool) { return tool.name == part.name; });
+      if (declared) continue;
+      Tool tool;
+      tool.name = part.name;
+      conversation.tools.push_back(std::move(tool));
+    }
+  }
+  if (conversation.tools.empty()) return;
+  conversation.tool_choice = ToolChoice{ToolChoiceMode::none, {}};
+  conversation.notes.push_back("tools called in the history declared with tool_choice none");
+}
+
 std::string output_format_instruction(const OutputFormat& format) {
   if (format.kind == OutputFormat::Kind::json_object)
     return "Respond with a single valid JSON object and nothing else.";
@@ -393,6 +415,7 @@ Translated<std::string> render_messages_request(Conversation& conversation, cons
     std::stable_partition(message.parts.begin(), message.parts.end(),
                           [](const Part& p) { return p.kind == PartKind::tool_result; });
   }
+  declare_history_tools(messages, conversation);
   if (conversation.output_format.kind != OutputFormat::Kind::text) {
     system_blocks.push_back(output_format_instruction(conversation.output_format));
     system_cache.push_back(false);

@@ -205,6 +205,35 @@ TEST_CASE("a request for log probabilities is refused rather than answered witho
   translate(WireFormat::responses, WireFormat::chat, R"({"model":"m","input":"x","include":["reasoning.encrypted_content"],"top_logprobs":0})");
 }
 
+TEST_CASE("a history with tool calls but no tools offered declares them for Anthropic, with tool_choice none") {
+  // Codex compacts its history with no tools; Anthropic rejects tool_use blocks in a request without tools.
+  const auto t = translate(WireFormat::responses, WireFormat::messages, R"({"model":"m","input":[
+      {"role":"user","content":"fix the build"},
+      {"type":"function_call","call_id":"call_1","name":"shell","arguments":"{\"command\":[\"make\"]}"},
+      {"type":"function_call_output","call_id":"call_1","output":"ok"},
+      {"type":"function_call","call_id":"call_2","name":"shell","arguments":"{}"},
+      {"type":"function_call_output","call_id":"call_2","output":"ok"},
+      {"role":"user","content":"Summarise the conversation so far."}]})");
+  const auto body = parsed(t.body);
+  REQUIRE(body.contains("tools"));
+  CHECK(body.at("tools").as_array().size() == 1);
+  CHECK(body.at("tools").at(0).at("name") == "shell");
+  CHECK(body.at("tools").at(0).at("input_schema").at("type") == "object");
+  CHECK(body.at("tool_choice") == json::value{{"type", "none"}});
+  CHECK(has_note(t, "tool_choice none"));
+
+  // Offered tools are left as they are; a history without tool calls gets none.
+  const auto offered = parsed(translate(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[
+      {"role":"user","content":"x"},
+      {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"a","arguments":"{}"}}]},
+      {"role":"tool","tool_call_id":"c1","content":"ok"}],
+      "tools":[{"type":"function","function":{"name":"b","parameters":{"type":"object"}}}]})").body);
+  CHECK(offered.at("tools").as_array().size() == 1);
+  CHECK_FALSE(offered.contains("tool_choice"));
+  CHECK_FALSE(parsed(translate(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[{"role":"user","content":"x"}]})").body)
+                  .contains("tools"));
+}
+
 TEST_CASE("tool choice maps between Anthropic and OpenAI spellings") {
   const auto with_choice = [](std::string_view choice) {
     return std::string(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],)") +

@@ -213,6 +213,9 @@ Translated<Conversation> parse_chat_request(const json::object& body) {
     if (!item.is_object()) return error_at(path, "message must be an object");
     if (auto problem = parse_message(item.get_object(), path, conversation)) return *problem;
   }
+  if (member(body, "functions") != nullptr) {
+    return error_at("functions", "legacy functions are not supported; use tools");
+  }
   if (const auto* tools = member(body, "tools")) {
     if (!tools->is_array()) return error_at("tools", "must be an array");
     if (auto problem = parse_tools(tools->get_array(), conversation)) return *problem;

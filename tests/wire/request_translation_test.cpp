@@ -185,6 +185,10 @@ TEST_CASE("unsupported content is rejected with the exact path of the offending 
       error_of(WireFormat::responses, WireFormat::chat, R"({"model":"m","previous_response_id":"resp_1","input":"hi"})")
           .starts_with("previous_response_id:"));
   CHECK(error_of(WireFormat::chat, WireFormat::messages, R"({"model":"m","messages":[],"n":2})").starts_with("n:"));
+  // Legacy functions would be dropped without a word and the model could call nothing.
+  CHECK(error_of(WireFormat::chat, WireFormat::messages,
+                 R"({"model":"m","messages":[],"functions":[{"name":"f","parameters":{"type":"object"}}]})") ==
+        "functions: legacy functions are not supported; use tools");
   CHECK(error_of(WireFormat::chat, WireFormat::messages, "{not json").starts_with("body is not valid JSON"));
   CHECK(error_of(WireFormat::chat, WireFormat::messages, "[1]") == "body must be a JSON object, not array");
 }

@@ -206,6 +206,27 @@ Problem parse_tool_choice(const json::value& choice, Conversation& conversation)
   return std::nullopt;
 }
 
+/// Structured output: `output_config.format` (or the deprecated `output_format`), `{"type":"json_schema","schema":…}`.
+Problem parse_output_format(const json::object& body, Conversation& conversation) {
+  const json::value* format = member(body, "output_format");
+  std::string path = "output_format";
+  if (const auto* config = member(body, "output_config"); config != nullptr && config->is_object()) {
+    if (const auto* nested = member(config->get_object(), "format"); nested != nullptr && !nested->is_null()) {
+      format = nested;
+      path = "output_config.format";
+    }
+  }
+  if (format == nullptr || format->is_null()) return std::nullopt;
+  if (!format->is_object()) return error_at(path, "must be an object");
+  const auto type = string_member(format->get_object(), "type");
+  if (type != "json_schema") return error_at(path_key(path, "type"), "unsupported value \"" + std::string(type) + "\"");
+  const auto* schema = member(format->get_object(), "schema");
+  if (schema == nullptr || !schema->is_object()) return error_at(path_key(path, "schema"), "must be a JSON schema object");
+  conversation.output_format.kind = OutputFormat::Kind::json_schema;
+  conversation.output_format.schema = *schema;
+  return std::nullopt;
+}
+
 }  // namespace
 
 Translated<Conversation> parse_messages_request(const json::object& body) {
@@ -246,6 +267,7 @@ Translated<Conversation> parse_messages_request(const json::object& body) {
   if (const auto* choice = member(body, "tool_choice")) {
     if (auto problem = parse_tool_choice(*choice, conversation)) return *problem;
   }
+  if (auto problem = parse_output_format(body, conversation)) return *problem;
   conversation.max_tokens = integer_member(body, "max_tokens");
   conversation.temperature = number_member(body, "temperature");
   conversation.top_p = number_member(body, "top_p");

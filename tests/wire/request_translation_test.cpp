@@ -238,6 +238,32 @@ TEST_CASE("a history with tool calls but no tools offered declares them for Anth
                   .contains("tools"));
 }
 
+TEST_CASE("structured output a Messages client asks for reaches Chat and Responses backends as a JSON schema format") {
+  // Claude Code asks its side calls (memory selection) for JSON this way, and parses the answer as JSON.
+  constexpr std::string_view schema = R"({"type":"object","properties":{"selected":{"type":"array","items":{"type":"string"}}},"required":["selected"],"additionalProperties":false})";
+  const std::string config = R"({"model":"m","max_tokens":256,"messages":[{"role":"user","content":"pick"}],
+      "output_config":{"effort":"low","format":{"type":"json_schema","schema":)" + std::string(schema) + "}}}";
+  const auto chat = parsed(translate(WireFormat::messages, WireFormat::chat, config).body);
+  CHECK(chat.at("response_format").at("type") == "json_schema");
+  CHECK(chat.at("response_format").at("json_schema").at("schema") == json::parse(schema));
+  CHECK(chat.at("response_format").at("json_schema").at("name") == "response");
+  const auto responses = parsed(translate(WireFormat::messages, WireFormat::responses, config).body);
+  CHECK(responses.at("text").at("format").at("type") == "json_schema");
+  CHECK(responses.at("text").at("format").at("schema") == json::parse(schema));
+
+  // The deprecated spelling, and formats that cannot be honoured.
+  const std::string deprecated = R"({"model":"m","max_tokens":256,"messages":[{"role":"user","content":"pick"}],
+      "output_format":{"type":"json_schema","schema":)" + std::string(schema) + "}}";
+  CHECK(parsed(translate(WireFormat::messages, WireFormat::chat, deprecated).body).at("response_format").at("type") == "json_schema");
+  CHECK(error_of(WireFormat::messages, WireFormat::chat,
+                 R"({"model":"m","max_tokens":9,"messages":[],"output_config":{"format":{"type":"xml"}}})") ==
+        R"(output_config.format.type: unsupported value "xml")");
+  // effort alone asks for no format.
+  CHECK_FALSE(parsed(translate(WireFormat::messages, WireFormat::chat,
+                               R"({"model":"m","max_tokens":9,"messages":[],"output_config":{"effort":"high"}})").body)
+                  .contains("response_format"));
+}
+
 TEST_CASE("tool choice maps between Anthropic and OpenAI spellings") {
   const auto with_choice = [](std::string_view choice) {
     return std::string(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],)") +

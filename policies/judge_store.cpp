@@ -121,33 +121,94 @@ records::SqliteConnection::Access connection_access(JudgeStore::Access access) {
 }  // namespace
 
 JudgeStore::JudgeStore(const std::string& path, Access access)
-    : path_(path), access_(access), db_(path, connection_access(access)) {
+    : path_(path),
+      access_(access),
+      database_(access == Access::read_write ? std::make_shared<records::DatabaseFile>(path) : nullptr),
+      db_(path, connection_access(access)) {
   prepare_connection(db_, access);
-  if (access == Access::read_write) file_ = records::identify_file(path);
+  if (access == Access::read_write) {
+    file_ = records::identify_file(path);
+    database_->note_opened();
+  }
+}
+
+JudgeStore::JudgeStore(std::shared_ptr<records::DatabaseFile> file)
+    : path_(file->path()), access_(Access::read_write), database_(std::move(file)), db_(path_, connection_access(access_)) {
+  prepare_connection(db_, access_);
+  file_ = records::identify_file(path_);
+  database_->note_opened();
 }
 
 std::string JudgeStore::reopen_if_replaced() {
   if (access_ != Access::read_write) return {};
   const std::optional<records::FileIdentity> now = records::identify_file(path_);
-  if (db_.get() && now && now == file_) return {};
+  if (db_.get() && now && now == file_) return rewrite_due_ ? rewrite_in_flight() : std::string();
   if (db_.get()) {
     std::fprintf(stderr,
                  "llmroute: judging: %s was deleted or replaced while llmroute was running; creating it again (the pairs "
                  "queued before are in the file that was deleted)\n",
                  path_.c_str());
-    // This connection to the old file closes first: see forget_deleted_database.
-    { records::SqliteConnection closing = std::move(db_); }
-    records::forget_deleted_database(path_);
+    rewrite_due_ = !in_flight_.empty();
   }
-  try {
-    records::SqliteConnection reopened(path_, connection_access(access_));
-    prepare_connection(reopened, access_);
-    db_ = std::move(reopened);
-    file_ = records::identify_file(path_);
-  } catch (const std::exception& e) {
-    return e.what();
+  const auto close_old = [this] { records::SqliteConnection closing = std::move(db_); };
+  const auto open_new = [this]() -> std::string {
+    try {
+      records::SqliteConnection reopened(path_, connection_access(access_));
+      prepare_connection(reopened, access_);
+      db_ = std::move(reopened);
+      file_ = records::identify_file(path_);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return {};
+  };
+  // The records store may be replacing the same file right now: one store at a time (see DatabaseFile).
+  if (std::string error = database_->replace(close_old, open_new); !error.empty()) return error;
+  return rewrite_due_ ? rewrite_in_flight() : std::string();
+}
+
+bool JudgeStore::insert_pair(const ShadowPair& pair, std::string_view tools, std::optional<std::int64_t> pair_id,
+                             std::uint32_t failed_rounds, std::string& error) {
+  SqliteStatement insert = db_.prepare(
+      "INSERT INTO judge_pairs (pair_id, created_ms, task, prompt, tools, " + std::string(kAnswerColumns) +
+      ", state, failed_rounds, next_attempt_ms, last_error, needs_review, same_family_judge, judges_detail, human_note) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, '', 0, 0, '[]', '') "
+      "ON CONFLICT DO NOTHING");
+  if (!insert) {
+    error = db_.error();
+    return false;
   }
-  return {};
+  SqliteBinder bind(insert.get());
+  // No id: SQLite gives the row the next one (pair_id is the rowid).
+  if (pair_id) bind.integer(*pair_id);
+  else bind.null();
+  bind.integer(pair.created_unix_ms).text(pair.task).text(pair.prompt).text(tools);
+  bind_answer(bind, pair.primary);
+  bind_answer(bind, pair.shadow);
+  bind.integer(failed_rounds).integer(pair.created_unix_ms);
+  if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+    error = db_.error();
+    return false;
+  }
+  return sqlite3_changes(db_.get()) > 0;
+}
+
+std::string JudgeStore::insert_call(std::int64_t pair_id, const StoredCall& call) {
+  SqliteStatement s = db_.prepare(
+      "INSERT INTO judge_calls (pair_id, seq, start_ms, judge, judge_family, same_family, call_order, attempt, outcome, "
+      "reply, note, winner, latency_ms, input_tokens, output_tokens, cost) "
+      "VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM judge_calls WHERE pair_id = ?1), "
+      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+  if (!s) return db_.error();
+  SqliteBinder bind(s.get());
+  bind.integer(pair_id).integer(call.start_unix_ms).text(call.judge.name).text(call.judge.family)
+      .integer(call.same_family ? 1 : 0).text(to_string(call.order)).integer(call.attempt)
+      .text(call_outcome(call)).text(call.reply.text).text(call.reading.reason);
+  if (call.reading.winner) bind.text(to_string(*call.reading.winner));
+  else bind.null();
+  bind.real(call.reply.latency_ms).integer(static_cast<std::int64_t>(call.reply.input_tokens))
+      .integer(static_cast<std::int64_t>(call.reply.output_tokens)).real(call.reply.cost);
+  return sqlite3_step(s.get()) == SQLITE_DONE ? std::string() : db_.error();
 }
 
 std::optional<std::int64_t> JudgeStore::enqueue(const ShadowPair& pair, std::string_view tools, std::string& error) {
@@ -156,24 +217,8 @@ std::optional<std::int64_t> JudgeStore::enqueue(const ShadowPair& pair, std::str
     error = std::move(reopen);
     return {};
   }
-  SqliteStatement insert = db_.prepare(
-      "INSERT INTO judge_pairs (created_ms, task, prompt, tools, " + std::string(kAnswerColumns) +
-      ", state, failed_rounds, next_attempt_ms, last_error, needs_review, same_family_judge, judges_detail, human_note) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, '', 0, 0, '[]', '') "
-      "ON CONFLICT (primary_id) DO NOTHING");
-  if (!insert) {
-    error = db_.error();
-    return std::nullopt;
-  }
-  SqliteBinder bind(insert.get());
-  bind.integer(pair.created_unix_ms).text(pair.task).text(pair.prompt).text(tools);
-  bind_answer(bind, pair.primary);
-  bind_answer(bind, pair.shadow);
-  bind.integer(pair.created_unix_ms);
-  if (sqlite3_step(insert.get()) != SQLITE_DONE) {
-    error = db_.error();
-    return std::nullopt;
-  }
+  insert_pair(pair, tools, std::nullopt, 0, error);  // not added: the primary is queued already
+  if (!error.empty()) return std::nullopt;
   SqliteStatement find = db_.prepare("SELECT pair_id FROM judge_pairs WHERE primary_id = ?");
   if (!find) {
     error = db_.error();
@@ -236,7 +281,10 @@ std::vector<DuePair> JudgeStore::due_pairs(std::int64_t now_unix_ms, std::size_t
   }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) error = db_.error();
   s.reset();
-  for (DuePair& pair : due) pair.calls = calls_of(pair.pair_id, error);
+  for (DuePair& pair : due) {
+    pair.calls = calls_of(pair.pair_id, error);
+    in_flight_[pair.pair_id] = pair;
+  }
   return due;
 }
 
@@ -265,26 +313,21 @@ std::optional<std::int64_t> JudgeStore::next_due(const std::vector<std::int64_t>
 std::string JudgeStore::record_call(std::int64_t pair_id, const StoredCall& call) {
   std::lock_guard lock(mutex_);
   if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
-  SqliteStatement s = db_.prepare(
-      "INSERT INTO judge_calls (pair_id, seq, start_ms, judge, judge_family, same_family, call_order, attempt, outcome, "
-      "reply, note, winner, latency_ms, input_tokens, output_tokens, cost) "
-      "VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM judge_calls WHERE pair_id = ?1), "
-      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-  if (!s) return db_.error();
-  SqliteBinder bind(s.get());
-  bind.integer(pair_id).integer(call.start_unix_ms).text(call.judge.name).text(call.judge.family)
-      .integer(call.same_family ? 1 : 0).text(to_string(call.order)).integer(call.attempt)
-      .text(call_outcome(call)).text(call.reply.text).text(call.reading.reason);
-  if (call.reading.winner) bind.text(to_string(*call.reading.winner));
-  else bind.null();
-  bind.real(call.reply.latency_ms).integer(static_cast<std::int64_t>(call.reply.input_tokens))
-      .integer(static_cast<std::int64_t>(call.reply.output_tokens)).real(call.reply.cost);
-  return sqlite3_step(s.get()) == SQLITE_DONE ? std::string() : db_.error();
+  if (std::string dropped = dropped_error(pair_id); !dropped.empty()) return dropped;
+  std::string error = insert_call(pair_id, call);
+  // Kept for the pair's rewrite should the file be replaced before its verdict.
+  if (const auto flight = in_flight_.find(pair_id); error.empty() && flight != in_flight_.end()) flight->second.calls.push_back(call);
+  return error;
 }
 
 std::string JudgeStore::finish(std::int64_t pair_id, const PairJudgment& judgment, std::int64_t now_unix_ms) {
   std::lock_guard lock(mutex_);
   if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
+  in_flight_.erase(pair_id);  // settled: the worker is done with this id
+  if (std::string dropped = dropped_error(pair_id); !dropped.empty()) {
+    dropped_.erase(pair_id);
+    return dropped;
+  }
   SqliteStatement s = db_.prepare(
       "UPDATE judge_pairs SET state = ?, finished_ms = ?, winner = ?, score_difference = ?, mean_abs_difference = ?, "
       "valid_judges = ?, needs_review = ?, same_family_judge = ?, judges_detail = ?, last_error = '' WHERE pair_id = ?");
@@ -312,6 +355,11 @@ std::string JudgeStore::postpone(std::int64_t pair_id, std::uint32_t failed_roun
                                  std::string_view error) {
   std::lock_guard lock(mutex_);
   if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
+  in_flight_.erase(pair_id);  // settled: the worker is done with this id
+  if (std::string dropped = dropped_error(pair_id); !dropped.empty()) {
+    dropped_.erase(pair_id);
+    return dropped;
+  }
   SqliteStatement s =
       db_.prepare("UPDATE judge_pairs SET failed_rounds = ?, next_attempt_ms = ?, last_error = ? WHERE pair_id = ?");
   if (!s) return db_.error();
@@ -322,6 +370,11 @@ std::string JudgeStore::postpone(std::int64_t pair_id, std::uint32_t failed_roun
 std::string JudgeStore::give_up(std::int64_t pair_id, std::string_view error, std::int64_t now_unix_ms) {
   std::lock_guard lock(mutex_);
   if (std::string reopen = reopen_if_replaced(); !reopen.empty()) return reopen;
+  in_flight_.erase(pair_id);  // settled: the worker is done with this id
+  if (std::string dropped = dropped_error(pair_id); !dropped.empty()) {
+    dropped_.erase(pair_id);
+    return dropped;
+  }
   SqliteStatement s =
       db_.prepare("UPDATE judge_pairs SET state = 'failed', finished_ms = ?, last_error = ? WHERE pair_id = ?");
   if (!s) return db_.error();

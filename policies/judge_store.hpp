@@ -10,7 +10,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,13 +88,17 @@ std::string judges_detail_json(const PairJudgment& judgment);
 /// every call reads or writes the disk: never call it on the proxy's I/O thread. Failures on the data
 /// path come back as messages (empty: success). Opened read_write, the queue's calls (enqueue to give_up)
 /// first check that the file is still the one opened: a database deleted or replaced while serving is
-/// created again (as the records store does), instead of the queue going on in the deleted file.
+/// created again (as the records store does), instead of the queue going on in the deleted file. The pairs
+/// being judged then (handed out by due_pairs, not settled yet) are written into the new file again, under
+/// the same ids and with the calls stored for them, so their later calls and verdict land on rows that exist.
 class JudgeStore {
  public:
   enum class Access { read_write, read_only };
 
   /// Opens (and with read_write creates and migrates) the database. Throws records::RecordStoreError.
   explicit JudgeStore(const std::string& path, Access access = Access::read_write);
+  /// Opens `file` read_write, sharing its replacements with the process's records store (see DatabaseFile).
+  explicit JudgeStore(std::shared_ptr<records::DatabaseFile> file);
 
   // The queue (`llmroute serve`'s judge worker).
 
@@ -135,15 +142,29 @@ class JudgeStore {
 
  private:
   std::vector<StoredCall> calls_of(std::int64_t pair_id, std::string& error);
-  /// With mutex_ held: opens the file at path_ again when it is not the one db_ has open; the error if that
-  /// fails (db_ then stays closed, and the next call tries again).
+  /// With mutex_ held: opens the file at path_ again when it is not the one db_ has open, and writes the pairs
+  /// in flight into it; the error if that fails (the next call tries again).
   std::string reopen_if_replaced();
+  /// With mutex_ held, in a file created again: each pair in flight under its id with its calls; a pair whose id
+  /// the file gives another pair (a replacement that is not empty) is dropped from judging instead.
+  std::string rewrite_in_flight();
+  /// With mutex_ held: inserts a pair row, under `pair_id` when given (else the next id); whether it was added
+  /// (false: its primary or its id is there already).
+  bool insert_pair(const ShadowPair& pair, std::string_view tools, std::optional<std::int64_t> pair_id,
+                   std::uint32_t failed_rounds, std::string& error);
+  std::string insert_call(std::int64_t pair_id, const StoredCall& call);
+  /// With mutex_ held: why writes for `pair_id` go nowhere (it was dropped when the file was replaced), or empty.
+  std::string dropped_error(std::int64_t pair_id) const;
 
   std::mutex mutex_;
   std::string path_;
   Access access_;
+  std::shared_ptr<records::DatabaseFile> database_;  ///< shared with the records store (read_write only)
   records::SqliteConnection db_;
   std::optional<records::FileIdentity> file_;  ///< the file db_ has open (read_write only)
+  std::map<std::int64_t, DuePair> in_flight_;  ///< handed out by due_pairs, not settled yet, with their stored calls
+  bool rewrite_due_ = false;                   ///< the file was created again and in_flight_ is not in it yet
+  std::set<std::int64_t> dropped_;             ///< in flight when a non-empty replacement gave their ids to others
 };
 
 }  // namespace llmroute::policies

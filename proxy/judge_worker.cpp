@@ -86,7 +86,7 @@ awaitable<JudgeReply> call_judge(ServerState* state, config::ModelRef judge, std
 JudgeWorker::JudgeWorker(ServerState& state, JudgeCaller caller)
     : state_(state),
       caller_(std::move(caller)),
-      store_(std::make_unique<policies::JudgeStore>(state.config->records.path)),
+      store_(std::make_unique<policies::JudgeStore>(state.database_file)),
       wake_(state.io),
       shutdown_(state.io, asio::steady_timer::time_point::max()) {
   const config::Config& config = *state.config;

@@ -9,9 +9,9 @@ namespace llmroute::proxy {
 
 namespace {
 
-std::unique_ptr<records::RecordSink> open_records(const config::Config& config) {
+std::unique_ptr<records::RecordSink> open_records(const config::Config& config, std::shared_ptr<records::DatabaseFile> file) {
   if (!config.records.enabled) return nullptr;
-  return std::make_unique<records::SqliteRecordStore>(config.records);
+  return std::make_unique<records::SqliteRecordStore>(config.records, std::move(file));
 }
 
 }  // namespace
@@ -30,7 +30,8 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
       pins(config->routing.pin_ttl, config->routing.max_pins),
       health(config->backends.size(), config->routing.health),
       cost(*config),
-      records(open_records(*config)),
+      database_file(std::make_shared<records::DatabaseFile>(config->records.path)),
+      records(open_records(*config, database_file)),
       metrics(config->currency, records.get()),
       shadows(io_context, *config) {
   for (const auto& backend : config->backends) {

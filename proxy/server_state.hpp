@@ -12,6 +12,7 @@
 #include "proxy/shadow_runner.hpp"
 #include "proxy/upstream_pool.hpp"
 #include "records/cost_model.hpp"
+#include "records/database_file.hpp"
 #include "router/classifier.hpp"
 #include "router/conversation_pins.hpp"
 #include "router/health.hpp"
@@ -70,6 +71,7 @@ class ServerState {
   std::unique_ptr<RedisStores> redis;  ///< null unless quota_store names a Redis (shared quotas and pins)
   router::BackendHealth health;
   records::CostModel cost;
+  std::shared_ptr<records::DatabaseFile> database_file;  ///< records.path, as the records store and the judge queue share it
   std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled
   records::Metrics metrics;
   ShadowRunner shadows;  ///< after `records`: it reads this month's shadow spend from them

@@ -87,8 +87,9 @@ SqliteRecordStore::Database::Database(const std::string& path) : db(path, Sqlite
   identity = identify_file(path);
 }
 
-SqliteRecordStore::SqliteRecordStore(const config::RecordsConfig& config)
+SqliteRecordStore::SqliteRecordStore(const config::RecordsConfig& config, std::shared_ptr<DatabaseFile> file)
     : path_(config.path),
+      file_(file ? std::move(file) : std::make_shared<DatabaseFile>(config.path)),
       capacity_(config.queue_capacity),
       batch_rows_(std::min(capacity_, kBatchRows)),
       retention_(config.retention),
@@ -96,6 +97,7 @@ SqliteRecordStore::SqliteRecordStore(const config::RecordsConfig& config)
   if (const std::string error = delete_expired(); !error.empty())
     throw RecordStoreError(config.path + ": cannot delete expired records: " + error);
   reader_ = std::make_unique<SqliteRecordReader>(config.path);
+  file_->note_opened();
   pending_.reserve(batch_rows_);
   writer_ = std::thread([this] { run_writer(); });
 }
@@ -196,31 +198,32 @@ void SqliteRecordStore::run_writer() {
 
 std::string SqliteRecordStore::reopen_if_replaced() {
   if (db_ && db_->identity && identify_file(path_) == db_->identity) return {};
-  if (db_) {
+  if (db_)
     std::fprintf(stderr,
                  "llmroute: records: %s was deleted or replaced while llmroute was running; creating it again (the records "
                  "written before are in the file that was deleted)\n",
                  path_.c_str());
-    // Closing every connection of this process to the old file first: the last one to close removes its -wal and
-    // -shm, which the new file would otherwise take for its own.
+  const auto close_old = [this] {
     {
       std::lock_guard lock(reader_mutex_);
       reader_.reset();
     }
     db_.reset();
-    // Another process may still hold the deleted file open: its journal cannot belong to the new one.
-    forget_deleted_database(path_);
-  }
-  try {
-    auto reopened = std::make_unique<Database>(path_);
-    auto reader = std::make_unique<SqliteRecordReader>(path_);
-    db_ = std::move(reopened);
-    std::lock_guard lock(reader_mutex_);
-    reader_ = std::move(reader);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return {};
+  };
+  const auto open_new = [this]() -> std::string {
+    try {
+      auto reopened = std::make_unique<Database>(path_);
+      auto reader = std::make_unique<SqliteRecordReader>(path_);
+      db_ = std::move(reopened);
+      std::lock_guard lock(reader_mutex_);
+      reader_ = std::move(reader);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return {};
+  };
+  // The judge queue may be replacing the same file right now: one store at a time (see DatabaseFile).
+  return file_->replace(close_old, open_new);
 }
 
 std::string SqliteRecordStore::run(sqlite3_stmt* statement) {

@@ -38,8 +38,9 @@ class SqliteRecordStore final : public RecordSink {
   static constexpr std::chrono::milliseconds kRetryInterval{1000};
 
   /// Opens or creates the database at `config.path`, migrates its schema, deletes expired records and starts
-  /// the writer thread. Throws RecordStoreError (startup only).
-  explicit SqliteRecordStore(const config::RecordsConfig& config);
+  /// the writer thread. `file` is config.path as the process's other stores of it share it (none: its own).
+  /// Throws RecordStoreError (startup only).
+  explicit SqliteRecordStore(const config::RecordsConfig& config, std::shared_ptr<DatabaseFile> file = {});
   /// Flushes and stops, as flush_and_stop().
   ~SqliteRecordStore() override;
   SqliteRecordStore(const SqliteRecordStore&) = delete;
@@ -90,6 +91,7 @@ class SqliteRecordStore final : public RecordSink {
   void note_error(std::size_t lost_records, const std::string& error);
 
   const std::string path_;
+  const std::shared_ptr<DatabaseFile> file_;  // shared with the judge queue: replacements one store at a time
   const std::size_t capacity_;
   const std::size_t batch_rows_;  // kBatchRows, or the whole queue when it is smaller: a full queue writes at once
   const std::chrono::milliseconds retention_;

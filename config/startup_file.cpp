@@ -1,6 +1,8 @@
 // Whole-file reads for startup, with the reason a file cannot be read spelled out.
 #include "config/startup_file.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -30,6 +32,22 @@ StartupFile read_startup_file(const std::string& path, std::string_view noun, st
   }
   if (in.bad()) return {std::nullopt, "cannot read the " + name + ": " + std::strerror(errno)};
   return {std::move(text), {}};
+}
+
+std::string output_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return "is a directory, not a file";
+  const fs::path parent = fs::path(path).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (!fs::exists(dir, ec)) return "the directory " + dir + " does not exist";
+  if (!fs::is_directory(dir, ec)) return dir + " is not a directory";
+  if (fs::exists(path, ec)) {
+    if (::access(path.c_str(), W_OK) != 0) return std::string("is not writable: ") + std::strerror(errno);
+  } else if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return "the directory " + dir + " is not writable: " + std::strerror(errno);
+  }
+  return {};
 }
 
 }  // namespace llmroute::config

@@ -21,6 +21,11 @@ struct StartupFile {
 /// until memory runs out). Failures are values; startup code turns them into its own exit status.
 StartupFile read_startup_file(const std::string& path, std::string_view noun, std::size_t max_bytes);
 
+/// Why `path` cannot be written as a command's output file, checked at its start rather than after its work:
+/// "is a directory, not a file", "the directory D does not exist", "is not writable: Permission denied"; empty
+/// when it can be written (nothing is created to find out).
+std::string output_file_problem(const std::string& path);
+
 /// "16 MiB", "1 GiB": the size limits above, in words.
 std::string size_in_words(std::size_t bytes);
 

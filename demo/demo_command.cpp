@@ -2,6 +2,7 @@
 #include "demo/demo_command.hpp"
 
 #include "config/config_loader.hpp"
+#include "config/startup_file.hpp"
 #include "demo/demo_config.hpp"
 #include "demo/judging_wait.hpp"
 #include "demo/subprocess.hpp"
@@ -233,6 +234,14 @@ int run_demo_command(int argc, char** argv) {
       o.out = value;
     }
   }
+  // Mistakes in the paths are found before a minute of traffic, not after it.
+  if (const std::string problem = config::output_file_problem(o.out.string()); !problem.empty())
+    return usage_error("--out " + o.out.string() + ": " + problem);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(o.tasks, ec))
+    return usage_error("--tasks " + o.tasks.string() + ": not a directory (run the demo from the repository, or pass --tasks DIR with the labelled set)");
+  if (std::filesystem::create_directories(o.dir, ec); ec)
+    return usage_error("--dir " + o.dir.string() + ": cannot create the directory: " + ec.message());
   try {
     return run(o);
   } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include "benchmark/bench_store.hpp"
 #include "benchmark/bench_summary.hpp"
 #include "config/config_loader.hpp"
+#include "config/startup_file.hpp"
 #include "proxy/bench_runner.hpp"
 #include "proxy/serve_command.hpp"
 #include "router/classifier.hpp"
@@ -114,6 +115,10 @@ void run_workers(BenchContext& context, std::size_t concurrency, asio::io_contex
 int run(const benchmark::BenchOptions& options) {
   const std::string config_path = options.config_path.empty() ? default_config_path() : options.config_path;
   const config::ConfigPtr config = config::load_config_file(config_path);
+  // Found now, not when the results are written after the whole run.
+  if (!options.out_path.empty())
+    if (const std::string problem = config::output_file_problem(options.out_path); !problem.empty())
+      throw BenchSetupError{"--out " + options.out_path + ": " + problem};
   const std::string rules = options.rules_path.empty() ? router::default_rules_path() : options.rules_path;
   if (rules.empty()) throw BenchSetupError{"no classifier rules found; pass --rules FILE or set LLMROUTE_RULES"};
   // Read now, though the proxy state below loads them again: a wrong --rules must stop the command before a run is stored.

@@ -2,11 +2,14 @@
 #include "report/report_command.hpp"
 
 #include "config/config_loader.hpp"
+#include "config/startup_file.hpp"
 #include "report/renderers.hpp"
 #include "report/report_loader.hpp"
 #include "report/report_window.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -31,7 +34,8 @@ options:
 WHEN is a date or time in UTC (2026-11-01, 2026-11-01T14:30, 2026-11-01 14:30:05Z) or a duration ago
 (90m, 24h, 7d, 2w). Monthly figures extrapolate the window to 30.4 days. The JSON shape is documented in
 docs/report-schema.json.
-exit status: 0 written, 1 records unreadable or output not written, 2 usage or config errors
+exit status: 0 written, 1 records unreadable or output not written, 2 usage or config errors (an --out FILE
+that cannot be written is one, found before the records are read)
 )";
 
 std::string default_config_path() {
@@ -79,6 +83,9 @@ int run_report_command(int argc, char** argv) {
     }
   }
   if (since && until && *until <= *since) return usage_error("--until must be later than --since");
+  if (!out_path.empty())
+    if (const std::string problem = config::output_file_problem(out_path); !problem.empty())
+      return usage_error("--out " + out_path + ": " + problem);
 
   config::ConfigPtr config;
   try {
@@ -105,7 +112,7 @@ int run_report_command(int argc, char** argv) {
   out << document;
   out.close();
   if (!out) {
-    std::fprintf(stderr, "llmroute report: cannot write %s\n", out_path.c_str());
+    std::fprintf(stderr, "llmroute report: cannot write %s: %s\n", out_path.c_str(), std::strerror(errno));
     return 1;
   }
   return 0;

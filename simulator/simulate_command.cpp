@@ -3,8 +3,11 @@
 
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -24,17 +27,19 @@ void raise_file_limit() {
   }
 }
 
-/// Writes the port to a temporary file and renames it, so a reader never sees a partial number.
-bool write_port_file(const std::filesystem::path& path, std::uint16_t port) {
+/// Writes the port to a temporary file and renames it, so a reader never sees a partial number. Why it could not
+/// (the reason of the operating system), or empty.
+std::string write_port_file(const std::filesystem::path& path, std::uint16_t port) {
   const std::filesystem::path temporary = path.string() + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
+    if (!out) return std::strerror(errno);
     out << port << '\n';
-    if (!out.flush()) return false;
+    if (!out.flush()) return std::strerror(errno);
   }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
-  return !ec;
+  return ec ? ec.message() : std::string();
 }
 
 }  // namespace
@@ -61,10 +66,11 @@ int run_simulate_command(int argc, char** argv) {
     return 1;
   }
   const auto port = server->port();
-  if (!options.port_file.empty() && !write_port_file(options.port_file, port)) {
-    std::fprintf(stderr, "llmroute simulate: cannot write port file %s\n", options.port_file.c_str());
-    return 1;
-  }
+  if (!options.port_file.empty())
+    if (const std::string why = write_port_file(options.port_file, port); !why.empty()) {
+      std::fprintf(stderr, "llmroute simulate: --port-file %s: cannot write it: %s\n", options.port_file.c_str(), why.c_str());
+      return 2;
+    }
   std::printf("llmroute simulate listening on %s:%u\n", options.listen_host.c_str(), static_cast<unsigned>(port));
   std::fflush(stdout);
   server->run();

@@ -127,3 +127,29 @@ TEST_CASE("classify and route say why they cannot read the request body or JSON 
     CHECK(outcome.err.rfind(message, 0) == 0);
   }
 }
+
+TEST_CASE("report, bench, demo and simulate refuse an output file they could not write before doing any work, with exit 2") {
+  TempDir dir;
+  const std::string config = write_config(dir);
+  const std::string nowhere = (dir / "missing" / "out").string();
+  const std::string directory = dir.path().string();
+  const std::string missing_dir = "the directory " + (dir / "missing").string() + " does not exist";
+  const std::string db = (dir / "bench.db").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"report", "--config", config, "--out", nowhere}, "llmroute report: --out " + nowhere + ": " + missing_dir},
+      {{"report", "--config", config, "--out", directory}, "llmroute report: --out " + directory + ": is a directory, not a file"},
+      {{"bench", "--config", config, "--models", "b/m", "--judges", "none", "--db", db, "--out", nowhere},
+       "llmroute bench: --out " + nowhere + ": " + missing_dir},
+      {{"demo", "--out", directory}, "llmroute demo: --out " + directory + ": is a directory, not a file"},
+      {{"demo", "--tasks", nowhere}, "llmroute demo: --tasks " + nowhere + ": not a directory"},
+      {{"simulate", "--listen", "127.0.0.1:0", "--port-file", nowhere},
+       "llmroute simulate: --port-file " + nowhere + ": cannot write it: No such file or directory"},
+  };
+  for (const auto& [args, message] : cases) {
+    CAPTURE(message);
+    const Outcome outcome = run_llmroute(dir, args);
+    CHECK(outcome.exit_code == 2);
+    CHECK(outcome.err.rfind(message, 0) == 0);
+  }
+  CHECK_FALSE(std::filesystem::exists(db));  // the bench stored no run it could not report
+}

@@ -44,7 +44,7 @@ std::optional<TextFault> find_text_fault(std::string_view text) {
   for (std::size_t at = 0; at < text.size();) {
     const auto byte = static_cast<unsigned char>(text[at]);
     if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
-      place.what = "the file contains the control character " + hex_byte(byte) + ", which a config may not hold";
+      place.what = "the file contains the control character " + hex_byte(byte) + ", which a config or rules file may not hold";
       return place;
     }
     const std::size_t length = utf8_length(text, at);

@@ -1,6 +1,7 @@
 // The rule classifier: strict loading of rules.yaml, explicit client signals, then weighted rules.
 #include "router/classifier.hpp"
 
+#include "config/config_text.hpp"
 #include "config/startup_file.hpp"
 #include "config/yaml_section.hpp"
 
@@ -25,7 +26,8 @@ struct At {
   [[noreturn]] void fail(std::string_view what) const {
     YAML::Mark mark = node.Mark();
     std::ostringstream out;
-    out << source << ':' << (mark.line + 1) << ':' << (mark.column + 1) << ": " << path << ": " << what;
+    out << source << ':' << (mark.line + 1) << ':' << (mark.column + 1) << ": " << (path.empty() ? "(document)" : path) << ": "
+        << what;
     throw config::ConfigError(out.str());
   }
   At child(std::string_view key) const { return At{source, path.empty() ? std::string(key) : path + "." + std::string(key), node[std::string(key)]}; }
@@ -53,7 +55,7 @@ struct At {
   }
   // A mapping key as text; YAML allows lists and mappings as keys, which name nothing here.
   std::string key_of(const YAML::Node& key) const {
-    if (!key.IsScalar()) At{source, path.empty() ? "(document)" : path, key}.fail("expected a plain key, found a list or mapping");
+    if (!key.IsScalar()) At{source, path, key}.fail("expected a plain key, found a list or mapping");
     return key.as<std::string>();
   }
   // Rejects keys outside `known`, naming the first stray one.
@@ -194,6 +196,10 @@ struct RuleClassifier::Scored {
 };
 
 RuleClassifier RuleClassifier::from_yaml(std::string_view yaml_text, std::string_view source_name) {
+  // As for a config: yaml-cpp would read bytes that are not text (a database, a binary) into odd errors or keywords.
+  if (const auto fault = config::find_text_fault(yaml_text))
+    throw config::ConfigError(std::string(source_name) + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column) +
+                              ": (document): " + fault->what);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

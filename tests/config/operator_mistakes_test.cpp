@@ -99,7 +99,7 @@ TEST_CASE("a config that is not UTF-8 or holds a control character is an error a
   CHECK(error_of("backends:\n  - name: caf\xE9\n    url: http://h/v1\n    models: [m]\n") ==
         "test.yaml:2:14: (top level): the file is not UTF-8 (byte 0xE9); save it as UTF-8");
   CHECK(error_of(std::string("backends:\n  - name: a\0b\n    url: http://h/v1\n    models: [m]\n", 61)) ==
-        "test.yaml:2:12: (top level): the file contains the control character 0x00, which a config may not hold");
+        "test.yaml:2:12: (top level): the file contains the control character 0x00, which a config or rules file may not hold");
   // UTF-8 names, a byte order mark, tabs inside values and CRLF line ends are fine.
   CHECK(error_of("\xEF\xBB\xBF" "backends:\r\n  - name: caf\xC3\xA9\r\n    url: \"http://h/v1\"\r\n    models: [\"m\tx\"]\r\n").empty());
   // A users file too.

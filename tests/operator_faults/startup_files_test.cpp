@@ -54,6 +54,8 @@ std::vector<WrongRules> wrong_rules_files(const TempDir& dir) {
   std::ofstream(dir / "list-key.yaml")
       << "signals: { title_generation: [], compaction: [], side_request: [], commit_instruction: [] }\n"
          "rules:\n  ? [debugging]\n  : []\n";
+  std::ofstream(dir / "binary.yaml") << std::string("SQLite format 3\0", 16);  // a database given as the rules
+  const std::string binary = (dir / "binary.yaml").string();
   const std::string missing = (dir / "missing.yaml").string();
   const std::string directory = (dir / "a-directory").string();
   const std::string empty = (dir / "empty.yaml").string();
@@ -67,6 +69,7 @@ std::vector<WrongRules> wrong_rules_files(const TempDir& dir) {
       {unclosed, unclosed + ":3:1: (document): "},
       {stray, stray + ":2:1: min_scor: unknown key"},
       {list_key, list_key + ":3:5: rules: expected a plain key, found a list or mapping"},
+      {binary, binary + ":1:16: (document): the file contains the control character 0x00, which a config or rules file may not hold"},
   };
 }
 

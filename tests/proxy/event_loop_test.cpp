@@ -14,10 +14,15 @@ using proxy::BusyPoll;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
-/// Posts a handler from another thread after `delay`, as the records writer or a signal does.
-void post_later(asio::io_context& io, milliseconds delay, std::atomic<int>* ran) {
+/// Posts a handler from another thread after `delay`, as the records writer or a signal does; `pending` keeps the
+/// loop from running out of work before it arrives (a loaded machine may start the thread late) and is let go by it.
+void post_later(asio::io_context& io, milliseconds delay, std::atomic<int>* ran,
+                asio::executor_work_guard<asio::io_context::executor_type>* pending) {
   std::this_thread::sleep_for(delay);
-  asio::post(io, [ran] { ++*ran; });
+  asio::post(io, [ran, pending] {
+    ++*ran;
+    pending->reset();
+  });
 }
 
 }  // namespace
@@ -30,10 +35,11 @@ TEST_CASE("the event loop runs timers and handlers posted from other threads, th
     busy.expect_bytes();  // polls while the late post is on its way (the 10 ms window covers part of its wait)
     std::atomic<int> ran = 0;
     const auto started = std::chrono::steady_clock::now();
-    // Keeps the loop alive until after the late post, so the loop must be woken (or find it while polling).
+    // A timer beyond the late post: the loop waits for it and must be woken by the post (or find it while polling).
     asio::steady_timer keep_alive(io, milliseconds(60));
     keep_alive.async_wait([&ran](const error_code& ec) { ran += ec ? 0 : 10; });
-    std::thread poster(post_later, std::ref(io), milliseconds(5), &ran);
+    auto pending = asio::make_work_guard(io);
+    std::thread poster(post_later, std::ref(io), milliseconds(5), &ran, &pending);
     proxy::run_event_loop(io, busy);
     poster.join();
     CHECK(ran == 11);

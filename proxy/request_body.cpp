@@ -112,19 +112,6 @@ void SplicedBody::replace(ByteSpan span, std::string replacement) {
   edits_.insert(at, Edit{span, std::move(replacement)});
 }
 
-std::vector<std::string_view> SplicedBody::pieces() const {
-  std::vector<std::string_view> out;
-  out.reserve(2 * edits_.size() + 1);
-  std::size_t position = 0;
-  for (const Edit& e : edits_) {
-    out.push_back(original_.substr(position, e.span.offset - position));
-    out.push_back(e.text);
-    position = e.span.offset + e.span.length;
-  }
-  out.push_back(original_.substr(position));
-  return out;
-}
-
 std::size_t SplicedBody::size() const {
   std::size_t n = original_.size();
   for (const Edit& e : edits_) n = n - e.span.length + e.text.size();
@@ -134,7 +121,7 @@ std::size_t SplicedBody::size() const {
 std::string SplicedBody::joined() const {
   std::string out;
   out.reserve(size());
-  for (std::string_view piece : pieces()) out.append(piece);
+  for_each_piece([&out](std::string_view piece) { out.append(piece); });
   return out;
 }
 

@@ -55,8 +55,18 @@ class SplicedBody {
   void replace(ByteSpan span, std::string replacement);
   /// Inserts text at `offset`.
   void insert(std::size_t offset, std::string text) { replace(ByteSpan{offset, 0}, std::move(text)); }
-  /// The pieces in order: views into the original and the replacements.
-  std::vector<std::string_view> pieces() const;
+  /// Calls `visit` with each piece in order: views into the original and the replacements (no allocation:
+  /// it runs once per forwarded request).
+  template <typename Visit>
+  void for_each_piece(Visit&& visit) const {
+    std::size_t position = 0;
+    for (const Edit& e : edits_) {
+      visit(original_.substr(position, e.span.offset - position));
+      visit(std::string_view(e.text));
+      position = e.span.offset + e.span.length;
+    }
+    visit(original_.substr(position));
+  }
   std::size_t size() const;
   std::string joined() const;
 

@@ -11,6 +11,8 @@
 #include "wire/format_mappings.hpp"
 #include "wire/response_translation.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <array>
 #include <span>
@@ -227,8 +229,9 @@ template <typename Stream>
 awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, Exchange* ex_ptr) {
   Exchange& ex = *ex_ptr;
   const bool reused = connection.requests_served > 0;
-  std::vector<asio::const_buffer> request_buffers{asio::buffer(ex.upstream_head)};
-  for (std::string_view piece : ex.body.pieces()) request_buffers.push_back(asio::buffer(piece));
+  // Head, then the body's pieces (the original around a spliced model and usage option): on the stack.
+  boost::container::small_vector<asio::const_buffer, 8> request_buffers{asio::buffer(ex.upstream_head)};
+  ex.body.for_each_piece([&request_buffers](std::string_view piece) { request_buffers.push_back(asio::buffer(piece)); });
   set_phase(ex, Phase::waiting_first_byte);
   if (const error_code ec = co_await send_request(stream, std::span<const asio::const_buffer>(request_buffers)); ec) {
     if (stopped(ex)) co_return Attempt::done;

@@ -86,7 +86,7 @@ awaitable<JudgeReply> call_judge(ServerState* state, config::ModelRef judge, std
 JudgeWorker::JudgeWorker(ServerState& state, JudgeCaller caller)
     : state_(state),
       caller_(std::move(caller)),
-      store_(std::make_unique<policies::JudgeStore>(state.database_file)),
+      store_(std::make_shared<policies::JudgeStore>(state.database_file)),
       wake_(state.io),
       shutdown_(state.io, asio::steady_timer::time_point::max()) {
   const config::Config& config = *state.config;
@@ -113,7 +113,7 @@ void JudgeWorker::wake() {
 }
 
 awaitable<void> JudgeWorker::enqueue(JudgeWorker* self, policies::ShadowPair pair) {
-  policies::JudgeStore* store = self->store_.get();
+  std::shared_ptr<policies::JudgeStore> store = self->store_;  // a disk job may outlive the worker
   auto work = [store, pair = std::move(pair)] {
     std::string error;
     const std::string tools = policies::offered_tools(pair.request_body);
@@ -131,7 +131,7 @@ awaitable<void> JudgeWorker::run(JudgeWorker* self) {
   const std::uint32_t concurrency = self->state_.config->judging.concurrency;
   while (!self->stopping_) {
     self->woken_ = false;
-    policies::JudgeStore* store = self->store_.get();
+    std::shared_ptr<policies::JudgeStore> store = self->store_;  // a disk job may outlive the worker
     const std::size_t room = concurrency > self->active_.size() ? concurrency - self->active_.size() : 0;
     auto look = [store, room, except = self->active_] {
       QueueLook out;
@@ -164,7 +164,7 @@ awaitable<void> JudgeWorker::judge_pair(JudgeWorker* self, DuePair due) {
   co_await asio::this_coro::throw_if_cancelled(false);
   const config::ConfigPtr config = self->state_.config;
   const config::JudgingConfig& judging = config->judging;
-  policies::JudgeStore* store = self->store_.get();
+  std::shared_ptr<policies::JudgeStore> store = self->store_;  // a disk job may outlive the worker
   policies::PairwiseJudging protocol(case_of(*config, due), self->judges_, judging.retry.invalid_verdict,
                                      judging.disagreement_threshold);
   // Calls made before a restart count as made; calls of judges no longer configured are left out.

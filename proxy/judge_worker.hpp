@@ -64,7 +64,9 @@ class JudgeWorker {
   ServerState& state_;
   JudgeCaller caller_;
   std::vector<policies::JudgeIdentity> judges_;
-  std::unique_ptr<policies::JudgeStore> store_;
+  /// Shared with each disk job on state.blocking_work: a job still running when the worker is destroyed
+  /// (shutdown, a test ending) keeps the store open until it returns.
+  std::shared_ptr<policies::JudgeStore> store_;
   asio::steady_timer wake_;      ///< the dispatcher's wait for a due pair, a new pair or a free slot
   asio::steady_timer shutdown_;  ///< never expires; stop() cancels every call's wait on it at once
   std::vector<std::int64_t> active_;  ///< pairs being judged

@@ -4,6 +4,7 @@
 #include "wire/json_access.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/request_codecs.hpp"
+#include "wire/tool_choice_mode.hpp"
 
 namespace llmroute::wire {
 
@@ -152,19 +153,7 @@ Problem parse_tools(const json::array& tools, Conversation& conversation) {
 }
 
 Problem parse_tool_choice(const json::value& choice, Conversation& conversation) {
-  if (choice.is_string()) {
-    const auto mode = std::string_view(choice.get_string());
-    if (mode == "auto") {
-      conversation.tool_choice.mode = ToolChoiceMode::automatic;
-    } else if (mode == "required") {
-      conversation.tool_choice.mode = ToolChoiceMode::required;
-    } else if (mode == "none") {
-      conversation.tool_choice.mode = ToolChoiceMode::none;
-    } else {
-      return error_at("tool_choice", "unsupported value \"" + std::string(mode) + "\"");
-    }
-    return std::nullopt;
-  }
+  if (choice.is_string()) return parse_tool_choice_mode(choice.get_string(), conversation.tool_choice);
   if (choice.is_object()) {
     const auto* function = member(choice.get_object(), "function");
     if (function != nullptr && function->is_object()) {

@@ -70,23 +70,9 @@ void ChatEncoder::piece(const Piece& piece, std::string& out) {
 }
 
 void ChatEncoder::end_stream(const Timings& timings, std::string& out) {
-  out += head_;
-  out += R"({"index":0,"delta":{},"logprobs":null,"finish_reason":")";
-  out += openai_finish_reason(answer_.finish);
-  out += R"("}])";
-  if (meta_.usage && meta_.stream_usage) out += R"(,"usage":null)";
-  if (meta_.timings) {
-    out += R"(,"timings":)";
-    append_timings(out, timings);
-  }
-  out += "}\n\n";
-  if (meta_.usage && meta_.stream_usage) {
-    out += head_;
-    out += R"(],"usage":)";
-    append_openai_usage(out, meta_, answer_);
-    out += "}\n\n";
-  }
-  out += "data: [DONE]\n\n";
+  // Every chunk carries "usage": null while the usage chunk is still to come, as OpenAI's do.
+  append_openai_stream_end(out, head_, R"({"index":0,"delta":{},"logprobs":null,"finish_reason":")",
+                           meta_.usage && meta_.stream_usage ? R"(,"usage":null)" : "", meta_, answer_, timings);
 }
 
 void ChatEncoder::malformed_event(std::string& out) {

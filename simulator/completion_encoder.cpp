@@ -28,22 +28,8 @@ void CompletionEncoder::piece(const Piece& piece, std::string& out) {
 }
 
 void CompletionEncoder::end_stream(const Timings& timings, std::string& out) {
-  out += head_;
-  out += R"({"text":"","index":0,"logprobs":null,"finish_reason":")";
-  out += openai_finish_reason(answer_.finish);
-  out += R"("}])";
-  if (meta_.timings) {
-    out += R"(,"timings":)";
-    append_timings(out, timings);
-  }
-  out += "}\n\n";
-  if (meta_.usage && meta_.stream_usage) {
-    out += head_;
-    out += R"(],"usage":)";
-    append_openai_usage(out, meta_, answer_);
-    out += "}\n\n";
-  }
-  out += "data: [DONE]\n\n";
+  append_openai_stream_end(out, head_, R"({"text":"","index":0,"logprobs":null,"finish_reason":")", "", meta_, answer_,
+                           timings);
 }
 
 void CompletionEncoder::malformed_event(std::string& out) {

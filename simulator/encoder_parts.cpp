@@ -1,4 +1,4 @@
-// JSON fragments shared by the encoders: finish reasons, usage objects, timings objects.
+// JSON fragments shared by the encoders: finish reasons, usage objects, timings objects, OpenAI stream ends.
 #include "simulator/encoder_parts.hpp"
 
 #include "simulator/json_text.hpp"
@@ -49,6 +49,28 @@ void append_timings(std::string& out, const Timings& timings) {
   out += R"(,"predicted_per_second":)";
   append_number(out, per_second(timings.predicted_n, timings.predicted_ms));
   out += '}';
+}
+
+void append_openai_stream_end(std::string& out, std::string_view head, std::string_view finish_choice,
+                              std::string_view chunk_fields, const ResponseMeta& meta, const Answer& answer,
+                              const Timings& timings) {
+  out += head;
+  out += finish_choice;
+  out += openai_finish_reason(answer.finish);
+  out += R"("}])";
+  out += chunk_fields;
+  if (meta.timings) {
+    out += R"(,"timings":)";
+    append_timings(out, timings);
+  }
+  out += "}\n\n";
+  if (meta.usage && meta.stream_usage) {
+    out += head;
+    out += R"(],"usage":)";
+    append_openai_usage(out, meta, answer);
+    out += "}\n\n";
+  }
+  out += "data: [DONE]\n\n";
 }
 
 }  // namespace llmroute::simulator

@@ -71,6 +71,19 @@ std::vector<std::string> resolve_models(const config::Config& config, const std:
   return refs;
 }
 
+/// The database the results go to: --db when given (a file the bench cannot write is named as that option, as --out
+/// is), else the config's records.path (whose errors name that key).
+std::unique_ptr<benchmark::BenchStore> open_store(const benchmark::BenchOptions& options, const std::string& path) {
+  if (options.db_path.empty()) return std::make_unique<benchmark::BenchStore>(path);
+  if (const std::string problem = config::output_file_problem(path); !problem.empty())
+    throw BenchSetupError{"--db " + path + ": " + problem};
+  try {
+    return std::make_unique<benchmark::BenchStore>(path);
+  } catch (const records::RecordStoreError& e) {  // `path: what is wrong`
+    throw BenchSetupError{"--db " + std::string(e.what())};
+  }
+}
+
 /// The run this invocation works on: a new one, or the one --resume continues with this invocation's changes.
 benchmark::BenchRun open_run(benchmark::BenchStore& store, const benchmark::BenchOptions& options,
                              const config::Config& config) {
@@ -123,7 +136,9 @@ int run(const benchmark::BenchOptions& options) {
   if (rules.empty()) throw BenchSetupError{"no classifier rules found; pass --rules FILE or set LLMROUTE_RULES"};
   // Read now, though the proxy state below loads them again: a wrong --rules must stop the command before a run is stored.
   (void)router::RuleClassifier::from_file(rules);
-  benchmark::BenchStore store(options.db_path.empty() ? config->records.path : options.db_path);
+  const std::string db_path = options.db_path.empty() ? config->records.path : options.db_path;
+  const std::unique_ptr<benchmark::BenchStore> opened = open_store(options, db_path);
+  benchmark::BenchStore& store = *opened;
   benchmark::BenchRun run = open_run(store, options, *config);
 
   std::vector<std::string> unknown;
@@ -173,8 +188,7 @@ int run(const benchmark::BenchOptions& options) {
   std::vector<benchmark::BenchResult> results;
   for (auto& [key, result] : store.results(run.id)) results.push_back(std::move(result));
   const std::vector<benchmark::ModelSummary> summaries = benchmark::summarize(results, run.models);
-  std::printf("bench run %s (database %s)\n%s", run.id.c_str(),
-              (options.db_path.empty() ? config->records.path : options.db_path).c_str(),
+  std::printf("bench run %s (database %s)\n%s", run.id.c_str(), db_path.c_str(),
               benchmark::render_summary(summaries, config->currency).c_str());
   if (!options.out_path.empty()) {
     std::ofstream out(options.out_path, std::ios::binary | std::ios::trunc);

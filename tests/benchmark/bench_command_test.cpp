@@ -282,6 +282,28 @@ TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
   CHECK(setup.err().starts_with((setup.suite / "debugging.yaml").string() + ":1:3: broken: missing required key"));
 }
 
+TEST_CASE("a --db file the bench cannot open is named as that option with what is wrong, exit 2, as --out is") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  const std::string missing_dir = (setup.dir / "missing").string();
+  const std::string not_a_database = (setup.dir / "notes.txt").string();
+  std::ofstream(not_a_database) << "these are notes, not a database\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {missing_dir + "/bench.db", "llmroute bench: --db " + missing_dir + "/bench.db: the directory " + missing_dir +
+                                      " does not exist"},
+      {setup.dir.path().string(), "llmroute bench: --db " + setup.dir.path().string() + ": is a directory, not a file"},
+      {not_a_database, "llmroute bench: --db " + not_a_database + ": cannot switch the records database to WAL: file is not a database"},
+  };
+  for (const auto& [db, message] : cases) {
+    CAPTURE(db);
+    CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--db", db}) == 2);
+    CHECK(setup.err().starts_with(message));
+    // The serve's key is not what this user typed.
+    CHECK(setup.err().find("records.path") == std::string::npos);
+  }
+  CHECK(setup.sim_requests() == 0);
+}
+
 TEST_CASE("the configured judges score every answer 0/1/2 against the task's expected capabilities") {
   BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
   write_suite(setup.suite);

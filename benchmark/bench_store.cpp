@@ -111,6 +111,13 @@ std::optional<PairState> pair_state_from(std::string_view text) {
   return std::nullopt;
 }
 
+// Not a records::DatabaseFile, which lets the stores of `llmroute serve` create their file again when it is deleted:
+// that is safe only for the file's owner. The bench is a guest in the serve's records.path by default, and a serve in
+// another process may have created the file again already; the bench cannot tell that file's journal from the
+// deleted file's, so removing it (as DatabaseFile does) could destroy the serve's writes and keeping it could replay
+// the old file's pages into the new one. And a new file would not hold the run (bench_runs, the pairs stored before,
+// by earlier invocations too): --resume could not find it. So the bench only notices that its file is gone, stores
+// nothing more, and says so (see file_lost()); the command stops and exits 1.
 BenchStore::BenchStore(const std::string& path, records::SqliteConnection::Access access) : db_(path, access) {
   sqlite3_busy_timeout(db_.get(), 5000);
   if (access == records::SqliteConnection::Access::read_only) {
@@ -120,10 +127,22 @@ BenchStore::BenchStore(const std::string& path, records::SqliteConnection::Acces
   db_.exec_or_throw("PRAGMA journal_mode = WAL", "cannot switch the records database to WAL");
   db_.exec_or_throw("PRAGMA synchronous = NORMAL", "cannot set synchronous = NORMAL");
   records::migrate(db_);
+  opened_ = records::identify_file(path);
+}
+
+std::string BenchStore::file_lost() {
+  std::lock_guard lock(mutex_);
+  return lost_file_error();
+}
+
+std::string BenchStore::lost_file_error() const {
+  if (!opened_ || records::identify_file(db_.path()) == opened_) return {};
+  return db_.path() + " was deleted or replaced while the bench ran";
 }
 
 std::string BenchStore::create_run(const BenchRun& run) {
   std::lock_guard lock(mutex_);
+  if (std::string lost = lost_file_error(); !lost.empty()) return lost;
   SqliteStatement s = db_.prepare(
       "INSERT INTO bench_runs (run_id, start_ms, tasks_dir, models, judges, task_count) VALUES (?, ?, ?, ?, ?, ?)");
   if (s)
@@ -134,6 +153,7 @@ std::string BenchStore::create_run(const BenchRun& run) {
 
 std::string BenchStore::update_run(const BenchRun& run) {
   std::lock_guard lock(mutex_);
+  if (std::string lost = lost_file_error(); !lost.empty()) return lost;
   SqliteStatement s = db_.prepare("UPDATE bench_runs SET tasks_dir = ?, models = ?, judges = ?, task_count = ? WHERE run_id = ?");
   if (s)
     Binder(s.get()).text(run.tasks_dir).text(join(run.models)).text(join(run.judges))
@@ -171,6 +191,8 @@ std::optional<BenchRun> BenchStore::latest_run() {
 
 std::string BenchStore::save(const BenchResult& r) {
   std::lock_guard lock(mutex_);
+  // Written to a deleted file, the result would be read back in this run's summary and then lost without a word.
+  if (std::string lost = lost_file_error(); !lost.empty()) return lost;
   std::string sql = std::string("INSERT OR REPLACE INTO bench_results (") + kResultColumns + ") VALUES (?";
   for (int i = 1; i < kResultColumnCount; ++i) sql += ", ?";
   sql += ")";

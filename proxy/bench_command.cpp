@@ -195,6 +195,15 @@ int run(const benchmark::BenchOptions& options) {
     out << benchmark::results_json(run, config->currency, summaries, results) << "\n";
     if (!out) throw BenchSetupError{"cannot write " + options.out_path};
   }
+  // Also when the file went after the last save: the summary above was read from the deleted file.
+  if (const std::string lost = store.file_lost(); !lost.empty()) {
+    const std::string left = options.out_path.empty() ? "the summary above" : "the summary above and " + options.out_path;
+    std::fprintf(stderr,
+                 "bench: run %s stopped: %s, and the run's results went with it (all that is left of them is %s); "
+                 "%zu pairs were not run. Start the run again\n",
+                 run.id.c_str(), lost.c_str(), left.c_str(), plan.pairs.size() - context.next);
+    return 1;
+  }
   if (context.failed > 0 || context.save_errors > 0) {
     std::fprintf(stderr, "bench: %zu pairs failed and %zu could not be stored; `llmroute bench --resume --run %s` retries them\n",
                  context.failed, context.save_errors, run.id.c_str());

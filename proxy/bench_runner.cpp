@@ -104,15 +104,27 @@ awaitable<benchmark::CheckOutcome> run_check(const benchmark::Sandbox* sandbox, 
   co_return sandbox->run(*check, answer);
 }
 
-awaitable<std::string> save_result(benchmark::BenchStore* store, BenchResult result) { co_return store->save(result); }
+struct SaveOutcome {
+  std::string error;       ///< empty: stored
+  bool file_lost = false;  ///< the store's file is gone: no later save can succeed either
+};
+
+awaitable<SaveOutcome> save_result(benchmark::BenchStore* store, BenchResult result) {
+  SaveOutcome outcome{store->save(result)};
+  if (!outcome.error.empty()) outcome.file_lost = !store->file_lost().empty();
+  co_return outcome;
+}
 
 awaitable<void> save(BenchContext* context, const BenchResult& result) {
   // GCC 12: no non-trivial temporaries inside co_await, so the coroutines are named first.
-  awaitable<std::string> saving = save_result(context->store, result);
-  const std::string error = co_await asio::co_spawn(*context->blocking, std::move(saving), asio::use_awaitable);
-  if (error.empty()) co_return;
+  awaitable<SaveOutcome> saving = save_result(context->store, result);
+  const SaveOutcome outcome = co_await asio::co_spawn(*context->blocking, std::move(saving), asio::use_awaitable);
+  if (outcome.error.empty()) co_return;
   ++context->save_errors;
-  std::fprintf(stderr, "\nbench: cannot store %s × %s: %s\n", result.task_id.c_str(), result.model.c_str(), error.c_str());
+  std::fprintf(stderr, "\nbench: cannot store %s × %s: %s\n", result.task_id.c_str(), result.model.c_str(),
+               outcome.error.c_str());
+  // Running the pairs left would only spend model calls on results that cannot be kept.
+  if (outcome.file_lost) context->store_lost = true;
 }
 
 awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
@@ -132,6 +144,11 @@ awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
     if (result.state == PairState::failed) {
       ++context->failed;
       context->progress->finished(label, outcome_text(result));
+      co_return;
+    }
+    // Judges and checks would be spent on an answer that cannot be kept.
+    if (context->store_lost) {
+      context->progress->finished(label, "answered, but not stored");
       co_return;
     }
   }
@@ -160,7 +177,7 @@ awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
 }  // namespace
 
 awaitable<void> bench_worker(BenchContext* context) {
-  while (context->next < context->pairs->size()) {
+  while (!context->store_lost && context->next < context->pairs->size()) {
     benchmark::PlannedPair* pair = &(*context->pairs)[context->next++];
     co_await run_pair(context, pair);
   }

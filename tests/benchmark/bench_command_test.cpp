@@ -304,6 +304,31 @@ TEST_CASE("a --db file the bench cannot open is named as that option with what i
   CHECK(setup.sim_requests() == 0);
 }
 
+TEST_CASE("a bench whose database file is deleted while it runs stops, exits 1 and says its results went with the file") {
+  BenchSetup setup;
+  write_long_suite(setup.suite, 6);
+  test::ChildProcess bench = setup.start({"--tasks", setup.suite.string(), "--models", "slow", "--run", "r5"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t stored = 0;
+  while (stored < 1 && std::chrono::steady_clock::now() < deadline && bench.running()) {
+    std::this_thread::sleep_for(milliseconds(20));
+    stored = std::filesystem::exists(setup.db) ? setup.results("r5").size() : 0;
+  }
+  REQUIRE_MESSAGE(stored >= 1, setup.err());
+  // As an operator's `rm`: the -wal and -shm files stay.
+  std::filesystem::remove(setup.db);
+
+  const std::optional<int> code = bench.wait_for_exit(milliseconds(60'000));
+  INFO(setup.err());
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  CHECK(setup.err().find("bench: run r5 stopped: " + setup.db.string() + " was deleted or replaced while the bench ran, "
+                         "and the run's results went with it") != std::string::npos);
+  // The bench took no further pair once a result could not be kept, and made no new file of a part of the run.
+  CHECK(setup.sim_requests() < 6);
+  CHECK_FALSE(std::filesystem::exists(setup.db));
+}
+
 TEST_CASE("the configured judges score every answer 0/1/2 against the task's expected capabilities") {
   BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
   write_suite(setup.suite);

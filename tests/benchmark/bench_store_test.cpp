@@ -124,3 +124,26 @@ TEST_CASE("the bench shares the records database with the proxy's record store")
   CHECK(bench.results("bench-1").size() == 1);
   CHECK(proxy_store.query({}).records.size() == 1);
 }
+
+TEST_CASE("a store whose file was deleted or replaced stores nothing more, says why, and does not create the file again") {
+  test::TempDir dir;
+  const std::string path = (dir / "records.db").string();
+  BenchStore store(path);
+  const BenchRun run{"bench-1", 1000, "tasks/suite", {"ollama/devstral"}, {}, 36};
+  REQUIRE(store.create_run(run).empty());
+  REQUIRE(store.save(full_result()).empty());
+  CHECK(store.file_lost().empty());
+
+  std::filesystem::remove(path);
+  const std::string lost = path + " was deleted or replaced while the bench ran";
+  CHECK(store.file_lost() == lost);
+  CHECK(store.save(full_result()) == lost);
+  CHECK(store.update_run(run) == lost);
+  CHECK_FALSE(std::filesystem::exists(path));
+
+  // Another database moved over the path is not the file the store opened either.
+  const std::string other = (dir / "other.db").string();
+  REQUIRE(BenchStore(other).create_run(run).empty());
+  std::filesystem::rename(other, path);
+  CHECK(store.save(full_result()) == lost);
+}

@@ -3,6 +3,7 @@
 
 #include "benchmark/bench_store.hpp"
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 #include "support/simulator_process.hpp"
 
 #include <boost/json.hpp>
@@ -11,7 +12,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace llmroute;
@@ -20,13 +20,6 @@ using benchmark::PairState;
 using std::chrono::milliseconds;
 
 namespace {
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Three small tasks in two category files; one has a functional check.
 void write_suite(const std::filesystem::path& dir) {
@@ -118,12 +111,12 @@ struct BenchSetup {
   int run(std::vector<std::string> args, const std::string& name = "bench") {
     test::ChildProcess child = start(std::move(args), name);
     const std::optional<int> code = child.wait_for_exit(milliseconds(120'000));
-    REQUIRE_MESSAGE(code.has_value(), "llmroute bench did not finish: " << read(dir / (name + ".err")));
+    REQUIRE_MESSAGE(code.has_value(), "llmroute bench did not finish: " << test::read_text_file(dir / (name + ".err")));
     return *code;
   }
 
-  std::string err(const std::string& name = "bench") { return read(dir / (name + ".err")); }
-  std::string out(const std::string& name = "bench") { return read(dir / (name + ".out")); }
+  std::string err(const std::string& name = "bench") { return test::read_text_file(dir / (name + ".err")); }
+  std::string out(const std::string& name = "bench") { return test::read_text_file(dir / (name + ".out")); }
 
   std::map<std::pair<std::string, std::string>, BenchResult> results(const std::string& run) {
     return benchmark::BenchStore(db.string()).results(run);
@@ -177,7 +170,7 @@ TEST_CASE("a full small run stores every pair with its timings, tokens, cost, tr
   CHECK(results.at({"code-runs", "sim/short"}).checks_total == 1);
 
   CHECK(setup.out().find("sim/thinker") != std::string::npos);
-  const boost::json::value out = boost::json::parse(read(setup.dir / "out.json"));
+  const boost::json::value out = boost::json::parse(test::read_text_file(setup.dir / "out.json"));
   CHECK(out.at("run").at("id") == "r1");
   CHECK(out.at("models").as_array().size() == 3);
   CHECK(out.at("results").as_array().size() == 9);
@@ -250,7 +243,7 @@ TEST_CASE("a failed model call is stored as failed, exits 1, and is retried by -
   BenchSetup setup;
   write_suite(setup.suite);
   // The simulator answers 500 to this model through a per-model fault.
-  const std::string healthy = read(setup.config);
+  const std::string healthy = test::read_text_file(setup.config);
   std::string faulty = healthy;
   const std::string from = "upstream_name: sim-model+tokens=20\n";
   faulty.replace(faulty.find(from), from.size(), "upstream_name: sim-model+tokens=20+fault=500\n");
@@ -361,7 +354,7 @@ TEST_CASE("the configured judges score every answer 0/1/2 against the task's exp
 TEST_CASE("a judge that fails leaves the answer stored; --resume judges it without asking the model again") {
   BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
   write_suite(setup.suite);
-  const std::string healthy = read(setup.config);
+  const std::string healthy = test::read_text_file(setup.config);
   std::string broken = healthy;
   const std::string from = "name: judge-a\n        upstream_name: sim-model\n";
   broken.replace(broken.find(from), from.size(), "name: judge-a\n        upstream_name: sim-model+fault=503\n");

@@ -3,10 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,26 +14,10 @@ using namespace llmroute::test;
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 /// Runs `llmroute ARGS...` to completion (stdin inherited; none of these commands reads it).
 CommandResult run_llmroute(std::vector<std::string> args) {
   TempDir dir;
-  ChildProcess child(ChildProcessOptions{LLMROUTE_BINARY, std::move(args), {}, dir / "out", dir / "err"});
-  const auto status = child.wait_for_exit(std::chrono::seconds(20));
-  REQUIRE(status.has_value());
-  return {*status, read_file(dir / "out"), read_file(dir / "err")};
+  return llmroute::test::run_llmroute(dir.path(), std::move(args), std::chrono::seconds(20));
 }
 
 /// The commands main.cpp dispatches to, and the sub-forms whose arguments are parsed on their own.

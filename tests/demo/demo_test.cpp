@@ -3,12 +3,11 @@
 
 #include "demo/workload.hpp"
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 using namespace llmroute;
 using namespace llmroute::test;
@@ -16,13 +15,6 @@ using namespace llmroute::test;
 namespace {
 
 const std::filesystem::path kTasks = std::filesystem::path(LLMROUTE_SOURCE_DIR) / "tasks" / "classification";
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -58,9 +50,9 @@ TEST_CASE("llmroute demo runs end to end: simulators and proxy start, traffic fl
   options.stderr_path = dir / "stderr";
   ChildProcess demo(options);
   const auto exit_code = demo.wait_for_exit(std::chrono::seconds(240));
-  REQUIRE_MESSAGE(exit_code.has_value(), read_file(dir / "stderr"));
-  const std::string out = read_file(dir / "stdout");
-  const std::string err = read_file(dir / "stderr");
+  REQUIRE_MESSAGE(exit_code.has_value(), read_text_file(dir / "stderr"));
+  const std::string out = read_text_file(dir / "stdout");
+  const std::string err = read_text_file(dir / "stderr");
   REQUIRE_MESSAGE(*exit_code == 0, err);
 
   CHECK(err.find("answered 30 of 30 (status 30×200)") != std::string::npos);
@@ -69,7 +61,7 @@ TEST_CASE("llmroute demo runs end to end: simulators and proxy start, traffic fl
   for (const char* section : {"Per task kind: traffic and speed", "Per user", "Per model", "Shadow verdicts",
                               "Co-op economics", "ollama/qwen3-coder"})
     CHECK_MESSAGE(out.find(section) != std::string::npos, std::string(section));
-  const std::string html = read_file(dir / "report.html");
+  const std::string html = read_text_file(dir / "report.html");
   CHECK(html.starts_with("<!DOCTYPE html>"));
   CHECK(html.find("<svg data-chart=\"local-cloud-split\"") != std::string::npos);
 

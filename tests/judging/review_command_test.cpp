@@ -5,42 +5,20 @@
 #include "policies/judge_store.hpp"
 #include "policies/judge_summary.hpp"
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace llmroute {
 namespace {
 
 using policies::PairWinner;
-using test::ChildProcess;
-using test::ChildProcessOptions;
+using test::CommandResult;
 using test::TempDir;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 CommandResult run_review(const TempDir& dir, std::vector<std::string> args) {
-  ChildProcessOptions options;
-  options.program = LLMROUTE_BINARY;
-  options.args = {"review"};
-  options.args.insert(options.args.end(), args.begin(), args.end());
-  options.stdout_path = dir / "stdout";
-  options.stderr_path = dir / "stderr";
-  ChildProcess child(options);
-  const auto exit_code = child.wait_for_exit(std::chrono::seconds(30));
-  REQUIRE(exit_code.has_value());
-  return {*exit_code, read_file(dir / "stdout"), read_file(dir / "stderr")};
+  args.insert(args.begin(), "review");
+  return test::run_llmroute(dir.path(), std::move(args), std::chrono::seconds(30));
 }
 
 std::string config_yaml(const TempDir& dir) {

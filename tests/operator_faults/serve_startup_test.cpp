@@ -4,13 +4,13 @@
 
 #include "router/classify_command.hpp"
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,20 +18,9 @@ using namespace llmroute::test;
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string err;
-};
-
-/// Runs `program ARGS...` in `dir` to its end (20 s at most) and returns its exit status and stderr.
-Outcome run_in(const TempDir& dir, const std::filesystem::path& program, std::vector<std::string> args) {
-  ChildProcess child(ChildProcessOptions{program, std::move(args), {}, dir / "out", dir / "err"});
-  const auto status = child.wait_for_exit(std::chrono::seconds(20));
-  REQUIRE(status.has_value());
-  std::ifstream in(dir / "err");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return {*status, text.str()};
+/// Runs `program ARGS...` in `dir` to its end (20 s at most).
+CommandResult run_in(const TempDir& dir, const std::filesystem::path& program, std::vector<std::string> args) {
+  return run_to_end(dir.path(), program, std::move(args), std::chrono::seconds(20));
 }
 
 /// A config with one backend and records at `records_path`.
@@ -61,7 +50,7 @@ TEST_CASE("serve without classifier rules to find says where it looked and how t
   const std::filesystem::path previous = std::filesystem::current_path();
   std::filesystem::current_path(dir.path());
   ::unsetenv("LLMROUTE_RULES");
-  const Outcome outcome = run_in(dir, binary, {"serve", "--config", config});
+  const CommandResult outcome = run_in(dir, binary, {"serve", "--config", config});
   std::filesystem::current_path(previous);
   CHECK(outcome.exit_code == 2);
   CHECK(outcome.err.find("llmroute serve: no classifier rules found") != std::string::npos);
@@ -81,7 +70,7 @@ TEST_CASE("serve with records.path in a missing directory, under a file or at a 
   for (const auto& [records_path, reason] : cases) {
     CAPTURE(records_path);
     const std::string config = write_config(dir, config_with_records(records_path));
-    const Outcome outcome = run_in(dir, LLMROUTE_BINARY, {"serve", "--config", config});
+    const CommandResult outcome = run_in(dir, LLMROUTE_BINARY, {"serve", "--config", config});
     CHECK(outcome.exit_code == 1);
     CHECK(outcome.err.find("llmroute serve: " + records_path + ": cannot open the records database") != std::string::npos);
     CHECK(outcome.err.find(reason) != std::string::npos);
@@ -109,7 +98,7 @@ TEST_CASE("serve with a read-only records database file says the file is read-on
     args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", LLMROUTE_BINARY});
     program = "/usr/bin/setpriv";
   }
-  const Outcome outcome = run_in(dir, program, args);
+  const CommandResult outcome = run_in(dir, program, args);
   CHECK(outcome.exit_code == 1);
   CHECK(outcome.err.find("llmroute serve: " + db + ": ") != std::string::npos);
   CHECK(outcome.err.find("(Permission denied): " + db + " is read-only for llmroute; make it writable or change records.path") !=

@@ -3,11 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,20 +15,9 @@ using namespace llmroute::test;
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string err;
-};
-
-/// Runs `llmroute ARGS...` to its end (30 s at most) with stdin from /dev/null; its exit status and stderr.
-Outcome run_llmroute(const TempDir& dir, std::vector<std::string> args) {
-  ChildProcess child(ChildProcessOptions{LLMROUTE_BINARY, std::move(args), {}, dir / "out", dir / "err"});
-  const auto status = child.wait_for_exit(std::chrono::seconds(30));
-  REQUIRE(status.has_value());
-  std::ifstream in(dir / "err");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return {*status, text.str()};
+/// Runs `llmroute ARGS...` to its end (30 s at most).
+CommandResult run_llmroute(const TempDir& dir, std::vector<std::string> args) {
+  return llmroute::test::run_llmroute(dir.path(), std::move(args), std::chrono::seconds(30));
 }
 
 /// A config whose one backend is never called: these commands stop before any request.
@@ -80,7 +69,7 @@ TEST_CASE("serve with a missing, empty or broken rules file names the file and w
   const std::string config = write_config(dir);
   for (const auto& [rules, message] : wrong_rules_files(dir)) {
     CAPTURE(rules);
-    const Outcome outcome = run_llmroute(dir, {"serve", "--config", config, "--rules", rules});
+    const CommandResult outcome = run_llmroute(dir, {"serve", "--config", config, "--rules", rules});
     CHECK(outcome.exit_code == 2);
     CHECK(outcome.err.rfind(message, 0) == 0);
   }
@@ -101,7 +90,7 @@ TEST_CASE("classify, route and bench answer a wrong rules file as serve does: th
     };
     for (const auto& args : commands) {
       CAPTURE(args.front());
-      const Outcome outcome = run_llmroute(dir, args);
+      const CommandResult outcome = run_llmroute(dir, args);
       CHECK(outcome.exit_code == 2);
       CHECK(outcome.err.rfind(message, 0) == 0);
     }
@@ -125,7 +114,7 @@ TEST_CASE("classify and route say why they cannot read the request body or JSON 
   };
   for (const auto& [args, message] : cases) {
     CAPTURE(message);
-    const Outcome outcome = run_llmroute(dir, args);
+    const CommandResult outcome = run_llmroute(dir, args);
     CHECK(outcome.exit_code == 2);
     CHECK(outcome.err.rfind(message, 0) == 0);
   }
@@ -150,7 +139,7 @@ TEST_CASE("report, bench, demo and simulate refuse an output file they could not
   };
   for (const auto& [args, message] : cases) {
     CAPTURE(message);
-    const Outcome outcome = run_llmroute(dir, args);
+    const CommandResult outcome = run_llmroute(dir, args);
     CHECK(outcome.exit_code == 2);
     CHECK(outcome.err.rfind(message, 0) == 0);
   }

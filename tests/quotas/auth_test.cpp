@@ -3,10 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "config/config_loader.hpp"
 #include "quota_fixture.hpp"
+#include "support/command_run.hpp"
 
 using namespace llmroute::test;
 namespace json = boost::json;
@@ -21,18 +21,11 @@ QuotaSetupOptions three_users() {
   return options;
 }
 
-/// Runs `llmroute ARGS...` to completion and returns its exit status and stdout.
+/// Runs `llmroute ARGS...` to completion and returns its exit status and stdout followed by stderr.
 std::pair<int, std::string> run_llmroute(std::vector<std::string> args) {
   TempDir dir;
-  ChildProcessOptions options{LLMROUTE_BINARY, std::move(args), {}, dir / "out", dir / "err"};
-  ChildProcess child(options);
-  const auto status = child.wait_for_exit(milliseconds(20'000));
-  REQUIRE(status.has_value());
-  // One stream per file: inserting an empty file's buffer would set failbit and drop the other.
-  std::stringstream out, err;
-  out << std::ifstream(dir / "out").rdbuf();
-  err << std::ifstream(dir / "err").rdbuf();
-  return {*status, out.str() + err.str()};
+  const CommandResult result = llmroute::test::run_llmroute(dir.path(), std::move(args), milliseconds(20'000));
+  return {result.exit_code, result.out + result.err};
 }
 
 }  // namespace

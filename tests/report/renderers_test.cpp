@@ -11,6 +11,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fstream>
+
 using namespace llmroute;
 using namespace llmroute::report;
 

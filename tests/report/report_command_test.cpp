@@ -4,42 +4,21 @@
 #include "records/sqlite_record_store.hpp"
 #include "report_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <fstream>
-#include <sstream>
 
 using namespace llmroute;
 using namespace llmroute::test;
 
 namespace {
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 /// Runs `llmroute report <args>` in `dir` with a 60 s deadline.
 CommandResult run_report(const TempDir& dir, std::vector<std::string> args) {
-  ChildProcessOptions options;
-  options.program = LLMROUTE_BINARY;
-  options.args = {"report"};
-  options.args.insert(options.args.end(), args.begin(), args.end());
-  options.stdout_path = dir / "stdout";
-  options.stderr_path = dir / "stderr";
-  ChildProcess child(options);
-  const auto exit_code = child.wait_for_exit(std::chrono::seconds(60));
-  REQUIRE(exit_code.has_value());
-  return {*exit_code, read_file(dir / "stdout"), read_file(dir / "stderr")};
+  args.insert(args.begin(), "report");
+  return run_llmroute(dir.path(), std::move(args), std::chrono::seconds(60));
 }
 
 /// The fixture day written through the real store, and its config file.
@@ -69,7 +48,7 @@ TEST_CASE("llmroute report prints the text report of a window and writes the oth
                                               "2026-11-01T06:00Z", "--format", "json", "--out", (dir / "r.json").string()});
   CHECK_MESSAGE(json.exit_code == 0, json.err);
   CHECK(json.out.empty());
-  const boost::json::value document = boost::json::parse(read_file(dir / "r.json"));
+  const boost::json::value document = boost::json::parse(read_text_file(dir / "r.json"));
   CHECK(document.at("total").at("requests").to_number<int>() == 2);
   CHECK(document.at("tasks").at(0).at("name").as_string() == "architecture");
 
@@ -78,7 +57,7 @@ TEST_CASE("llmroute report prints the text report of a window and writes the oth
   CHECK(markdown.out.starts_with("# llmroute report\n"));
   const CommandResult html = run_report(dir, {"--config", config, "--format", "html", "--out", (dir / "r.html").string()});
   CHECK(html.exit_code == 0);
-  CHECK(read_file(dir / "r.html").starts_with("<!DOCTYPE html>"));
+  CHECK(read_text_file(dir / "r.html").starts_with("<!DOCTYPE html>"));
 }
 
 TEST_CASE("llmroute report refuses bad options with exit 2 and an unreadable database with exit 1") {

@@ -3,34 +3,21 @@
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "support/child_process.hpp"
+#include "support/command_run.hpp"
 
 using namespace llmroute::test;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-
-Run route(const TempDir& dir, std::vector<std::string> args) {
+CommandResult route(const TempDir& dir, std::vector<std::string> args) {
   args.insert(args.begin(), {"route", "--config", LLMROUTE_SOURCE_DIR "/config/coop.yaml", "--rules",
                              LLMROUTE_SOURCE_DIR "/router/rules.yaml"});
-  ChildProcess child({.program = LLMROUTE_BINARY, .args = args, .extra_env = {}, .stdout_path = dir / "out.txt",
-                      .stderr_path = dir / "err.txt"});
-  Run run;
-  run.exit_code = child.wait_for_exit(60s).value_or(-1);
-  std::ifstream in(dir / "out.txt");
-  std::ostringstream text;
-  text << in.rdbuf();
-  run.out = text.str();
-  return run;
+  return run_llmroute(dir.path(), std::move(args), 60s);
 }
 
 void write(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
@@ -44,12 +31,12 @@ TEST_CASE("the route command prints the decision and, with --explain, every step
         R"("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nZeroDivisionError: division by zero\nwhy does this crash?"}]})");
   const std::string body = (dir / "body.json").string();
 
-  Run plain = route(dir, {"--path", "/v1/messages", body});
+  CommandResult plain = route(dir, {"--path", "/v1/messages", body});
   CHECK(plain.exit_code == 0);
   CHECK(plain.out.find(R"("task":"debugging")") != std::string::npos);
   CHECK(plain.out.find(R"("candidates":["ollama/qwen3-coder","anthropic/sonnet"])") != std::string::npos);
 
-  Run explained = route(dir, {"--path", "/v1/messages", "--header", "x-llmroute-route: cloud", "--explain", body});
+  CommandResult explained = route(dir, {"--path", "/v1/messages", "--header", "x-llmroute-route: cloud", "--explain", body});
   CAPTURE(explained.out);
   CHECK(explained.exit_code == 0);
   CHECK(explained.out.find(R"("candidates":["anthropic/sonnet"])") != std::string::npos);
@@ -65,7 +52,7 @@ TEST_CASE("the route command exits 1 when a private user's request fits no local
   std::string content;
   for (int i = 0; i < 3000; ++i) content += "2024-01-01 12:00:00 INFO request handled in 12ms path=/api/items\\n";
   write(dir / "long.json", R"({"model":"auto","messages":[{"role":"user","content":"Summarise this log:\n)" + content + R"("}]})");
-  Run run = route(dir, {"--private", (dir / "long.json").string()});
+  CommandResult run = route(dir, {"--private", (dir / "long.json").string()});
   CHECK(run.exit_code == 1);
   CHECK(run.out.find(R"("refusal":"private user: no local backend can serve this request")") != std::string::npos);
 }

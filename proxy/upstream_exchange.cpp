@@ -213,6 +213,50 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
   co_return parser.keep_alive() && reader.reusable() ? Attempt::reusable : Attempt::done;
 }
 
+/// Most bytes of a backend's 401/403 body read for its message; the rest is not read (the connection closes).
+constexpr std::size_t kMaxRefusalBody = 64 * 1024;
+/// Most characters of the backend's own message quoted to the client.
+constexpr std::size_t kMaxRefusalMessage = 1000;
+
+/// What a client is told when a backend refused llmroute's key for it: the backend, its status, where the key
+/// comes from, and what the backend said (its JSON error's message).
+std::string key_refused_message(const Exchange& ex, std::string_view body) {
+  const config::BackendConfig& backend = *ex.backend->config;
+  std::string message = "backend '" + backend.name + "' answered " + std::to_string(ex.upstream_status) + ": ";
+  message += ex.upstream_status == 401 ? "it rejected llmroute's API key for it" : "llmroute's API key for it lacks permission for this request";
+  message += backend.api_key_env.empty() ? " (no api_key_env is configured for it, so llmroute sent none)"
+                                         : " (the key in the environment variable " + backend.api_key_env + ")";
+  std::string said = wire::json_error_message(body);
+  if (said.size() > kMaxRefusalMessage) {
+    std::size_t cut = kMaxRefusalMessage;
+    while (cut > 0 && (static_cast<unsigned char>(said[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    said = said.substr(0, cut) + "…";
+  }
+  if (!said.empty()) message += ": " + said;
+  return message;
+}
+
+/// A backend's 401 or 403 is about llmroute's own key for that backend, never about the client's: relayed, it
+/// would tell Claude Code's user to log in again. Like an unreachable backend it fails the candidate (the next
+/// one gets the request; the last one's client gets 502), with the backend's message read from its body.
+template <typename Stream>
+awaitable<Attempt> fail_on_refused_key(Stream& stream, UpstreamConnection& connection,
+                                       http::response_parser<http::buffer_body>& parser, Exchange& ex) {
+  std::string body;
+  UpstreamBody reader(body_framing(parser), parser.content_length().value_or(0), connection.buffer);
+  while (!reader.done() && body.size() < kMaxRefusalBody) {
+    auto [ec, piece] = co_await reader.read(stream);
+    body.append(piece.substr(0, kMaxRefusalBody - body.size()));
+    if (ec) {
+      if (stopped(ex)) co_return Attempt::done;
+      break;  // what arrived may still hold the message
+    }
+    set_phase(ex, Phase::streaming);
+  }
+  ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, 502, true, key_refused_message(ex, body)};
+  co_return parser.keep_alive() && reader.reusable() ? Attempt::reusable : Attempt::done;
+}
+
 /// Sends the request: at once on plain TCP (it nearly always fits the socket buffer), through the TLS stream otherwise.
 template <typename Stream>
 awaitable<error_code> send_request(Stream& stream, std::span<const asio::const_buffer> buffers) {
@@ -273,6 +317,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
     co_return Attempt::done;
   }
+  if (ex.upstream_status == 401 || ex.upstream_status == 403) co_return co_await fail_on_refused_key(stream, connection, parser, ex);
   const bool whole = !streamed_answer(parser);
   ex.meter.emplace(backend_format(ex.backend->config->kind), client_format(ex.api),
                    whole ? AnswerFraming::whole : AnswerFraming::streamed,

@@ -10,9 +10,11 @@
 namespace llmroute::simulator {
 namespace {
 
-constexpr std::array<std::pair<Fault, std::string_view>, 10> kFaultNames{{
+constexpr std::array<std::pair<Fault, std::string_view>, 12> kFaultNames{{
     {Fault::none, "none"},
     {Fault::refuse, "refuse"},
+    {Fault::unauthorized, "401"},
+    {Fault::forbidden, "403"},
     {Fault::too_many_requests, "429"},
     {Fault::server_error, "500"},
     {Fault::unavailable, "503"},
@@ -96,10 +98,11 @@ Judge mode: a prompt containing LLMROUTE-JUDGE gets a verdict instead of an answ
   absolute verdict: {"scores":{"correctness","completeness","clarity"},"reason":"..."}, 2/2/2, or
   0/1/1 for an answer containing [sim-mistake].
 
-Fault kinds: refuse (close after reading the request), 429 (Retry-After: 2), 500, 503,
-  overloaded (529, Anthropic overloaded_error), stall-headers (send nothing), stall-mid (a few
-  events, then nothing), die-mid (a few events, then close without ending the body), malformed
-  (one event that is not JSON, then continue), none. Errors are shaped for the endpoint
+Fault kinds: refuse (close after reading the request), 401 (the key is wrong), 403 (the key
+  lacks permission for the model), 429 (Retry-After: 2), 500, 503, overloaded (529, Anthropic
+  overloaded_error), stall-headers (send nothing), stall-mid (a few events, then nothing),
+  die-mid (a few events, then close without ending the body), malformed (one event that is not
+  JSON, then continue), none. Errors are shaped for the endpoint
   (OpenAI {"error":{...}} or Anthropic {"type":"error","error":{...}}). On health and model
   probes only the faults that replace the answer apply.
 

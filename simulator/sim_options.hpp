@@ -15,6 +15,8 @@ namespace llmroute::simulator {
 enum class Fault {
   none,
   refuse,             ///< read the request, close the connection without a byte
+  unauthorized,       ///< 401: the key the proxy sent is wrong (a cloud API's "Incorrect API key")
+  forbidden,          ///< 403: the key lacks permission for the model
   too_many_requests,  ///< 429 with Retry-After: 2
   server_error,       ///< 500
   unavailable,        ///< 503

@@ -385,6 +385,10 @@ awaitable<std::optional<Disposition>> apply_early_fault(Connection& c, Fault fau
     case Fault::stall_headers:
       co_await wait_for_client_close(c);
       co_return Disposition::close;
+    case Fault::unauthorized:
+      co_return co_await send_error(c, shape, 401, "Incorrect API key provided (simulated)", keep_alive);
+    case Fault::forbidden:
+      co_return co_await send_error(c, shape, 403, "The API key has no access to this model (simulated)", keep_alive);
     case Fault::too_many_requests:
       co_return co_await send_json(c, 429, error_body(shape, 429, "Rate limit reached for requests (simulated)"),
                                    keep_alive, "Retry-After: 2\r\n");

@@ -53,6 +53,8 @@ std::string error_body(ErrorShape shape, int status, std::string_view message) {
   if (shape == ErrorShape::anthropic) {
     std::string_view type = "api_error";
     if (status == 400) type = "invalid_request_error";
+    if (status == 401) type = "authentication_error";
+    if (status == 403) type = "permission_error";
     if (status == 404) type = "not_found_error";
     if (status == 429) type = "rate_limit_error";
     if (status == 529) type = "overloaded_error";
@@ -65,7 +67,9 @@ std::string error_body(ErrorShape shape, int status, std::string_view message) {
   }
   std::string_view type = "server_error";
   std::string_view code = "null";
-  if (status == 400 || status == 404 || status == 405) type = "invalid_request_error";
+  if (status == 400 || status == 401 || status == 404 || status == 405) type = "invalid_request_error";
+  if (status == 401) code = R"("invalid_api_key")";
+  if (status == 403) type = "permission_error";
   if (status == 404) code = R"("not_found")";
   if (status == 429) {
     type = "requests";

@@ -197,29 +197,32 @@ std::string_view openai_error_type(int status) {
   }
 }
 
-/// The human message inside any of the error shapes backends send (OpenAI, Anthropic,
-/// Ollama's `{"error":"..."}`, vLLM's `{"object":"error","message":...}`, FastAPI's `detail`).
+/// The backend's message, else the start of its body as it is.
 std::string error_message_of(std::string_view body) {
-  boost::json::error_code ec;
-  const auto parsed = boost::json::parse(body, ec);
-  if (!ec && parsed.is_object()) {
-    const auto& object = parsed.get_object();
-    if (const auto* error = member(object, "error")) {
-      if (error->is_string()) return std::string(error->get_string());
-      if (error->is_object()) {
-        if (auto message = string_member(error->get_object(), "message"); !message.empty()) return std::string(message);
-      }
-    }
-    if (auto message = string_member(object, "message"); !message.empty()) return std::string(message);
-    if (const auto* detail = member(object, "detail")) {
-      return detail->is_string() ? std::string(detail->get_string()) : to_json(*detail);
-    }
-  }
+  if (std::string message = json_error_message(body); !message.empty()) return message;
   constexpr std::size_t kMaxRaw = 2000;
   return std::string(body.substr(0, kMaxRaw));
 }
 
 }  // namespace
+
+std::string json_error_message(std::string_view body) {
+  boost::json::error_code ec;
+  const auto parsed = boost::json::parse(body, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto& object = parsed.get_object();
+  if (const auto* error = member(object, "error")) {
+    if (error->is_string()) return std::string(error->get_string());
+    if (error->is_object()) {
+      if (auto message = string_member(error->get_object(), "message"); !message.empty()) return std::string(message);
+    }
+  }
+  if (auto message = string_member(object, "message"); !message.empty()) return std::string(message);
+  if (const auto* detail = member(object, "detail")) {
+    return detail->is_string() ? std::string(detail->get_string()) : to_json(*detail);
+  }
+  return {};
+}
 
 std::string error_body(WireFormat client, int status, std::string_view message) {
   std::string out;

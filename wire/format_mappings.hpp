@@ -41,6 +41,11 @@ std::string anthropic_tool_id(std::string_view id);
 /// An error body as `client` expects it (OpenAI `{"error":{...}}` or Anthropic `{"type":"error",...}`).
 std::string error_body(WireFormat client, int status, std::string_view message);
 
+/// The human message of a JSON error body in any of the shapes backends send (OpenAI, Anthropic,
+/// Ollama's `{"error":"..."}`, vLLM's `{"object":"error","message":...}`, FastAPI's `detail`); empty
+/// when the body is not JSON or carries none.
+std::string json_error_message(std::string_view body);
+
 /// Rewrites a backend's error body for the client's format, keeping the backend's message.
 std::string translate_error(WireFormat backend, WireFormat client, int status, std::string_view body);
 

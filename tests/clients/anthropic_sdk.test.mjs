@@ -197,3 +197,18 @@ test('an overloaded backend reaches the SDK as a 529 overloaded_error in Anthrop
     },
   );
 });
+
+test("an Anthropic backend that rejects llmroute's key reaches the SDK as a 502 api_error naming the key's variable, not an authentication error", async () => {
+  const { proxy } = await startStack({ kind: 'anthropic', upstreamName: 'sim-model+fault=401' });
+  await assert.rejects(
+    client(proxy).messages.create({ model: 'claude-opus-4-8', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }),
+    (error) => {
+      assert.ok(error instanceof Anthropic.APIError, String(error));
+      assert.ok(!(error instanceof Anthropic.AuthenticationError), 'Claude Code would ask its user to log in again');
+      assert.equal(error.status, 502);
+      assert.equal(error.error?.error?.type, 'api_error');
+      assert.match(error.error?.error?.message, /backend 'sim' answered 401.*SIM_BACKEND_KEY.*Incorrect API key provided/);
+      return true;
+    },
+  );
+});

@@ -77,7 +77,7 @@ TEST_CASE("bad options are reported by name instead of being ignored") {
 
 TEST_CASE("--help asks for the usage text, which documents the fault kinds") {
   CHECK(parse({"--help"}).help);
-  for (const auto* kind : {"refuse", "429", "500", "503", "stall-headers", "stall-mid", "die-mid", "malformed"}) {
+  for (const auto* kind : {"refuse", "401", "403", "429", "500", "503", "stall-headers", "stall-mid", "die-mid", "malformed"}) {
     CHECK(sim_usage().find(kind) != std::string_view::npos);
     CHECK(parse_fault(kind).has_value());
   }

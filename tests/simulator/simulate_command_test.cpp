@@ -327,6 +327,23 @@ TEST_CASE("faults 500 and 503 answer with those statuses") {
   CHECK(unavailable.json().at("error").at("type") == "server_error");
 }
 
+TEST_CASE("faults 401 and 403 answer as a cloud API that refuses the key, in the endpoint's error shape") {
+  SimulatorProcess sim({"--ttft-ms", "0"});
+  HttpClient client("127.0.0.1", sim.port());
+  const auto wrong_key = client.post_json("/v1/chat/completions", stream_body(), {{"x-sim-fault", "401"}});
+  CHECK(wrong_key.status == 401);
+  CHECK(wrong_key.json().at("error").at("code") == "invalid_api_key");
+  CHECK(wrong_key.json().at("error").at("message") == "Incorrect API key provided (simulated)");
+  const auto no_access = client.post_json("/v1/chat/completions", chat_body({{"model", "sim-model+fault=403"}}));
+  CHECK(no_access.status == 403);
+  CHECK(no_access.json().at("error").at("type") == "permission_error");
+  const std::string messages = R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})";
+  const auto anthropic = client.post_json("/v1/messages", messages, {{"x-sim-fault", "401"}});
+  CHECK(anthropic.status == 401);
+  CHECK(anthropic.json().at("error").at("type") == "authentication_error");
+  CHECK(client.connections_opened() == 1);
+}
+
 TEST_CASE("a fault can be chosen by model suffix, since a proxy may strip the headers") {
   SimulatorProcess sim({"--ttft-ms", "0"});
   HttpClient client("127.0.0.1", sim.port());

@@ -146,7 +146,12 @@ std::string_view AnswerMeter::on_end(wire::StreamEnd end, std::string_view detai
   if (translating_) return scratch_;
   out_ = std::move(pending_);
   pending_.clear();
+  if (tells_failure()) out_ += scratch_;  // the relayed response's response.failed
   return out_;
+}
+
+bool AnswerMeter::tells_failure() const {
+  return framing_ == AnswerFraming::streamed && (translating_ || backend_ == wire::WireFormat::responses);
 }
 
 bool AnswerMeter::ending_adds_bytes() const {

@@ -35,6 +35,10 @@ class AnswerMeter {
   /// The upstream ended: whatever is still held back or the client's format needs to end properly
   /// (an error event when `end` is upstream_failed), to send before the end of the response.
   std::string_view on_end(wire::StreamEnd end = wire::StreamEnd::clean, std::string_view detail = {});
+  /// Whether on_end(upstream_failed) ends the client's stream with its own error event, so the proxy adds none:
+  /// for a translated stream, and for a Responses stream relayed as it is, whose response.failed must be about
+  /// the relayed response and continue its sequence numbers (Chat and Anthropic error events stand alone).
+  bool tells_failure() const;
   /// Whether the answer is one whole body rather than an event stream.
   bool whole() const { return framing_ == AnswerFraming::whole; }
   /// Whether the client sees translated bytes rather than the backend's.

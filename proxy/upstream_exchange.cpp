@@ -131,9 +131,10 @@ awaitable<void> end_stream_with_error(Exchange& ex, int status, std::string_view
   // A whole (JSON) answer cannot carry an event: it stays unterminated, and the closed connection tells the
   // client that the answer is incomplete. Nor can anything follow a piece whose write was cut.
   if ((ex.meter && ex.meter->whole()) || ex.client_write_cut) co_return;
-  if (ex.meter && ex.meter->translating()) {
+  if (ex.meter && ex.meter->tells_failure()) {
     // The translator ends the client's format properly: its own error event (Anthropic `event: error`,
-    // Responses `response.failed`, Chat `data: {"error"…}` + [DONE]).
+    // Responses `response.failed`, Chat `data: {"error"…}` + [DONE]); a relayed Responses stream gets its
+    // response.failed on the relayed response, numbered after its last event.
     co_await write_piece(ex, ex.meter->on_end(wire::StreamEnd::upstream_failed, message), Last::yes);
     co_return;
   }
@@ -365,7 +366,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
     if (ec) {
       // Stopped (the client left or a deadline passed): forward() answers for the exchange.
       if (stopped(ex)) co_return Attempt::done;
-      if (!ex.meter->translating()) {
+      if (!ex.meter->tells_failure()) {
         const std::string_view held = ex.meter->on_end();
         if (!held.empty()) co_await write_piece(ex, held);
       }

@@ -26,6 +26,7 @@ class ResponsesDecoder final : public StreamDecoder {
     }
     auto type = string_field(*document, "type");
     if (type.empty()) type = event.event;
+    if (const auto number = integer_field(*document, "sequence_number")) hub.sequence_number(*number);
     const auto output_index = integer_field(*document, "output_index").value_or(0);
     if (type == "response.created" || type == "response.in_progress") {
       if (const auto response = field(*document, "response")) {
@@ -213,6 +214,13 @@ class ResponsesEncoder final : public StreamEncoder {
     const bool incomplete = finish == FinishReason::length || finish == FinishReason::content_filter;
     finish_ = finish;
     emit_response(out, "response.completed", incomplete ? "incomplete" : "completed", &usage);
+  }
+
+  void resume(const StreamSummary& summary) override {
+    std::string relayed;
+    start(summary, relayed);
+    // The SDKs and Codex expect sequence numbers to grow through the whole stream, relayed events included.
+    sequence_ = static_cast<std::size_t>(summary.last_sequence_number + 1);
   }
 
   void error(std::string_view message, std::string& out) override {

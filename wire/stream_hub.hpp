@@ -2,6 +2,8 @@
 // keeps the summary and drives one client encoder.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +39,12 @@ class StreamEncoder {
   /// A complete answer: `usage` is the reported usage or the best estimate.
   virtual void end(const StreamSummary& summary, const Usage& usage, std::string& out) = 0;
   virtual void error(std::string_view message, std::string& out) = 0;
+  /// Instead of start(): the client already has the start of this stream and what `summary` describes,
+  /// relayed as the backend sent it; later events (an error) continue that stream, with no start of their own.
+  virtual void resume(const StreamSummary& summary) {
+    std::string relayed;
+    start(summary, relayed);
+  }
 };
 
 /// The middle of a stream translation. Content events before start() start the stream implicitly;
@@ -57,6 +65,10 @@ class StreamHub {
   /// Usage counters to update in place; call usage_reported() once they hold real numbers.
   Usage& usage() { return summary_.usage; }
   void usage_reported() { summary_.usage_reported = true; }
+  /// A Responses event's `sequence_number`, so that an event added to the relayed stream can follow it.
+  void sequence_number(std::int64_t number) {
+    summary_.last_sequence_number = std::max(summary_.last_sequence_number, number);
+  }
   /// The backend finished the answer (its terminal event, or a clean close).
   void done();
   /// The backend reported an error or sent something unreadable: the client gets an error event.

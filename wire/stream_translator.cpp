@@ -182,10 +182,9 @@ class StreamTranslator::Impl {
     if (passthrough_) {
       // The relayed bytes may stop inside an event; a blank line ends it before the error event.
       if (partial_event) out.append("\n\n");
-      // Started on the relayed stream's own id and model; its events are already with the client.
+      // On the relayed stream's own id, model and numbering; its events are already with the client.
       const auto encoder = make_encoder(client_, context_);
-      std::string relayed_start;
-      encoder->start(hub_.summary(), relayed_start);
+      encoder->resume(hub_.summary());
       encoder->error(message, out);
     }
   }

@@ -36,6 +36,7 @@ struct StreamSummary {
   bool ended = false;               ///< the client stream is terminated (completed or error event)
   std::string error;                ///< why the stream ended with an error event; empty otherwise
   bool error_reported = false;      ///< `error` is the backend's own error event, relayed as it came when formats match
+  std::int64_t last_sequence_number = -1;  ///< the highest `sequence_number` of a Responses backend's events; -1: none
 
   /// Output tokens: the reported count, or an estimate from the bytes relayed.
   std::int64_t output_tokens() const;

@@ -207,3 +207,18 @@ test('chat streaming through llmroute to an Anthropic backend: text, then a tool
   assert.equal(toolResult.tool_use_id, call.id);
   assert.match(JSON.stringify(toolResult.content), /Sunny, 21 °C/);
 });
+
+test('responses.stream() relayed from a Responses backend that dies mid-answer ends with response.failed, numbered after the last event', async () => {
+  const { proxy } = await startStack({ kind: 'openai-responses', upstreamName: 'sim-model+fault=die-mid' });
+  const stream = client(proxy).responses.stream({ model: 'auto', input: 'Write a haiku about routers' });
+  const events = [];
+  for await (const event of stream) events.push(event);
+  const types = events.map((event) => event.type);
+  assert.equal(types[0], 'response.created');
+  assert.equal(types.at(-1), 'response.failed', `${types}`);
+  const numbers = events.map((event) => event.sequence_number);
+  assert.deepEqual(numbers, numbers.map((_, i) => i), `sequence numbers without a gap or a restart: ${numbers}`);
+  const failed = events.at(-1);
+  assert.equal(failed.response.id, events[0].response.id);
+  assert.match(failed.response.error.message, /backend 'sim'/);
+});

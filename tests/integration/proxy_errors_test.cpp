@@ -240,3 +240,31 @@ TEST_CASE("429 and 500 from the backend reach the client with their status, head
   CHECK(client.post_json("/v1/chat/completions", chat_body("local-model")).status == 200);
   CHECK(client.connections_opened() == 1);
 }
+
+TEST_CASE("a Responses stream relayed as it is that breaks mid-way ends with response.failed on that response, numbered after its last event") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"});
+  ProxyProcess proxy("server:\n  listen: 127.0.0.1:0\n  timeouts: { upstream_idle: 300ms }\nbackends:\n"
+                     "  - { name: sim, kind: openai-responses, url: '" + sim.base_url() +
+                     "/v1', models: [{ name: local-model, upstream_name: sim-upstream }] }\n"
+                     "routing: { default: sim/local-model, health: { probe_interval: 0 } }\nrecords: { enabled: false }\n");
+  HttpClient client("127.0.0.1", proxy.port());
+  for (const char* fault : {"die-mid", "stall-mid"}) {
+    const std::string fault_name = fault;
+    CAPTURE(fault_name);
+    const auto response = client.post_json(
+        "/v1/responses", R"({"model":"local-model","input":"Write a haiku about routers","stream":true})", {{"x-sim-fault", fault}});
+    CHECK(response.status == 200);
+    REQUIRE(response.complete());
+    REQUIRE(response.events.size() >= 3);
+    CHECK(response.events.front().event == "response.created");
+    const auto& last = response.events.back();
+    REQUIRE(last.event == "response.failed");
+    const json::value failed = last.json();
+    const json::value before = response.events[response.events.size() - 2].json();
+    const json::value created = response.events.front().json();
+    CHECK(failed.at("type") == "response.failed");
+    CHECK(failed.at("sequence_number").as_int64() == before.at("sequence_number").as_int64() + 1);
+    CHECK(failed.at("response").at("id") == created.at("response").at("id"));
+    CHECK(std::string(failed.at("response").at("error").at("message").as_string()).find("backend 'sim'") != std::string::npos);
+  }
+}

@@ -523,6 +523,27 @@ TEST_CASE("a relayed Responses stream that breaks ends with one response.failed 
   CHECK(failed.at("response").at("error").at("message") == "backend went away");
 }
 
+TEST_CASE("the response.failed added to a relayed Responses stream continues its sequence numbers") {
+  const std::string created =
+      "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+      "\"response\":{\"id\":\"resp_up1\",\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-5\",\"output\":[]}}\n\n";
+  const std::string delta =
+      "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":6,"
+      "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hel\"}\n\n";
+  StreamTranslator relay(WireFormat::responses, WireFormat::responses, TranslationContext{});
+  std::string out;
+  relay.feed(created + delta, out);
+  relay.feed(delta.substr(0, 40), out);  // cut inside the next event: its number was never seen whole
+  relay.finish(out, StreamEnd::upstream_failed, "backend went away");
+  const auto events = parse_events(out);
+  REQUIRE(events.size() >= 3);
+  const auto failed = boost::json::parse(events.back().data);
+  CHECK(failed.at("type") == "response.failed");
+  CHECK(failed.at("sequence_number") == 7);
+  CHECK(failed.at("response").at("id") == "resp_up1");
+  CHECK(relay.summary().last_sequence_number == 6);
+}
+
 TEST_CASE("the summary parts of a Responses backend's reasoning stay separate paragraphs in the client's thinking") {
   const auto event = [](std::string_view type, std::string_view rest) {
     return "event: " + std::string(type) + "\ndata: {\"type\":\"" + std::string(type) + "\"," + std::string(rest) + "}\n\n";

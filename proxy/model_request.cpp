@@ -310,6 +310,10 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   PreparedRequest prepared{request, &*scan.body, body, request_id, task.classified ? record.task : std::string(),
                            decision.reason};
   record.reason = decision.reason;
+  // A backend that ignores `stream` answers with one JSON body, which such a client cannot read: it is retold.
+  ex.client_streams = scan.body->stream && (api == ClientApi::chat_completions || api == ClientApi::messages ||
+                                            api == ClientApi::responses);
+  ex.client_asked_usage = scan.body->include_usage;
   if (decision.refusal) {
     if (!task.classified) task.classify();
     const int status = error_status(api, decision.refusal_cause == router::RefusalCause::no_fit ? 400 : 503);

@@ -8,6 +8,7 @@
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
 #include "proxy/upstream_body.hpp"
+#include "wire/completion_stream.hpp"
 #include "wire/format_mappings.hpp"
 #include "wire/response_translation.hpp"
 
@@ -167,9 +168,24 @@ Failure upstream_broke(const Exchange& ex, std::string what) {
                  "backend '" + ex.backend->config->name + "' " + std::move(what)};
 }
 
-/// A whole (non-streamed) answer in another format: read it all, translate it, send it with its new length.
+/// Whether a whole (JSON) answer cannot go to the client as it came: it is in another format, or the client
+/// asked for a stream, which it reads event by event (some OpenAI-compatible servers ignore `stream`).
+bool reshaped_whole(const Exchange& ex) {
+  return ex.meter->translating() || (ex.client_streams && ex.upstream_status < 400);
+}
+
+/// The context of a whole answer told as the client's stream: a relayed answer has none of a translation's,
+/// but the client's own ask for the usage chunk.
+wire::TranslationContext told_context(const Exchange& ex) {
+  wire::TranslationContext context = ex.answer_context;
+  if (!ex.meter->translating()) context.include_usage = ex.client_asked_usage;
+  return context;
+}
+
+/// A whole (non-streamed) answer that must be reshaped (reshaped_whole): read it all, translate it or tell it
+/// as the client's stream, send it with its new length.
 template <typename Stream>
-awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& connection,
+awaitable<Attempt> relay_reshaped_whole(Stream& stream, UpstreamConnection& connection,
                                           http::response_parser<http::buffer_body>& parser, Exchange& ex) {
   std::string upstream_body;
   UpstreamBody reader(body_framing(parser), parser.content_length().value_or(0), connection.buffer);
@@ -188,8 +204,20 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
   const auto started = Clock::now();
   const wire::WireFormat from = backend_format(ex.backend->config->kind), to = client_format(ex.api);
   std::string body;
+  std::string_view content_type = "application/json";
   if (ex.upstream_status >= 400) {
     body = wire::translate_error(from, to, static_cast<int>(ex.upstream_status), upstream_body);
+  } else if (ex.client_streams) {
+    // Relayed in the client's format, a <think> prefix stays text, as in a relayed stream.
+    const wire::ThinkTags think = ex.meter->translating() ? ex.answer_context.think_tags : wire::ThinkTags::keep;
+    if (auto answer = wire::parse_completion(from, upstream_body, think); answer) {
+      body = wire::completion_stream(to, *answer, told_context(ex));
+      content_type = "text/event-stream";
+    } else {
+      ex.upstream_status = 502;
+      ex.failure = upstream_broke(ex, "ignored \"stream\" and sent an answer that cannot be read: " + answer.error().message);
+      body = error_body(ex.api, 502, ex.failure->detail);
+    }
   } else if (auto translated = wire::translate_response(from, to, upstream_body, ex.answer_context); translated) {
     body = std::move(translated->body);
   } else {
@@ -197,7 +225,9 @@ awaitable<Attempt> relay_translated_whole(Stream& stream, UpstreamConnection& co
     ex.failure = upstream_broke(ex, "sent an answer that cannot be translated: " + translated.error().message);
     body = error_body(ex.api, 502, ex.failure->detail);
   }
-  std::string headers = "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  // The whole answer reaches the client with this write: its first token too.
+  if (!ex.failure) ex.first_token_at = ex.last_token_at = Clock::now();
+  std::string headers = "Content-Type: " + std::string(content_type) + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   headers += ex.client_headers;
   const std::string head = response_head(static_cast<unsigned>(error_status(ex.api, static_cast<int>(ex.upstream_status))), ex.client_http10 ? KeepAlive::no : KeepAlive::yes, headers);
   ex.proxy_time += Clock::now() - started;
@@ -329,7 +359,7 @@ awaitable<Attempt> exchange_on(Stream& stream, UpstreamConnection& connection, E
                          ex.upstream_status == 429 || ex.upstream_status >= 500,
                          "backend '" + ex.backend->config->name + "' answered " + std::to_string(ex.upstream_status)};
   // Still the first byte's wait: servers such as vLLM send headers at once and the first token much later.
-  if (whole && ex.meter->translating()) co_return co_await relay_translated_whole(stream, connection, parser, ex);
+  if (whole && reshaped_whole(ex)) co_return co_await relay_reshaped_whole(stream, connection, parser, ex);
 
   ex.pending_head = client_response_head(ex, parser, whole);
 

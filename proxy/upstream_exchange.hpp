@@ -36,6 +36,8 @@ struct Exchange {
   BackendRuntime* backend = nullptr;
   const config::ModelConfig* model = nullptr;
   bool client_http10 = false;
+  bool client_streams = false;      ///< the client asked for its answer as a stream (Chat, Messages, Responses)
+  bool client_asked_usage = false;  ///< a Chat client asked for the usage chunk (stream_options.include_usage)
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
   bool local_only = false;     ///< a private (or out-of-budget) user: a 429/5xx of the last candidate is answered 503
   std::size_t keep_answer_bytes = 0;  ///< > 0 only for a request sampled for shadowing: its answer is reassembled

@@ -67,6 +67,10 @@ bool apply(RequestKnobs& knobs, double& rate, std::optional<std::chrono::millise
     const auto flag = parse_flag(value);
     if (!flag) return false;
     knobs.timings = *flag;
+  } else if (key == "ignore-stream") {
+    const auto flag = parse_flag(value);
+    if (!flag) return false;
+    knobs.ignore_stream = *flag;
   } else if (key == "quality") {
     if (value == "good") {
       knobs.quality = Quality::good;

@@ -27,6 +27,7 @@ struct RequestKnobs {
   int think_tokens = 0;
   ThinkStyle think_style = ThinkStyle::tags;
   bool timings = false;
+  bool ignore_stream = false;  ///< answer a streamed request with one JSON body, as some OpenAI-compatible servers do
   Quality quality = Quality::good;
   Fault fault = Fault::none;
   std::vector<TurnBehaviour> script;

@@ -76,6 +76,8 @@ Per-request overrides, as headers "x-sim-KEY: VALUE" or as model suffixes "MODEL
   reasoning-field (1 = the think block goes to delta.reasoning_content / a thinking block /
                    a reasoning item instead of inline <think> text, and counts as reasoning tokens),
   timings (1 = llama.cpp "timings" object on chat and completions), quality (good|poor),
+  ignore-stream (1 = answer a request with "stream": true by one JSON body, as some
+                 OpenAI-compatible servers do),
   fault (KIND), judge (A|B|longer|tie|malformed),
   script (comma list of text|tool per turn; turn = assistant messages so far; past the end: text.
           "tool" answers with a call of the request's first tool when the request has tools,

@@ -473,7 +473,7 @@ awaitable<Disposition> generate(Connection& c, Endpoint endpoint, http::request<
   Generation g;
   g.endpoint = endpoint;
   g.knobs = resolved.knobs;
-  g.stream = parsed.request.stream;
+  g.stream = parsed.request.stream && !g.knobs.ignore_stream;
   g.keep_alive = keep_alive;
   if (g.knobs.fault != Fault::none) state.stats.record_fault(fault_name(g.knobs.fault));
   if (auto early = co_await apply_early_fault(c, g.knobs.fault, shape, keep_alive)) co_return *early;

@@ -103,6 +103,8 @@ std::unique_ptr<StreamDecoder> make_chat_decoder(const TranslationContext& conte
 std::unique_ptr<StreamDecoder> make_messages_decoder();
 std::unique_ptr<StreamDecoder> make_responses_decoder();
 
+/// The encoder of a client format.
+std::unique_ptr<StreamEncoder> make_stream_encoder(WireFormat client, const TranslationContext& context);
 std::unique_ptr<StreamEncoder> make_chat_encoder(const TranslationContext& context);
 std::unique_ptr<StreamEncoder> make_messages_encoder(const TranslationContext& context);
 std::unique_ptr<StreamEncoder> make_responses_encoder(const TranslationContext& context);

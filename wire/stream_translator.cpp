@@ -124,7 +124,11 @@ std::unique_ptr<StreamDecoder> make_decoder(WireFormat backend, const Translatio
   return make_chat_decoder(context);
 }
 
-std::unique_ptr<StreamEncoder> make_encoder(WireFormat client, const TranslationContext& context) {
+constexpr std::string_view kUpstreamLost = "the backend connection ended before the answer was complete";
+
+}  // namespace
+
+std::unique_ptr<StreamEncoder> make_stream_encoder(WireFormat client, const TranslationContext& context) {
   switch (client) {
     case WireFormat::chat:
       return make_chat_encoder(context);
@@ -136,17 +140,13 @@ std::unique_ptr<StreamEncoder> make_encoder(WireFormat client, const Translation
   return make_chat_encoder(context);
 }
 
-constexpr std::string_view kUpstreamLost = "the backend connection ended before the answer was complete";
-
-}  // namespace
-
 class StreamTranslator::Impl {
  public:
   Impl(WireFormat backend, WireFormat client, TranslationContext context)
       : client_(client),
         passthrough_(backend == client),
         decoder_(make_decoder(backend, context)),
-        hub_(context, passthrough_ ? nullptr : make_encoder(client, context)),
+        hub_(context, passthrough_ ? nullptr : make_stream_encoder(client, context)),
         context_(std::move(context)) {}
 
   void feed(std::string_view bytes, std::string* out) {
@@ -183,7 +183,7 @@ class StreamTranslator::Impl {
       // The relayed bytes may stop inside an event; a blank line ends it before the error event.
       if (partial_event) out.append("\n\n");
       // On the relayed stream's own id, model and numbering; its events are already with the client.
-      const auto encoder = make_encoder(client_, context_);
+      const auto encoder = make_stream_encoder(client_, context_);
       encoder->resume(hub_.summary());
       encoder->error(message, out);
     }

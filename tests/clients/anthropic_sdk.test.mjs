@@ -212,3 +212,17 @@ test("an Anthropic backend that rejects llmroute's key reaches the SDK as a 502 
     },
   );
 });
+
+test('a stream a Chat backend answered with one JSON body (it ignored stream) reaches the SDK as a whole Anthropic stream', async () => {
+  const { proxy } = await startStack({ kind: 'openai', upstreamName: 'sim-model+ignore-stream=1' });
+  const answer = await streamed(client(proxy), {
+    model: 'claude-opus-4-8', max_tokens: 256, messages: [{ role: 'user', content: 'Write a haiku about routers' }],
+  });
+  assert.equal(answer.message.stop_reason, 'end_turn');
+  assert.deepEqual(answer.message.content.map((b) => b.type), ['text']);
+  assert.match(answer.text, /^Here is a simulated answer\./);
+  assert.equal(answer.message.content[0].text, answer.text);
+  assert.ok(answer.message.usage.output_tokens > 0, JSON.stringify(answer.message.usage));
+  assert.equal(answer.types[0], 'message_start');
+  assert.equal(answer.types.at(-1), 'message_stop');
+});

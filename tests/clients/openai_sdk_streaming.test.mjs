@@ -142,3 +142,24 @@ test('a backend error reaches the SDK as an APIError with its status', async () 
     (error) => error instanceof OpenAI.APIError && error.status === 429,
   );
 });
+
+test('a stream the backend answered with one JSON body (it ignored stream) reaches the SDK as chunks of the same answer', async () => {
+  const messages = [{ role: 'user', content: 'Explain keep-alive in one paragraph' }];
+  const whole = await client.chat.completions.create({ model: 'local-model', messages });
+  const stream = await client.chat.completions.create(
+    { model: 'local-model', messages, stream: true, stream_options: { include_usage: true } },
+    { headers: { 'x-sim-ignore-stream': '1' } },
+  );
+  let content = '';
+  let finishReason = null;
+  let usage = null;
+  for await (const chunk of stream) {
+    assert.equal(chunk.object, 'chat.completion.chunk');
+    content += chunk.choices[0]?.delta?.content ?? '';
+    finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
+    usage = chunk.usage ?? usage;
+  }
+  assert.equal(content, whole.choices[0].message.content);
+  assert.equal(finishReason, 'stop');
+  assert.equal(usage?.completion_tokens, 24);
+});

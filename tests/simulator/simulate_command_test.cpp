@@ -344,6 +344,19 @@ TEST_CASE("faults 401 and 403 answer as a cloud API that refuses the key, in the
   CHECK(client.connections_opened() == 1);
 }
 
+TEST_CASE("ignore-stream answers a streamed request with one JSON body, as servers that ignore stream do") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  HttpClient client("127.0.0.1", sim.port());
+  const auto whole = client.post_json("/v1/chat/completions", stream_body(), {{"x-sim-ignore-stream", "1"}});
+  CHECK(whole.status == 200);
+  CHECK(whole.header("content-type") == "application/json");
+  CHECK(whole.json().at("object") == "chat.completion");
+  CHECK(whole.events.empty());
+  const auto streamed = client.post_json("/v1/chat/completions", stream_body({{"model", "sim-model+ignore-stream=0"}}));
+  CHECK(streamed.header("content-type") == "text/event-stream");
+  CHECK_FALSE(streamed.events.empty());
+}
+
 TEST_CASE("a fault can be chosen by model suffix, since a proxy may strip the headers") {
   SimulatorProcess sim({"--ttft-ms", "0"});
   HttpClient client("127.0.0.1", sim.port());

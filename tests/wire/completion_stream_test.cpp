@@ -1,0 +1,92 @@
+// Tests of a whole answer told as the client's stream (a backend that ignored `stream`).
+#include "wire/completion_stream.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include "wire/response_translation.hpp"
+#include "wire_test_helpers.hpp"
+
+namespace {
+
+using namespace llmroute::wire;
+using namespace llmroute::wire::testing;
+
+/// A whole Chat answer with reasoning, text and two tool calls, as a vLLM that ignored `stream` sends it.
+constexpr std::string_view kChatAnswer = R"({
+  "id": "chatcmpl-whole1", "object": "chat.completion", "created": 1741570283, "model": "qwen3-coder-30b",
+  "choices": [{"index": 0, "finish_reason": "tool_calls",
+    "message": {"role": "assistant", "content": "Reading both.", "reasoning_content": "Two files matter.",
+      "tool_calls": [
+        {"id": "call_1", "type": "function", "function": {"name": "Read", "arguments": "{\"file_path\": \"a.py\"}"}},
+        {"id": "call_2", "type": "function", "function": {"name": "Grep", "arguments": "{\"pattern\": \"x\"}"}}]}}],
+  "usage": {"prompt_tokens": 2006, "completion_tokens": 300, "total_tokens": 2306}
+})";
+
+Completion chat_answer() {
+  auto parsed = parse_completion(WireFormat::chat, kChatAnswer);
+  REQUIRE(parsed);
+  return *parsed;
+}
+
+}  // namespace
+
+TEST_CASE("a whole answer told as a Chat stream has its content, tool calls, one finish reason, the usage asked for and [DONE]") {
+  TranslationContext context;
+  context.include_usage = true;
+  const std::string stream = completion_stream(WireFormat::chat, chat_answer(), context);
+  const Assembled told = check_chat_stream(stream, true);
+  CHECK(told.text == "Reading both.");
+  CHECK(told.reasoning == "Two files matter.");
+  REQUIRE(told.tool_calls.size() == 2);
+  CHECK(told.tool_calls[0] == std::pair<std::string, std::string>{"Read", R"({"file_path": "a.py"})"});
+  CHECK(told.tool_calls[1].first == "Grep");
+  CHECK(told.tool_ids == std::vector<std::string>{"call_1", "call_2"});
+  CHECK(told.finish == "tool_calls");
+  CHECK(told.usage.at("prompt_tokens") == 2006);
+  CHECK(told.usage.at("completion_tokens") == 300);
+  // The backend's id and time, as a relayed stream would carry them.
+  const auto first = boost::json::parse(parse_events(stream).front().data);
+  CHECK(first.at("id") == "chatcmpl-whole1");
+  CHECK(first.at("created") == 1741570283);
+
+  CHECK(check_chat_stream(completion_stream(WireFormat::chat, chat_answer(), TranslationContext{}), false).text == "Reading both.");
+}
+
+TEST_CASE("a whole answer told as an Anthropic stream runs from message_start to message_stop with one block per item") {
+  const Assembled told = check_messages_stream(completion_stream(WireFormat::messages, chat_answer(), TranslationContext{}));
+  CHECK(told.error.empty());
+  CHECK(told.reasoning == "Two files matter.");
+  CHECK(told.text == "Reading both.");
+  REQUIRE(told.tool_calls.size() == 2);
+  CHECK(told.tool_calls[1] == std::pair<std::string, std::string>{"Grep", R"({"pattern": "x"})"});
+  CHECK(told.finish == "tool_use");
+  CHECK(told.usage.at("output_tokens") == 300);
+}
+
+TEST_CASE("a whole answer told as a Responses stream runs from response.created to response.completed") {
+  const Assembled told = check_responses_stream(completion_stream(WireFormat::responses, chat_answer(), TranslationContext{}));
+  CHECK(told.error.empty());
+  CHECK(told.text == "Reading both.");
+  CHECK(told.reasoning == "Two files matter.");
+  REQUIRE(told.tool_calls.size() == 2);
+  CHECK(told.tool_calls[0].first == "Read");
+  CHECK(told.finish == "completed");
+  CHECK(told.usage.at("input_tokens") == 2006);
+}
+
+TEST_CASE("an empty whole answer still makes a complete stream, with the usage estimated when the backend gave none") {
+  Completion empty;
+  empty.id = "chatcmpl-empty";
+  empty.model = "m";
+  empty.finish = FinishReason::stop;
+  TranslationContext context;
+  context.include_usage = true;
+  context.input_tokens_hint = 12;
+  const Assembled told = check_chat_stream(completion_stream(WireFormat::chat, empty, context), true);
+  CHECK(told.text.empty());
+  CHECK(told.finish == "stop");
+  CHECK(told.usage.at("prompt_tokens") == 12);
+  CHECK(check_messages_stream(completion_stream(WireFormat::messages, empty, context)).finish == "end_turn");
+}

@@ -1,0 +1,18 @@
+// A whole answer told as the client's event stream, for a backend that answered a streamed request with one
+// JSON body (some OpenAI-compatible servers ignore `stream`).
+#pragma once
+
+#include <string>
+
+#include "wire/completion.hpp"
+#include "wire/wire_format.hpp"
+
+namespace llmroute::wire {
+
+/// `completion` as the stream a `client` reads: Chat chunks, the finish chunk, the usage chunk when
+/// `context.include_usage`, then `[DONE]`; Messages `message_start` … `message_stop`; Responses
+/// `response.created` … `response.completed`. Built by the stream encoders from the answer's items in order,
+/// so it has the shape of a translated stream. Thinking signatures are not carried.
+std::string completion_stream(WireFormat client, const Completion& completion, const TranslationContext& context);
+
+}  // namespace llmroute::wire

@@ -186,7 +186,7 @@ wire::TranslationContext told_context(const Exchange& ex) {
 /// as the client's stream, send it with its new length.
 template <typename Stream>
 awaitable<Attempt> relay_reshaped_whole(Stream& stream, UpstreamConnection& connection,
-                                          http::response_parser<http::buffer_body>& parser, Exchange& ex) {
+                                        http::response_parser<http::buffer_body>& parser, Exchange& ex) {
   std::string upstream_body;
   UpstreamBody reader(body_framing(parser), parser.content_length().value_or(0), connection.buffer);
   while (!reader.done()) {

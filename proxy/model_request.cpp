@@ -180,7 +180,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
     complete_record(*record, ex, relayed_status(ex), "timeout");
     // Ended with an error event and the terminator, the response is whole: closing the connection now would
     // race the client's next request on it.
-    co_return ex.body_terminated && !ex.client_http10 ? keep_alive : KeepAlive::no;
+    co_return ex.body_terminated ? keep_alive : KeepAlive::no;
   }
   if (ex.failure && !ex.head_sent && ex.failure->kind != FailureKind::client_gone) {
     const int status = error_status(ex.api, ex.failure->status);
@@ -198,7 +198,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
   if (ex.failure && ex.failure->kind != FailureKind::upstream_status &&
       (ex.failure->kind == FailureKind::client_gone || !ex.body_terminated))
     co_return KeepAlive::no;
-  co_return ex.client_http10 ? KeepAlive::no : keep_alive;
+  co_return keep_alive;
 }
 
 /// The headers a router sees: the client's, as name/value pairs.
@@ -214,7 +214,9 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   const config::Config& config = *state->config;
   const std::string request_id = state->request_ids.id_for((*request)["x-request-id"]);
   const std::string id_header = "x-request-id: " + request_id + "\r\n";
-  const KeepAlive keep_alive = request->keep_alive() ? KeepAlive::yes : KeepAlive::no;
+  // HTTP/1.0 clients get no keep-alive: their stream is delimited by the connection closing.
+  const KeepAlive keep_alive =
+      request->keep_alive() && request->version() >= 11 && !state->draining ? KeepAlive::yes : KeepAlive::no;
 
   Exchange ex;
   ex.started = Clock::now();
@@ -222,6 +224,7 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
   ex.session = session;
   ex.api = api;
   ex.client_http10 = request->version() < 11;
+  ex.client_keep_alive = keep_alive == KeepAlive::yes;
   ex.total_deadline = ex.started + config.server.timeouts.total;
   records::RequestRecord record;
   record.id = request_id;

@@ -159,7 +159,7 @@ std::string client_response_head(Exchange& ex, const http::response_parser<http:
   if (ex.chunked) headers += "Transfer-Encoding: chunked\r\n";
   if (!has_length) headers += "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n";
   headers += ex.client_headers;
-  const KeepAlive keep = ex.client_http10 ? KeepAlive::no : KeepAlive::yes;
+  const KeepAlive keep = ex.client_keep_alive ? KeepAlive::yes : KeepAlive::no;
   return response_head(static_cast<unsigned>(error_status(ex.api, response.result_int())), keep, headers);
 }
 
@@ -229,7 +229,7 @@ awaitable<Attempt> relay_reshaped_whole(Stream& stream, UpstreamConnection& conn
   if (!ex.failure) ex.first_token_at = ex.last_token_at = Clock::now();
   std::string headers = "Content-Type: " + std::string(content_type) + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   headers += ex.client_headers;
-  const std::string head = response_head(static_cast<unsigned>(error_status(ex.api, static_cast<int>(ex.upstream_status))), ex.client_http10 ? KeepAlive::no : KeepAlive::yes, headers);
+  const std::string head = response_head(static_cast<unsigned>(error_status(ex.api, static_cast<int>(ex.upstream_status))), ex.client_keep_alive ? KeepAlive::yes : KeepAlive::no, headers);
   ex.proxy_time += Clock::now() - started;
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   const error_code ec = co_await eager_write(ex.session->socket, buffers);

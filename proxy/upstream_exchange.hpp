@@ -36,6 +36,9 @@ struct Exchange {
   BackendRuntime* backend = nullptr;
   const config::ModelConfig* model = nullptr;
   bool client_http10 = false;
+  /// The client keeps the connection open after this answer: it did not send `Connection: close`, and the
+  /// proxy is not shutting down. The answer's head says so, as a client may otherwise reuse a closing socket.
+  bool client_keep_alive = true;
   bool client_streams = false;      ///< the client asked for its answer as a stream (Chat, Messages, Responses)
   bool client_asked_usage = false;  ///< a Chat client asked for the usage chunk (stream_options.include_usage)
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there

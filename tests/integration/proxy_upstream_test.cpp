@@ -1,5 +1,6 @@
 // Integration tests of the proxy's upstream side: pooled connections the backend closed, backends that
-// hang up without answering, clients that leave before the first byte, and HTTP/1.0 clients.
+// hang up without answering, clients that leave before the first byte, HTTP/1.0 clients, and clients that
+// close after one answer.
 #include <doctest/doctest.h>
 
 #include "proxy_fixture.hpp"
@@ -71,6 +72,22 @@ TEST_CASE("an HTTP/1.0 client gets the stream delimited by the connection closin
   parse_sse_events(std::string_view(exchange.received).substr(head_end + 4), Clock::now(), events);
   REQUIRE(events.size() > 3);
   CHECK(events.back().data == "[DONE]");
+}
+
+TEST_CASE("a client that sends Connection: close is told in the answer's head that the connection closes") {
+  SimulatedBackend setup;
+  for (const std::string& body : {chat_body("local-model"), stream_body("local-model")}) {
+    const std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+                                "Content-Type: application/json\r\nContent-Length: " +
+                                std::to_string(body.size()) + "\r\n\r\n" + body;
+    const auto exchange = raw_exchange(setup.proxy.port(), request, milliseconds(10'000));
+    INFO(exchange.received.substr(0, 300));
+    CHECK(exchange.closed);
+    const std::string head = exchange.received.substr(0, exchange.received.find("\r\n\r\n"));
+    CHECK(head.starts_with("HTTP/1.1 200"));
+    CHECK(head.find("Connection: close") != std::string::npos);
+    CHECK(head.find("keep-alive") == std::string::npos);
+  }
 }
 
 TEST_CASE("a large request body reaches the backend intact, with only the model replaced") {

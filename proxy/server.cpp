@@ -1,9 +1,11 @@
 // Accept loop and graceful drain.
 #include "proxy/server.hpp"
 
+#include "proxy/accept_failures.hpp"
 #include "proxy/client_connection.hpp"
 #include "proxy/health_prober.hpp"
 
+#include <cstdio>
 #include <system_error>
 
 namespace llmroute::proxy {
@@ -25,10 +27,13 @@ tcp::endpoint Server::listen(const std::string& host, std::uint16_t port) {
 }
 
 awaitable<void> Server::accept_loop() {
+  AcceptFailures failures;
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(use_nothrow);
     if (ec) {
       if (!acceptor_.is_open() || state_.draining) co_return;
+      if (const auto warning = failures.failed(ec, std::chrono::steady_clock::now(), open_file_limit()))
+        std::fprintf(stderr, "%s\n", warning->c_str());
       // Out of file descriptors or similar: back off briefly instead of spinning.
       asio::steady_timer pause(state_.io, std::chrono::milliseconds(50));
       co_await pause.async_wait(use_nothrow);

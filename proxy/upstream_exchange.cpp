@@ -446,7 +446,7 @@ awaitable<void> run_exchange(Exchange* ex) {
     }
     UpstreamConnectionPtr connection = std::move(std::get<UpstreamConnectionPtr>(acquired));
     if (stopped(*ex)) co_return;  // the connection closes with it
-    if (ex->watchdog) ex->watchdog->also_cancel(&connection->socket());
+    const Watchdog::AlsoCancelled cancelled_on_stop(ex->watchdog, &connection->socket());
     Attempt result = Attempt::done;
     if (connection->is_tls()) result = co_await exchange_on(connection->tls(), *connection, ex);
     else result = co_await exchange_on(connection->socket(), *connection, ex);

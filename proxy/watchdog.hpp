@@ -36,6 +36,24 @@ class Watchdog {
   void deadline_moved();
   /// Also cancels the pending operations of `socket` when stopping (null: no other socket).
   void also_cancel(tcp::socket* socket);
+
+  /// also_cancel(socket) for the guard's lifetime: declared after what owns the socket, it is gone before
+  /// the socket is. A watchdog that stopped later would otherwise cancel a destroyed socket (a backend
+  /// connection dropped while its replacement is awaited).
+  class AlsoCancelled {
+   public:
+    AlsoCancelled(Watchdog* watchdog, tcp::socket* socket) : watchdog_(watchdog) {
+      if (watchdog_) watchdog_->also_cancel(socket);
+    }
+    ~AlsoCancelled() {
+      if (watchdog_) watchdog_->also_cancel(nullptr);
+    }
+    AlsoCancelled(const AlsoCancelled&) = delete;
+    AlsoCancelled& operator=(const AlsoCancelled&) = delete;
+
+   private:
+    Watchdog* watchdog_;
+  };
   /// Stops watching, as destruction does: the wait is over as far as the client is concerned (it has its
   /// whole answer), so neither its leaving nor the deadline stops what remains.
   void dismiss();

@@ -3,6 +3,12 @@
 // close after one answer.
 #include <doctest/doctest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
+#include <random>
+
 #include "proxy_fixture.hpp"
 
 using namespace llmroute::test;
@@ -20,6 +26,33 @@ TEST_CASE("a pooled connection the backend closed while idle is replaced, and th
   CHECK_FALSE(streamed_text(again).empty());
   CHECK(requests_to(setup.sim, "/v1/chat/completions") == 2);
   CHECK(answer_connections(setup.sim) == 2);
+}
+
+TEST_CASE("clients that leave while the proxy replaces a pooled connection the backend closed leave it serving") {
+  SimulatedBackend setup;
+  HttpClient kept("127.0.0.1", setup.proxy.port());
+  const std::string body = chat_body("local-model");
+  const std::string refused = "POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\nx-sim-fault: refuse\r\n"
+                              "Content-Type: application/json\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  boost::asio::io_context io;
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> leave_after_us(0, 1500);
+  for (int i = 0; i < 60; ++i) {
+    // Leaves one connection in the proxy's pool.
+    REQUIRE(kept.post_json("/v1/chat/completions", body).status == 200);
+    // The backend closes that pooled connection on reading this request, so the proxy connects afresh and
+    // tries again; the client leaves at some moment of it.
+    boost::asio::ip::tcp::socket client(io);
+    client.connect({boost::asio::ip::make_address("127.0.0.1"), setup.proxy.port()});
+    boost::asio::write(client, boost::asio::buffer(refused));
+    const auto leave_at = Clock::now() + std::chrono::microseconds(leave_after_us(random));
+    while (Clock::now() < leave_at) {
+    }
+    client.close();
+  }
+  CHECK(setup.proxy.process().running());
+  CHECK(kept.post_json("/v1/chat/completions", body).status == 200);
 }
 
 TEST_CASE("a backend that closes the connection without answering gets 502 naming the backend") {

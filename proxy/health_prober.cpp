@@ -9,6 +9,12 @@ namespace {
 
 using namespace asio::experimental::awaitable_operators;
 
+/// Whether a backend that answered its health path with `status` is fit for requests. What fails a request
+/// fails the check (5xx, 429, and 401: llmroute's key is rejected); any other answer shows a backend that
+/// answers. A 403 or 404 on the health path says nothing about its models: a cloud key limited to inference
+/// may not list models, and a server may have no /models; counted, it would put a working backend last.
+bool answers_requests(int status) { return status < 500 && status != 429 && status != 401; }
+
 template <typename Stream>
 awaitable<bool> probe_on(Stream& stream, UpstreamConnection& connection, const BackendRuntime& backend) {
   const config::BackendConfig& b = *backend.config;
@@ -21,7 +27,7 @@ awaitable<bool> probe_on(Stream& stream, UpstreamConnection& connection, const B
   http::response_parser<http::string_body> parser;
   parser.body_limit(1u << 20);
   auto [ec, n] = co_await http::async_read(stream, connection.buffer, parser, use_nothrow);
-  co_return !ec && parser.get().result_int() / 100 == 2;
+  co_return !ec && answers_requests(parser.get().result_int());
 }
 
 awaitable<bool> probe_once(ServerState* state, std::size_t index) {

@@ -70,3 +70,21 @@ TEST_CASE("a model named in the x-llmroute-route header is used as is, without f
   CHECK(dead.body.find("backend 'dead'") != std::string::npos);
   CHECK(dead.header("x-llmroute-backend") == "dead");
 }
+
+TEST_CASE("a backend whose health path answers 404 is still tried first: only what fails a request fails the check") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  ProxyProcess proxy("server:\n  listen: 127.0.0.1:0\nbackends:\n"
+                     "  - { name: probed, url: '" + sim.base_url() + "/v1', health_path: /no-such-path, "
+                     "models: [{ name: first-model, upstream_name: sim-upstream }] }\n"
+                     "  - { name: other, url: '" + sim.base_url() + "/v1', models: [{ name: second-model, upstream_name: sim-upstream }] }\n"
+                     "routing:\n  default: other/second-model\n  tasks:\n    debugging: [probed/first-model, other/second-model]\n"
+                     "  health: { probe_interval: 50ms, failures: 2 }\nrecords: { enabled: false }\n");
+  // Ten probes or more, each answered 404 (the simulator has no such path).
+  std::this_thread::sleep_for(milliseconds(600));
+  HttpClient client("127.0.0.1", proxy.port());
+  const HttpResponse answer = client.post_json("/v1/chat/completions", chat_body("auto", {}, kDebuggingPrompt));
+  REQUIRE(answer.status == 200);
+  INFO(answer.header("x-llmroute-reason"));
+  CHECK(answer.header("x-llmroute-backend") == "probed");
+  CHECK(answer.header("x-llmroute-reason").find("unhealthy") == std::string::npos);
+}

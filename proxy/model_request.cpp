@@ -314,8 +314,8 @@ awaitable<KeepAlive> serve_model_request(ServerState* state, ClientSession* sess
                            decision.reason};
   record.reason = decision.reason;
   // A backend that ignores `stream` answers with one JSON body, which such a client cannot read: it is retold.
-  ex.client_streams = scan.body->stream && (api == ClientApi::chat_completions || api == ClientApi::messages ||
-                                            api == ClientApi::responses);
+  ex.client_streams = scan.body->stream && (api == ClientApi::chat_completions || api == ClientApi::completions ||
+                                            api == ClientApi::messages || api == ClientApi::responses);
   ex.client_asked_usage = scan.body->include_usage;
   if (decision.refusal) {
     if (!task.classified) task.classify();

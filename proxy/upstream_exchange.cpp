@@ -211,7 +211,9 @@ awaitable<Attempt> relay_reshaped_whole(Stream& stream, UpstreamConnection& conn
     // Relayed in the client's format, a <think> prefix stays text, as in a relayed stream.
     const wire::ThinkTags think = ex.meter->translating() ? ex.answer_context.think_tags : wire::ThinkTags::keep;
     if (auto answer = wire::parse_completion(from, upstream_body, think); answer) {
-      body = wire::completion_stream(to, *answer, told_context(ex));
+      // A legacy completions client (IDE autocomplete) reads text_completion chunks, not Chat chunks.
+      body = ex.api == ClientApi::completions ? wire::text_completion_stream(*answer, told_context(ex))
+                                              : wire::completion_stream(to, *answer, told_context(ex));
       content_type = "text/event-stream";
     } else {
       ex.upstream_status = 502;

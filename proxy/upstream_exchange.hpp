@@ -39,8 +39,8 @@ struct Exchange {
   /// The client keeps the connection open after this answer: it did not send `Connection: close`, and the
   /// proxy is not shutting down. The answer's head says so, as a client may otherwise reuse a closing socket.
   bool client_keep_alive = true;
-  bool client_streams = false;      ///< the client asked for its answer as a stream (Chat, Messages, Responses)
-  bool client_asked_usage = false;  ///< a Chat client asked for the usage chunk (stream_options.include_usage)
+  bool client_streams = false;      ///< the client asked for its answer as a stream (Chat, legacy completions, Messages, Responses)
+  bool client_asked_usage = false;  ///< a Chat or legacy completions client asked for the usage chunk (stream_options.include_usage)
   bool can_fall_back = false;  ///< another candidate remains: a 429/5xx answer is not relayed but retried there
   bool local_only = false;     ///< a private (or out-of-budget) user: a 429/5xx of the last candidate is answered 503
   std::size_t keep_answer_bytes = 0;  ///< > 0 only for a request sampled for shadowing: its answer is reassembled

@@ -5,11 +5,19 @@
 
 namespace llmroute::wire {
 
-std::string completion_stream(WireFormat client, const Completion& completion, const TranslationContext& context) {
+namespace {
+
+/// The context a whole answer is told in: its own time when the translation sets none, as a translated answer.
+TranslationContext told_context(const Completion& completion, const TranslationContext& context) {
   TranslationContext told = context;
-  if (told.created == 0) told.created = completion.created;  // 0: the backend's, as for a translated answer
+  if (told.created == 0) told.created = completion.created;
+  return told;
+}
+
+/// `completion`'s items in order through a hub driving `encoder`, from the stream's start to its end.
+std::string tell(const Completion& completion, const TranslationContext& context, std::unique_ptr<StreamEncoder> encoder) {
   std::string out;
-  StreamHub hub(told, make_stream_encoder(client, told));
+  StreamHub hub(context, std::move(encoder));
   hub.set_output(&out);
   hub.start(completion.id, completion.model);
   std::size_t slot = 0;
@@ -31,6 +39,18 @@ std::string completion_stream(WireFormat client, const Completion& completion, c
   }
   hub.done();
   return out;
+}
+
+}  // namespace
+
+std::string completion_stream(WireFormat client, const Completion& completion, const TranslationContext& context) {
+  const TranslationContext told = told_context(completion, context);
+  return tell(completion, told, make_stream_encoder(client, told));
+}
+
+std::string text_completion_stream(const Completion& completion, const TranslationContext& context) {
+  const TranslationContext told = told_context(completion, context);
+  return tell(completion, told, make_text_completion_encoder(told));
 }
 
 }  // namespace llmroute::wire

@@ -15,4 +15,10 @@ namespace llmroute::wire {
 /// so it has the shape of a translated stream. Thinking signatures are not carried.
 std::string completion_stream(WireFormat client, const Completion& completion, const TranslationContext& context);
 
+/// `completion` (a legacy completion's text) as a legacy completions client (/v1/completions) reads it:
+/// `text_completion` chunks with the text, a last one with the finish reason, the usage chunk (empty choices)
+/// when `context.include_usage`, then `[DONE]`. Legacy completions are not a WireFormat: they are never
+/// translated, only relayed, so their stream shape is needed here alone.
+std::string text_completion_stream(const Completion& completion, const TranslationContext& context);
+
 }  // namespace llmroute::wire

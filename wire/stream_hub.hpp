@@ -108,5 +108,8 @@ std::unique_ptr<StreamEncoder> make_stream_encoder(WireFormat client, const Tran
 std::unique_ptr<StreamEncoder> make_chat_encoder(const TranslationContext& context);
 std::unique_ptr<StreamEncoder> make_messages_encoder(const TranslationContext& context);
 std::unique_ptr<StreamEncoder> make_responses_encoder(const TranslationContext& context);
+/// The encoder of a legacy completions client (/v1/completions): not a WireFormat, as such a request is never
+/// translated, but its stream is told from a whole answer when the backend ignored `stream`.
+std::unique_ptr<StreamEncoder> make_text_completion_encoder(const TranslationContext& context);
 
 }  // namespace llmroute::wire

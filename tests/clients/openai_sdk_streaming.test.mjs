@@ -163,3 +163,24 @@ test('a stream the backend answered with one JSON body (it ignored stream) reach
   assert.equal(finishReason, 'stop');
   assert.equal(usage?.completion_tokens, 24);
 });
+
+test('a legacy completions stream the backend answered with one JSON body (it ignored stream) reaches the SDK as text_completion chunks of the same answer', async () => {
+  const prompt = 'def fibonacci(n):';
+  const whole = await client.completions.create({ model: 'local-model', prompt, max_tokens: 64 });
+  const stream = await client.completions.create(
+    { model: 'local-model', prompt, max_tokens: 64, stream: true, stream_options: { include_usage: true } },
+    { headers: { 'x-sim-ignore-stream': '1' } },
+  );
+  let text = '';
+  let finishReason = null;
+  let usage = null;
+  for await (const chunk of stream) {
+    assert.equal(chunk.object, 'text_completion');
+    text += chunk.choices[0]?.text ?? '';
+    finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
+    usage = chunk.usage ?? usage;
+  }
+  assert.equal(text, whole.choices[0].text);
+  assert.equal(finishReason, 'stop');
+  assert.equal(usage?.completion_tokens, 24);
+});

@@ -120,3 +120,59 @@ TEST_CASE("Anthropic and Responses clients that asked for a stream get one in th
   const json::value completed = responses.events.back().json();
   CHECK(completed.at("response").at("usage").at("output_tokens") == 12);
 }
+
+TEST_CASE("an autocomplete client that asked /v1/completions for a stream gets text_completion chunks when the backend answers with one JSON body, and the record has its tokens and TTFT") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"});
+  TempDir dir;
+  ProxyProcess proxy(ignoring_config(sim.base_url(), (dir / "records.db").string()));
+  HttpClient client("127.0.0.1", proxy.port());
+  const auto completion_body = [](bool stream, json::object extra = {}) {
+    json::object body{{"model", "local-model"}, {"prompt", "def fib(n):"}, {"max_tokens", 50}, {"stream", stream}};
+    for (const auto& [key, value] : extra) body[key] = value;
+    return json::serialize(body);
+  };
+  const auto whole = client.post_json("/v1/completions", completion_body(false));
+  REQUIRE(whole.status == 200);
+  const std::string text(whole.json().at("choices").at(0).at("text").as_string());
+  REQUIRE_FALSE(text.empty());
+
+  const auto response = client.post_json(
+      "/v1/completions", completion_body(true, {{"stream_options", json::object{{"include_usage", true}}}}),
+      {{"x-request-id", "autocomplete-told"}});
+  CHECK(response.status == 200);
+  CHECK(response.header("content-type") == "text/event-stream");
+  REQUIRE(response.complete());
+  REQUIRE(response.events.size() >= 4);
+  CHECK(response.events.back().data == "[DONE]");
+  std::string streamed;
+  int finishes = 0;
+  for (std::size_t i = 0; i + 2 < response.events.size(); ++i) {
+    const json::value chunk = response.events[i].json();
+    CHECK(chunk.at("object") == "text_completion");
+    const auto& choice = chunk.at("choices").at(0);
+    streamed += choice.at("text").as_string();
+    if (!choice.at("finish_reason").is_null()) ++finishes;
+  }
+  CHECK(streamed == text);
+  CHECK(finishes == 1);
+  const json::value usage_chunk = response.events[response.events.size() - 2].json();
+  CHECK(usage_chunk.at("object") == "text_completion");
+  CHECK(usage_chunk.at("choices").as_array().empty());
+  CHECK(usage_chunk.at("usage").at("completion_tokens") == 12);
+
+  // Without stream_options no usage chunk: the finish chunk comes right before [DONE].
+  const auto plain = client.post_json("/v1/completions", completion_body(true));
+  REQUIRE(plain.events.size() >= 2);
+  const json::value last_chunk = plain.events[plain.events.size() - 2].json();
+  CHECK(last_chunk.at("choices").at(0).at("finish_reason") == "stop");
+  CHECK_FALSE(last_chunk.as_object().contains("usage"));
+  CHECK(client.connections_opened() == 1);
+
+  const auto record = record_of(proxy.port(), "autocomplete-told");
+  REQUIRE_FALSE(record.empty());
+  CHECK(record.at("status").as_int64() == 200);
+  CHECK(record.at("failure").as_string() == "");
+  CHECK(record.at("output_tokens").as_int64() == 12);
+  CHECK(record.at("finish_reason").as_string() == "stop");
+  CHECK(record.at("ttft_ms").to_number<double>() > 0);
+}

@@ -90,3 +90,47 @@ TEST_CASE("an empty whole answer still makes a complete stream, with the usage e
   CHECK(told.usage.at("prompt_tokens") == 12);
   CHECK(check_messages_stream(completion_stream(WireFormat::messages, empty, context)).finish == "end_turn");
 }
+
+TEST_CASE("a whole legacy completion told as a legacy completions stream has text_completion chunks, one finish reason, the usage asked for and [DONE]") {
+  constexpr std::string_view kLegacyAnswer = R"({
+    "id": "cmpl-whole2", "object": "text_completion", "created": 1741570290, "model": "qwen2.5-coder-7b",
+    "choices": [{"text": "    return n if n < 2 else fib(n - 1) + fib(n - 2)\n", "index": 0, "logprobs": null,
+                 "finish_reason": "length"}],
+    "usage": {"prompt_tokens": 7, "completion_tokens": 16, "total_tokens": 23}
+  })";
+  auto answer = parse_completion(WireFormat::chat, kLegacyAnswer);
+  REQUIRE(answer);
+  TranslationContext context;
+  context.include_usage = true;
+  const auto events = parse_events(text_completion_stream(*answer, context));
+  REQUIRE(events.size() == 4);  // the text, the finish chunk, the usage chunk, [DONE]
+  CHECK(events.back().data == "[DONE]");
+  std::string text;
+  std::vector<std::string> finishes;
+  for (std::size_t i = 0; i + 2 < events.size(); ++i) {
+    const auto chunk = boost::json::parse(events[i].data);
+    CHECK(chunk.at("id") == "cmpl-whole2");
+    CHECK(chunk.at("object") == "text_completion");
+    CHECK(chunk.at("created") == 1741570290);
+    CHECK(chunk.at("model") == "qwen2.5-coder-7b");
+    REQUIRE(chunk.at("choices").as_array().size() == 1);
+    const auto& choice = chunk.at("choices").at(0);
+    CHECK(choice.at("index") == 0);
+    CHECK(choice.at("logprobs").is_null());
+    text += choice.at("text").as_string();
+    if (!choice.at("finish_reason").is_null()) finishes.emplace_back(choice.at("finish_reason").as_string());
+  }
+  CHECK(text == "    return n if n < 2 else fib(n - 1) + fib(n - 2)\n");
+  CHECK(finishes == std::vector<std::string>{"length"});
+  const auto usage_chunk = boost::json::parse(events[2].data);
+  CHECK(usage_chunk.at("object") == "text_completion");
+  CHECK(usage_chunk.at("choices").as_array().empty());
+  CHECK(usage_chunk.at("usage").at("prompt_tokens") == 7);
+  CHECK(usage_chunk.at("usage").at("completion_tokens") == 16);
+
+  // Without stream_options.include_usage there is no usage chunk.
+  const auto plain = parse_events(text_completion_stream(*answer, TranslationContext{}));
+  REQUIRE(plain.size() == 3);
+  CHECK(boost::json::parse(plain[1].data).at("choices").at(0).at("finish_reason") == "length");
+  CHECK(plain.back().data == "[DONE]");
+}

@@ -78,6 +78,12 @@ std::optional<std::string> candidate_failure(const Exchange& ex, std::size_t win
   return std::nullopt;
 }
 
+/// Whether a candidate's failure counts against its backend's health (its circuit breaker). A 403 does not: the
+/// backend refused llmroute's key this one request, most often this one model ("your key has no access to model
+/// X"), while it answers its other models; counted, it would put all of them last. A 401 does: the key itself
+/// is rejected, so every model of the backend is refused alike, and trying the backend first only costs time.
+bool counts_against_backend(const Exchange& ex) { return ex.upstream_status != 403; }
+
 /// After a candidate's slot wait expired: says so in the reason, and returns true when the next candidate gets
 /// the request; otherwise sets the failure answered to the client (scheduling.queue_timeout_status).
 bool fall_back_when_busy(Exchange& ex, PreparedRequest& prepared, config::ModelRef target, records::RequestRecord& record) {
@@ -147,7 +153,7 @@ awaitable<KeepAlive> forward(Exchange* ex_ptr, PreparedRequest* prepared, const 
         state.health.record(target.backend, router::Outcome::success, now);
       break;
     }
-    state.health.record(target.backend, router::Outcome::failure, now);
+    if (counts_against_backend(ex)) state.health.record(target.backend, router::Outcome::failure, now);
     if (!ex.can_fall_back || now >= ex.total_deadline) {
       // A local-only user's last local candidate failed: the cloud, which would take over for others, may not.
       if (ex.local_only) {

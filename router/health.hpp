@@ -20,8 +20,9 @@ enum class BreakerState { closed, open, half_open };
 
 std::string_view to_string(BreakerState state);
 
-/// What one attempt on a backend showed. Connect failures, 5xx, 429 and first-byte timeouts are
-/// failures; any other answer (4xx included: the request's fault, not the backend's) is a success.
+/// What one attempt on a backend showed. Connect failures, 5xx, 429, 401 (llmroute's key rejected) and
+/// first-byte timeouts are failures; any other answer (4xx included: the request's fault, not the backend's)
+/// is a success, except a 403, which counts as neither (the key may lack this model, not the backend's others).
 enum class Outcome { success, failure };
 
 /// One backend's breaker. Pure: time comes in as arguments. Not thread-safe (BackendHealth locks).

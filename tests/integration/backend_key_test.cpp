@@ -25,6 +25,24 @@ std::string key_config(const std::string& sim_url, const std::string& db) {
          "records: { path: '" + db + "' }\n";
 }
 
+/// Backend "shared" serves two models with one key: `refused-model` answers `status` (401: the key is rejected;
+/// 403: the key has no access to that model), `open-model` answers. Debugging goes to shared/open-model, then
+/// other/other-model. A circuit opens after two failures, for longer than the test runs.
+std::string shared_backend_config(const std::string& sim_url, int status) {
+  return "server:\n  listen: 127.0.0.1:0\n"
+         "backends:\n"
+         "  - { name: shared, url: '" + sim_url + "/v1', api_key_env: CLOUD_TEST_KEY,\n"
+         "      models: [{ name: refused-model, upstream_name: 'sim-upstream+fault=" + std::to_string(status) + "' },\n"
+         "               { name: open-model, upstream_name: sim-upstream }] }\n"
+         "  - { name: other, url: '" + sim_url + "/v1', models: [{ name: other-model, upstream_name: sim-upstream }] }\n"
+         "routing:\n"
+         "  default: other/other-model\n"
+         "  tasks:\n"
+         "    debugging: [shared/open-model, other/other-model]\n"
+         "  health: { probe_interval: 0, failures: 2, cooldown: 10m }\n"
+         "records: { enabled: false }\n";
+}
+
 const char* kDebuggingPrompt =
     "Why does this crash?\nTraceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n"
     "    main()\nKeyError: 'user'";
@@ -115,4 +133,38 @@ TEST_CASE("a backend's 401 or 403 with no candidate left reaches the client as 5
   CHECK(record.at("status").as_int64() == 502);
   CHECK(record.at("failure").as_string() == "upstream_status");
   CHECK(record_of(proxy.port(), "messages-403").at("failure").as_string() == "upstream_status");
+}
+
+TEST_CASE("a backend's 403 for one model fails only that request: the backend's other models are still tried first and answer") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  ProxyProcess proxy(shared_backend_config(sim.base_url(), 403), {"CLOUD_TEST_KEY=sk-cloud-limited"});
+  HttpClient client("127.0.0.1", proxy.port());
+  const std::string debugging = chat_body("gpt-4o", {}, kDebuggingPrompt);
+
+  for (int i = 0; i < 4; ++i) {
+    const HttpResponse refused = client.post_json("/v1/chat/completions", chat_body("refused-model"));
+    CHECK(refused.status == 502);
+    CHECK(refused.header("x-llmroute-backend") == "shared");
+  }
+  const HttpResponse answer = client.post_json("/v1/chat/completions", debugging);
+  CHECK(answer.status == 200);
+  CHECK(answer.header("x-llmroute-backend") == "shared");
+  CHECK(answer.header("x-llmroute-model") == "open-model");
+  const std::string reason = answer.header("x-llmroute-reason");
+  INFO(reason);
+  CHECK(reason.find("unhealthy") == std::string::npos);
+}
+
+TEST_CASE("a backend's 401 counts against the whole backend: its key is rejected for every model, so its other models move last") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  ProxyProcess proxy(shared_backend_config(sim.base_url(), 401), {"CLOUD_TEST_KEY=sk-cloud-wrong"});
+  HttpClient client("127.0.0.1", proxy.port());
+
+  for (int i = 0; i < 2; ++i) CHECK(client.post_json("/v1/chat/completions", chat_body("refused-model")).status == 502);
+  const HttpResponse answer = client.post_json("/v1/chat/completions", chat_body("gpt-4o", {}, kDebuggingPrompt));
+  CHECK(answer.status == 200);
+  CHECK(answer.header("x-llmroute-backend") == "other");
+  const std::string reason = answer.header("x-llmroute-reason");
+  INFO(reason);
+  CHECK(reason.find("unhealthy last: shared/open-model") != std::string::npos);
 }

@@ -31,6 +31,7 @@ struct OutputItem {
   ItemKind kind = ItemKind::text;
   std::string text;       ///< text or reasoning
   std::string signature;  ///< Anthropic thinking signature
+  std::string redacted;   ///< Anthropic redacted_thinking: the encrypted reasoning, of a reasoning item without text
   std::string call_id;
   std::string name;       ///< as the backend named the tool
   std::string arguments;  ///< JSON text

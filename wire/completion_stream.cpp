@@ -24,7 +24,14 @@ std::string tell(const Completion& completion, const TranslationContext& context
   for (const OutputItem& item : completion.items) {
     switch (item.kind) {
       case ItemKind::text: hub.text(item.text); break;
-      case ItemKind::reasoning: hub.reasoning(item.text); break;
+      case ItemKind::reasoning:
+        if (!item.redacted.empty()) {
+          hub.redacted_reasoning(item.redacted);
+          break;
+        }
+        hub.reasoning(item.text);
+        hub.reasoning_signature(item.signature);
+        break;
       case ItemKind::tool_call:
         hub.tool_begin(slot, item.call_id, item.name);
         hub.tool_arguments(slot, item.arguments);

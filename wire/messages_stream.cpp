@@ -104,6 +104,9 @@ class MessagesDecoder final : public StreamDecoder {
   std::int64_t cache_write_ = 0;
 };
 
+/// The start of a thinking block: its text and signature follow as deltas.
+constexpr std::string_view kThinkingBlock = R"({"type":"thinking","thinking":"","signature":""})";
+
 /// Writes Anthropic events. Content blocks are strictly sequential on this wire, so a tool call
 /// that begins while another tool block is open is held and emitted whole at the end: a chat
 /// model that interleaves argument deltas of several calls still yields valid blocks.
@@ -133,9 +136,23 @@ class MessagesEncoder final : public StreamEncoder {
   }
 
   void reasoning(std::string_view delta, std::string& out) override {
-    if (open_ != Block::thinking)
-      open_block(Block::thinking, R"({"type":"thinking","thinking":"","signature":""})", out);
+    if (open_ != Block::thinking) open_block(Block::thinking, kThinkingBlock, out);
     delta_event(out, "thinking_delta", "thinking", delta);
+  }
+
+  void reasoning_signature(std::string_view signature, std::string& out) override {
+    if (open_ != Block::thinking) open_block(Block::thinking, kThinkingBlock, out);  // signed thinking without text
+    delta_event(out, "signature_delta", "signature", signature);
+    // As Anthropic streams it, the signature is the block's last delta; later reasoning is a block of its own.
+    close_block(out);
+  }
+
+  void redacted_reasoning(std::string_view data, std::string& out) override {
+    std::string block = R"({"type":"redacted_thinking","data":)";
+    append_json_string(block, data);
+    block.push_back('}');
+    open_block(Block::redacted_thinking, block, out);  // its data comes whole in the start; no deltas
+    close_block(out);
   }
 
   void tool_begin(std::size_t slot, std::string_view id, std::string_view name, std::string& out) override {
@@ -196,7 +213,7 @@ class MessagesEncoder final : public StreamEncoder {
   }
 
  private:
-  enum class Block { none, text, thinking, tool };
+  enum class Block { none, text, thinking, redacted_thinking, tool };
   enum class ToolState { live, held };
   struct Tool {
     std::string id;

@@ -135,6 +135,10 @@ Translated<Completion> parse_messages(const json::object& body) {
       OutputItem item = make_item(ItemKind::reasoning, string_member(block, "thinking"));
       item.signature = string_member(block, "signature");
       completion.items.push_back(std::move(item));
+    } else if (type == "redacted_thinking") {
+      OutputItem item = make_item(ItemKind::reasoning);
+      item.redacted = string_member(block, "data");
+      completion.items.push_back(std::move(item));
     } else if (type == "tool_use") {
       OutputItem item = make_item(ItemKind::tool_call);
       item.call_id = string_member(block, "id");
@@ -291,6 +295,10 @@ void render_messages(JsonWriter& w, const Completion& completion, const Translat
         if (!item.text.empty()) w.begin_object().member("type", "text").member("text", item.text).end_object();
         break;
       case ItemKind::reasoning:
+        if (!item.redacted.empty()) {
+          w.begin_object().member("type", "redacted_thinking").member("data", item.redacted).end_object();
+          break;
+        }
         w.begin_object().member("type", "thinking").member("thinking", item.text);
         w.member("signature", item.signature).end_object();
         break;
@@ -342,6 +350,7 @@ void render_responses(JsonWriter& w, const Completion& completion, const Transla
   std::size_t index = 0;
   for (const auto& item : completion.items) {
     if (item.kind == ItemKind::text && item.text.empty()) continue;
+    if (!item.redacted.empty()) continue;  // encrypted Anthropic reasoning: nothing a Responses client can read
     const std::string_view prefix = item.kind == ItemKind::text        ? "msg_"
                                     : item.kind == ItemKind::reasoning ? "rs_"
                                                                        : "fc_";

@@ -36,6 +36,12 @@ class StreamEncoder {
   virtual void reasoning(std::string_view delta, std::string& out) = 0;
   virtual void tool_begin(std::size_t slot, std::string_view id, std::string_view name, std::string& out) = 0;
   virtual void tool_arguments(std::size_t slot, std::string_view delta, std::string& out) = 0;
+  /// The signature that authenticates the reasoning just told, and ends it (Anthropic thinking): only the
+  /// Messages format carries it; others have no place for it.
+  virtual void reasoning_signature(std::string_view, std::string&) {}
+  /// Reasoning the backend sent encrypted (Anthropic redacted_thinking), as its opaque data: only the Messages
+  /// format carries it; others have no place for it.
+  virtual void redacted_reasoning(std::string_view, std::string&) {}
   /// A complete answer: `usage` is the reported usage or the best estimate.
   virtual void end(const StreamSummary& summary, const Usage& usage, std::string& out) = 0;
   virtual void error(std::string_view message, std::string& out) = 0;
@@ -59,6 +65,10 @@ class StreamHub {
   void start(std::string_view id, std::string_view model);
   void text(std::string_view delta);
   void reasoning(std::string_view delta);
+  /// The signature of the reasoning just told (Anthropic thinking), which ends that reasoning block.
+  void reasoning_signature(std::string_view signature);
+  /// A block of encrypted reasoning (Anthropic redacted_thinking), passed on as its data.
+  void redacted_reasoning(std::string_view data);
   void tool_begin(std::size_t slot, std::string_view id, std::string_view name);
   void tool_arguments(std::size_t slot, std::string_view delta);
   void finish_reason(FinishReason reason, std::string_view stop_sequence = {});

@@ -44,6 +44,19 @@ void StreamHub::reasoning(std::string_view delta) {
   if (encoder_) encoder_->reasoning(delta, *out_);
 }
 
+void StreamHub::reasoning_signature(std::string_view signature) {
+  if (summary_.ended || signature.empty()) return;
+  ensure_started();
+  if (encoder_) encoder_->reasoning_signature(signature, *out_);
+}
+
+void StreamHub::redacted_reasoning(std::string_view data) {
+  if (summary_.ended || data.empty()) return;
+  ensure_started();
+  summary_.first_content_seen = true;
+  if (encoder_) encoder_->redacted_reasoning(data, *out_);
+}
+
 void StreamHub::tool_begin(std::size_t slot, std::string_view id, std::string_view name) {
   if (summary_.ended) return;
   ensure_started();

@@ -134,3 +134,47 @@ TEST_CASE("a whole legacy completion told as a legacy completions stream has tex
   CHECK(boost::json::parse(plain[1].data).at("choices").at(0).at("finish_reason") == "length");
   CHECK(plain.back().data == "[DONE]");
 }
+
+TEST_CASE("a whole Anthropic answer told as an Anthropic stream keeps each thinking block's signature and its redacted thinking") {
+  constexpr std::string_view kMessagesAnswer = R"({
+    "id": "msg_whole3", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+    "content": [
+      {"type": "thinking", "thinking": "The test imports a.py.", "signature": "EqQBCkYIBRgCKkD1signedA"},
+      {"type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"},
+      {"type": "thinking", "thinking": "", "signature": "EqQBCkYIBRgCKkD2signedB"},
+      {"type": "text", "text": "Reading it."},
+      {"type": "tool_use", "id": "toolu_01", "name": "Read", "input": {"file_path": "a.py"}}],
+    "stop_reason": "tool_use", "stop_sequence": null,
+    "usage": {"input_tokens": 120, "output_tokens": 40}
+  })";
+  auto answer = parse_completion(WireFormat::messages, kMessagesAnswer);
+  REQUIRE(answer);
+  const std::string stream = completion_stream(WireFormat::messages, *answer, TranslationContext{});
+  const Assembled told = check_messages_stream(stream);
+  CHECK(told.error.empty());
+  CHECK(told.reasoning == "The test imports a.py.");
+  CHECK(told.signatures == std::vector<std::string>{"EqQBCkYIBRgCKkD1signedA", "EqQBCkYIBRgCKkD2signedB"});
+  CHECK(told.redacted == std::vector<std::string>{"EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"});
+  CHECK(told.text == "Reading it.");
+  REQUIRE(told.tool_calls.size() == 1);
+  CHECK(told.finish == "tool_use");
+
+  // Block by block as Anthropic streams them: a signature is its block's last delta, before content_block_stop.
+  std::vector<std::string> shape;
+  for (const auto& event : parse_events(stream)) {
+    const auto value = boost::json::parse(event.data);
+    if (event.event == "content_block_start") shape.push_back("start " + std::string(value.at("content_block").at("type").as_string()));
+    if (event.event == "content_block_delta") shape.push_back(std::string(value.at("delta").at("type").as_string()));
+    if (event.event == "content_block_stop") shape.push_back("stop");
+  }
+  CHECK(shape == std::vector<std::string>{"start thinking", "thinking_delta", "signature_delta", "stop",
+                                          "start redacted_thinking", "stop",
+                                          "start thinking", "signature_delta", "stop",
+                                          "start text", "text_delta", "stop",
+                                          "start tool_use", "input_json_delta", "stop"});
+
+  // Other formats have no place for either: a Chat client gets the readable reasoning and the rest of the answer.
+  const Assembled chat = check_chat_stream(completion_stream(WireFormat::chat, *answer, TranslationContext{}), false);
+  CHECK(chat.reasoning == "The test imports a.py.");
+  CHECK(chat.text == "Reading it.");
+}

@@ -204,3 +204,27 @@ TEST_CASE("the summary parts of a whole Responses answer's reasoning stay separa
   CHECK(translated(WireFormat::responses, WireFormat::messages, answer).at("content").at(0).at("thinking") ==
         "**Plan**\n\nRead it.\n\n**Then**\n\nFix it.");
 }
+
+TEST_CASE("an Anthropic answer's redacted thinking is kept for Anthropic clients and left out for Chat and Responses clients") {
+  constexpr std::string_view kRedacted = R"({
+    "id": "msg_redacted", "type": "message", "role": "assistant", "model": "claude-3-7-sonnet",
+    "content": [{"type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix"}, {"type": "text", "text": "Done."}],
+    "stop_reason": "end_turn", "stop_sequence": null, "usage": {"input_tokens": 10, "output_tokens": 5}
+  })";
+  auto completion = parse_completion(WireFormat::messages, kRedacted);
+  REQUIRE(completion);
+  const json::value messages = json::parse(render_completion(WireFormat::messages, *completion, TranslationContext{}));
+  REQUIRE(messages.at("content").as_array().size() == 2);
+  CHECK(messages.at("content").at(0) == json::parse(R"({"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"})"));
+
+  const auto responses = translate_response(WireFormat::messages, WireFormat::responses, kRedacted, TranslationContext{});
+  REQUIRE(responses);
+  const json::value output = json::parse(responses->body).at("output");
+  REQUIRE(output.as_array().size() == 1);
+  CHECK(output.at(0).at("type") == "message");
+  const auto chat = translate_response(WireFormat::messages, WireFormat::chat, kRedacted, TranslationContext{});
+  REQUIRE(chat);
+  const json::value message = json::parse(chat->body).at("choices").at(0).at("message");
+  CHECK(message.at("content") == "Done.");
+  CHECK_FALSE(message.as_object().contains("reasoning_content"));
+}

@@ -114,6 +114,8 @@ struct Assembled {
   std::string reasoning;
   std::vector<std::pair<std::string, std::string>> tool_calls;  ///< name, arguments
   std::vector<std::string> tool_ids;
+  std::vector<std::string> signatures;  ///< Messages: each thinking block's signature_delta
+  std::vector<std::string> redacted;    ///< Messages: each redacted_thinking block's data
   std::string finish;
   boost::json::value usage;
   std::string error;
@@ -148,6 +150,8 @@ inline Assembled check_messages_stream(std::string_view stream) {
       if (open_type == "tool_use") {
         result.tool_calls.emplace_back(block.at("name").as_string().c_str(), "");
         result.tool_ids.emplace_back(block.at("id").as_string().c_str());
+      } else if (open_type == "redacted_thinking") {
+        result.redacted.emplace_back(block.at("data").as_string().c_str());
       }
     } else if (event.event == "content_block_delta") {
       CHECK(value.at("index").as_int64() == open);
@@ -159,6 +163,9 @@ inline Assembled check_messages_stream(std::string_view stream) {
       } else if (type == "thinking_delta") {
         CHECK(open_type == "thinking");
         result.reasoning += delta.at("thinking").as_string().c_str();
+      } else if (type == "signature_delta") {
+        CHECK(open_type == "thinking");
+        result.signatures.emplace_back(delta.at("signature").as_string().c_str());
       } else {
         CHECK(type == "input_json_delta");
         CHECK(open_type == "tool_use");

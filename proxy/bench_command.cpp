@@ -71,9 +71,18 @@ std::vector<std::string> resolve_models(const config::Config& config, const std:
   return refs;
 }
 
+/// What --resume says when `path` holds no run to continue (`run_id` empty: none at all).
+std::string nothing_to_resume(const std::string& run_id, const std::string& path) {
+  return (run_id.empty() ? "no bench run to resume in " : "no bench run '" + run_id + "' to resume in ") + path;
+}
+
 /// The database the results go to: --db when given (a file the bench cannot write is named as that option, as --out
-/// is), else the config's records.path (whose errors name that key).
+/// is), else the config's records.path (whose errors name that key). A run to resume can only be in a file that
+/// exists, so --resume creates none.
 std::unique_ptr<benchmark::BenchStore> open_store(const benchmark::BenchOptions& options, const std::string& path) {
+  std::error_code ec;
+  if (options.resume && !std::filesystem::exists(path, ec) && !ec)
+    throw BenchSetupError{nothing_to_resume(options.run_id, path) + ": the file does not exist"};
   if (options.db_path.empty()) return std::make_unique<benchmark::BenchStore>(path);
   if (const std::string problem = config::output_file_problem(path); !problem.empty())
     throw BenchSetupError{"--db " + path + ": " + problem};
@@ -85,13 +94,11 @@ std::unique_ptr<benchmark::BenchStore> open_store(const benchmark::BenchOptions&
 }
 
 /// The run this invocation works on: a new one, or the one --resume continues with this invocation's changes.
-benchmark::BenchRun open_run(benchmark::BenchStore& store, const benchmark::BenchOptions& options,
-                             const config::Config& config) {
+benchmark::BenchRun open_run(benchmark::BenchStore& store, const std::string& db_path,
+                             const benchmark::BenchOptions& options, const config::Config& config) {
   if (options.resume) {
     std::optional<benchmark::BenchRun> run = options.run_id.empty() ? store.latest_run() : store.find_run(options.run_id);
-    if (!run)
-      throw BenchSetupError{options.run_id.empty() ? "no bench run to resume in this database"
-                                                   : "no bench run '" + options.run_id + "' to resume in this database"};
+    if (!run) throw BenchSetupError{nothing_to_resume(options.run_id, db_path)};
     if (!options.tasks_dir.empty()) run->tasks_dir = options.tasks_dir;
     // The config may have changed since the run started: every stored name must still be a model.
     run->models = resolve_models(config, run->models, "the run's model");
@@ -139,7 +146,7 @@ int run(const benchmark::BenchOptions& options) {
   const std::string db_path = options.db_path.empty() ? config->records.path : options.db_path;
   const std::unique_ptr<benchmark::BenchStore> opened = open_store(options, db_path);
   benchmark::BenchStore& store = *opened;
-  benchmark::BenchRun run = open_run(store, options, *config);
+  benchmark::BenchRun run = open_run(store, db_path, options, *config);
 
   std::vector<std::string> unknown;
   const std::vector<tasks::Task> suite = tasks::load_task_suite(run.tasks_dir);

@@ -267,12 +267,30 @@ TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
   CHECK(setup.err().find("--models 'nope' is not a configured model (configured: sim/short, sim/thinker, sim/slow, "
                          "sim/sloppy, sim/judge-a, sim/judge-qwen, cloud/verbose)") != std::string::npos);
   CHECK(setup.run({"--resume"}) == 2);
-  CHECK(setup.err().find("no bench run to resume in this database") != std::string::npos);
+  CHECK(setup.err().find("no bench run to resume in " + setup.db.string()) != std::string::npos);
   CHECK(setup.run({"--tasks", setup.suite.string()}) == 2);
   CHECK(setup.err().find("a new run needs --models") != std::string::npos);
   std::ofstream(setup.suite / "debugging.yaml") << "- id: broken\n  category: debugging\n  difficulty: 9\n";
   CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short"}) == 2);
   CHECK(setup.err().starts_with((setup.suite / "debugging.yaml").string() + ":1:3: broken: missing required key"));
+}
+
+TEST_CASE("--resume on a database file that does not exist creates none and says there is no run to resume in it") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  const std::filesystem::path fresh = setup.dir / "new.db";
+  CHECK(setup.run({"--resume", "--db", fresh.string()}) == 2);
+  CHECK(setup.err() == "llmroute bench: no bench run to resume in " + fresh.string() + ": the file does not exist\n");
+  CHECK(setup.run({"--resume", "--run", "r9", "--db", fresh.string()}) == 2);
+  CHECK(setup.err() == "llmroute bench: no bench run 'r9' to resume in " + fresh.string() + ": the file does not exist\n");
+  CHECK_FALSE(std::filesystem::exists(fresh));
+  // Nor the config's records.path.
+  CHECK(setup.run({"--resume"}) == 2);
+  CHECK(setup.err() == "llmroute bench: no bench run to resume in " + setup.db.string() + ": the file does not exist\n");
+  CHECK_FALSE(std::filesystem::exists(setup.db));
+  for (const auto& entry : std::filesystem::directory_iterator(setup.dir.path()))  // no -wal or -shm either
+    CHECK_MESSAGE(entry.path().filename().string().find(".db") == std::string::npos, entry.path());
+  CHECK(setup.sim_requests() == 0);
 }
 
 TEST_CASE("a --db file the bench cannot open is named as that option with what is wrong, exit 2, as --out is") {

@@ -172,7 +172,8 @@ int run(const benchmark::BenchOptions& options) {
   if (sandbox) std::fprintf(stderr, "bench: functional checks: %s\n", sandbox->describe().c_str());
 
   asio::io_context io(1);
-  ServerState state(io, config, rules);
+  // Only the backends: bench calls are not traffic, and records.path is not the bench's to open when --db is given.
+  ServerState state(io, config, rules, StateUse::model_calls);
   asio::thread_pool blocking(2);
   benchmark::Progress progress(stderr, benchmark::Progress::style_for(stderr), plan.pairs.size());
   BenchContext context;

@@ -22,7 +22,7 @@ router::RuleClassifier load_classifier(const config::Config& config, const std::
   return classifier;
 }
 
-ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, const std::string& rules_path)
+ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, const std::string& rules_path, StateUse use)
     : io(io_context),
       config(std::move(cfg)),
       busy_poll(config->server.busy_poll),
@@ -31,9 +31,10 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
       health(config->backends.size(), config->routing.health),
       cost(*config),
       database_file(std::make_shared<records::DatabaseFile>(config->records.path)),
-      records(open_records(*config, database_file)),
+      records(use == StateUse::proxy ? open_records(*config, database_file) : nullptr),
       metrics(config->currency, records.get()),
       shadows(io_context, *config) {
+  if (use == StateUse::proxy) shadows.restore_recorded_spend();
   for (const auto& backend : config->backends) {
     BackendRuntime runtime{&backend, std::make_unique<UpstreamPool>(io.get_executor(), backend), std::nullopt,
                            std::make_unique<asio::steady_timer>(io),
@@ -46,7 +47,7 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
     redis = std::make_unique<RedisStores>(io.get_executor(), config->quota_store, pins, config->routing.pin_ttl);
   else
     memory_quotas = std::make_unique<policies::MemoryQuotaStore>();
-  if (config->judging.enabled())
+  if (use == StateUse::proxy && config->judging.enabled())
     judges = std::make_unique<JudgeWorker>(
         *this, [this](config::ModelRef judge, std::string body) { return call_judge(this, judge, std::move(body)); });
   // Completed shadow pairs go to the durable judge queue (a shadow section needs judges: see load_shadow).

@@ -48,11 +48,18 @@ struct BackendRuntime {
   std::unique_ptr<BackendSlots> slots;  ///< max_concurrency: every request to this backend holds one while it runs
 };
 
+/// What a ServerState is for: a proxy, or only calls to the configured models (`llmroute bench`: its calls are not
+/// traffic and it keeps its results itself, so it needs neither the records store, nor the judge queue, nor the
+/// shadows' spend, which all live in records.path).
+enum class StateUse { proxy, model_calls };
+
 class ServerState {
  public:
-  /// Opens the record store when records are enabled and loads the classifier rules from `rules_path`
-  /// (throws at startup: records::RecordStoreError, config::ConfigError).
-  ServerState(asio::io_context& io, config::ConfigPtr config, const std::string& rules_path);
+  /// Loads the classifier rules from `rules_path`; for a proxy, also opens the record store when records are
+  /// enabled and the judge queue when judges are configured, and reads this month's shadow spend (throws at
+  /// startup: records::RecordStoreError, config::ConfigError). For model_calls, records.path is not touched.
+  ServerState(asio::io_context& io, config::ConfigPtr config, const std::string& rules_path,
+              StateUse use = StateUse::proxy);
   /// Prices a finished request, counts it in the metrics and hands it to the record writer (never blocks).
   /// Returns the cost it priced the request at.
   double submit(records::RequestRecord record, const config::ModelConfig* model);
@@ -72,12 +79,13 @@ class ServerState {
   router::BackendHealth health;
   records::CostModel cost;
   std::shared_ptr<records::DatabaseFile> database_file;  ///< records.path, as the records store and the judge queue share it
-  std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled
+  std::unique_ptr<records::RecordSink> records;  ///< null when records are disabled, or for model calls only
   records::Metrics metrics;
   ShadowRunner shadows;  ///< after `records`: it reads this month's shadow spend from them
   std::unique_ptr<policies::MemoryQuotaStore> memory_quotas;  ///< the quota counters, unless Redis keeps them
   asio::thread_pool blocking_work{1};  ///< disk reads for admin endpoints, off the I/O thread
-  std::unique_ptr<JudgeWorker> judges;  ///< judges queued shadow pairs; null without `judging:` (after blocking_work: it uses it)
+  /// Judges queued shadow pairs; null without `judging:` or for model calls only (after blocking_work: it uses it).
+  std::unique_ptr<JudgeWorker> judges;
   bool draining = false;
 };
 

@@ -87,8 +87,10 @@ ShadowRunner::ShadowRunner(asio::io_context& io, const config::Config& config)
     : config_(config),
       sampler_(config.shadow),
       budget_(config.shadow.monthly_budget),
-      shutdown_(io, std::chrono::steady_clock::time_point::max()) {
-  budget_.restore(recorded_spend_this_month(config), std::chrono::system_clock::now());
+      shutdown_(io, std::chrono::steady_clock::time_point::max()) {}
+
+void ShadowRunner::restore_recorded_spend() {
+  budget_.restore(recorded_spend_this_month(config_), std::chrono::system_clock::now());
 }
 
 bool ShadowRunner::sample(std::string_view task) { return sampler_.sample(task); }

@@ -50,9 +50,11 @@ class ShadowRunner {
  public:
   using PairSink = std::function<void(policies::ShadowPair)>;
 
-  /// `config` must outlive the runner (it is the server's config). Rebuilds this month's shadow spend from
-  /// the records database when records are enabled (startup: reads the disk; throws RecordStoreError).
+  /// `config` must outlive the runner (it is the server's config).
   ShadowRunner(asio::io_context& io, const config::Config& config);
+  /// Rebuilds this month's shadow spend from the records database when records are enabled, so a restart does not
+  /// reset the budget (startup: reads the disk; throws RecordStoreError).
+  void restore_recorded_spend();
 
   /// Whether a request of `task` is sampled: decided before forwarding, so that only sampled requests
   /// reassemble their primary answer (see AnswerMeter::keep_answer).

@@ -315,6 +315,20 @@ TEST_CASE("a --db file the bench cannot open is named as that option with what i
   CHECK(setup.sim_requests() == 0);
 }
 
+TEST_CASE("a bench with --db leaves the config's records.path alone, even with judges and shadows configured") {
+  BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\nshadow:\n  rate: 0.5\n  monthly_budget: 1\n");
+  write_suite(setup.suite);
+  const std::filesystem::path other = setup.dir / "bench.db";
+  const int code = setup.run({"--tasks", setup.suite.string(), "--models", "short", "--run", "d1", "--only", "commit-one",
+                              "--judges", "none", "--db", other.string()});
+  INFO(setup.err());
+  REQUIRE(code == 0);
+  CHECK(benchmark::BenchStore(other.string()).results("d1").size() == 1);
+  // Neither the records store, nor the judge queue, nor the shadows' spend opened (or created) it.
+  CHECK_FALSE(std::filesystem::exists(setup.db));
+  CHECK_FALSE(std::filesystem::exists(setup.db.string() + "-wal"));
+}
+
 TEST_CASE("a bench whose database file is deleted while it runs stops, exits 1 and says its results went with the file") {
   BenchSetup setup;
   write_long_suite(setup.suite, 6);

@@ -212,9 +212,19 @@ int run(const benchmark::BenchOptions& options) {
                  run.id.c_str(), lost.c_str(), left.c_str(), plan.pairs.size() - context.next);
     return 1;
   }
-  if (context.failed > 0 || context.save_errors > 0) {
-    std::fprintf(stderr, "bench: %zu pairs failed and %zu could not be stored; `llmroute bench --resume --run %s` retries them\n",
-                 context.failed, context.save_errors, run.id.c_str());
+  // Any other write the database refused (a full disk, an I/O error): what was saved before it is still there.
+  if (!context.store_error.empty()) {
+    std::fprintf(stderr,
+                 "bench: run %s stopped: cannot store its results in %s (%s); %zu results could not be stored and %zu "
+                 "pairs were not run. What was stored before stays there: `llmroute bench --resume --run %s` continues "
+                 "the run once the database can be written again\n",
+                 run.id.c_str(), db_path.c_str(), context.store_error.c_str(), context.save_errors,
+                 plan.pairs.size() - context.next, run.id.c_str());
+    return 1;
+  }
+  if (context.failed > 0) {
+    std::fprintf(stderr, "bench: %zu pairs failed; `llmroute bench --resume --run %s` retries them\n", context.failed,
+                 run.id.c_str());
     return 1;
   }
   return 0;

@@ -4,8 +4,8 @@
 namespace llmroute::proxy {
 
 /// Runs `llmroute bench ...`; argv[0] is "bench". Exit status: 0 every pair finished, 1 some pairs failed
-/// or could not be stored (the database file deleted or replaced during the run stops it so), 2 usage, config,
-/// suite or database errors.
+/// or could not be stored (a write the database refuses, e.g. its file deleted or replaced or the disk full, stops
+/// the run), 2 usage, config, suite or database errors.
 int run_bench_command(int argc, char** argv);
 
 }  // namespace llmroute::proxy

@@ -104,27 +104,21 @@ awaitable<benchmark::CheckOutcome> run_check(const benchmark::Sandbox* sandbox, 
   co_return sandbox->run(*check, answer);
 }
 
-struct SaveOutcome {
-  std::string error;       ///< empty: stored
-  bool file_lost = false;  ///< the store's file is gone: no later save can succeed either
-};
+// Returns SQLite's error, empty once stored.
+awaitable<std::string> save_result(benchmark::BenchStore* store, BenchResult result) { co_return store->save(result); }
 
-awaitable<SaveOutcome> save_result(benchmark::BenchStore* store, BenchResult result) {
-  SaveOutcome outcome{store->save(result)};
-  if (!outcome.error.empty()) outcome.file_lost = !store->file_lost().empty();
-  co_return outcome;
-}
-
-awaitable<void> save(BenchContext* context, const BenchResult& result) {
+// Stores `result`; false (said on stderr, and the bench stops) when the database refused it.
+awaitable<bool> save(BenchContext* context, const BenchResult& result) {
   // GCC 12: no non-trivial temporaries inside co_await, so the coroutines are named first.
-  awaitable<SaveOutcome> saving = save_result(context->store, result);
-  const SaveOutcome outcome = co_await asio::co_spawn(*context->blocking, std::move(saving), asio::use_awaitable);
-  if (outcome.error.empty()) co_return;
+  awaitable<std::string> saving = save_result(context->store, result);
+  const std::string error = co_await asio::co_spawn(*context->blocking, std::move(saving), asio::use_awaitable);
+  if (error.empty()) co_return true;
   ++context->save_errors;
-  std::fprintf(stderr, "\nbench: cannot store %s × %s: %s\n", result.task_id.c_str(), result.model.c_str(),
-               outcome.error.c_str());
-  // Running the pairs left would only spend model calls on results that cannot be kept.
-  if (outcome.file_lost) context->store_lost = true;
+  std::fprintf(stderr, "\nbench: cannot store %s × %s: %s\n", result.task_id.c_str(), result.model.c_str(), error.c_str());
+  // Running the pairs left would only spend model calls on results that cannot be kept: a database that refused a
+  // write (its file gone, the disk full, an I/O error) is not trusted with the next one.
+  if (context->store_error.empty()) context->store_error = error;
+  co_return false;
 }
 
 awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
@@ -140,15 +134,17 @@ awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
     awaitable<ModelCallResult> calling = call_model(&state, ref, std::move(body), std::move(options));
     const ModelCallResult call = co_await std::move(calling);
     take_call(result, call, state, ref);
-    co_await save(context, result);
+    awaitable<bool> saving = save(context, result);
+    const bool stored = co_await std::move(saving);
     if (result.state == PairState::failed) {
       ++context->failed;
-      context->progress->finished(label, outcome_text(result));
+      context->progress->finished(label, outcome_text(result) + (stored ? "" : ", not stored"));
       co_return;
     }
     // Judges and checks would be spent on an answer that cannot be kept.
-    if (context->store_lost) {
-      context->progress->finished(label, "answered, but not stored");
+    if (!context->store_error.empty()) {
+      context->progress->finished(label, stored ? "answered and stored; not judged or checked, as the bench stops"
+                                                : "answered, but not stored");
       co_return;
     }
   }
@@ -170,14 +166,15 @@ awaitable<void> run_pair(BenchContext* context, benchmark::PlannedPair* pair) {
     result.check_detail = benchmark::to_json(outcome);
   }
   result.state = PairState::done;
-  co_await save(context, result);
-  context->progress->finished(label, outcome_text(result));
+  awaitable<bool> saving = save(context, result);
+  const bool stored = co_await std::move(saving);
+  context->progress->finished(label, outcome_text(result) + (stored ? "" : ", but not stored"));
 }
 
 }  // namespace
 
 awaitable<void> bench_worker(BenchContext* context) {
-  while (!context->store_lost && context->next < context->pairs->size()) {
+  while (context->store_error.empty() && context->next < context->pairs->size()) {
     benchmark::PlannedPair* pair = &(*context->pairs)[context->next++];
     co_await run_pair(context, pair);
   }

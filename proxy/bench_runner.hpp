@@ -32,10 +32,10 @@ struct BenchContext {
   std::size_t next = 0;        ///< the next pair a worker takes
   std::size_t failed = 0;      ///< pairs whose model call or judge call failed
   std::size_t save_errors = 0; ///< pairs that could not be stored (they will run again on --resume)
-  bool store_lost = false;     ///< the database file was deleted or replaced: no worker takes another pair
+  std::string store_error;     ///< why the first save failed; once set, no worker takes another pair
 };
 
-/// One worker: takes pairs until none is left, or the store's file is lost. For each: a streamed call to the model unless an earlier
+/// One worker: takes pairs until none is left, or a save failed. For each: a streamed call to the model unless an earlier
 /// attempt stored its answer (saved at once as `answered`), the judges' absolute scores (a failed judge
 /// call leaves the pair `answered` for --resume), the functional check, then `done`.
 /// Start `--concurrency` of them with co_spawn.

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <fstream>
@@ -122,6 +123,25 @@ struct BenchSetup {
     return benchmark::BenchStore(db.string()).results(run);
   }
   std::int64_t sim_requests() const { return sim.stats().at("requests").to_number<std::int64_t>(); }
+};
+
+/// While it lives, a process this test starts (posix_spawn inherits both) fails every write into a file beyond
+/// `bytes` (EFBIG), as on a full disk, instead of being killed by SIGXFSZ. The test's own writes meanwhile are few.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved_) == 0);
+    rlimit limited = saved_;
+    limited.rlim_cur = bytes;
+    ::signal(SIGXFSZ, SIG_IGN);
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  }
+  ~FileSizeLimit() { setrlimit(RLIMIT_FSIZE, &saved_); }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
 };
 
 }  // namespace
@@ -352,6 +372,42 @@ TEST_CASE("a bench whose database file is deleted while it runs stops, exits 1 a
   // The bench took no further pair once a result could not be kept, and made no new file of a part of the run.
   CHECK(setup.sim_requests() < 6);
   CHECK_FALSE(std::filesystem::exists(setup.db));
+}
+
+TEST_CASE("a bench whose database refuses a write (a full disk) stops, exits 1, names the file and keeps what it stored") {
+  BenchSetup setup;
+  write_long_suite(setup.suite, 12);
+  // The schema is written now: only the run's own writes meet the limit.
+  { benchmark::BenchStore schema(setup.db.string()); }
+  std::optional<test::ChildProcess> bench;
+  {
+    // 64 KiB of write-ahead log hold about 15 pages: fewer than the run and its 24 saves write.
+    FileSizeLimit full_disk(64 * 1024);
+    bench.emplace(setup.start({"--tasks", setup.suite.string(), "--models", "short", "--run", "f1", "--concurrency", "2"}));
+  }
+  const std::optional<int> code = bench->wait_for_exit(milliseconds(120'000));
+  INFO(setup.err());
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  CHECK(setup.err().find("bench: cannot store doc-") != std::string::npos);
+  CHECK(setup.err().find("bench: run f1 stopped: cannot store its results in " + setup.db.string() + " (") !=
+        std::string::npos);
+  CHECK(setup.err().find("`llmroute bench --resume --run f1` continues the run") != std::string::npos);
+  // No pair was taken once a write had failed: the models were not asked for results that could not be kept.
+  const std::int64_t asked = setup.sim_requests();
+  CHECK(asked < 12);
+
+  CHECK(setup.err().find(", but not stored") != std::string::npos);
+
+  // What was stored before the failure stays; --resume does the rest without asking for a stored answer again.
+  const auto kept = setup.results("f1");
+  std::size_t done = 0;
+  for (const auto& [key, r] : kept) done += r.state == PairState::done ? 1 : 0;
+  CHECK(done >= 1);
+  setup.sim.reset_stats();
+  REQUIRE(setup.run({"--resume"}, "resumed") == 0);
+  CHECK(setup.results("f1").size() == 12);
+  CHECK(setup.sim_requests() == static_cast<std::int64_t>(12 - kept.size()));
 }
 
 TEST_CASE("the configured judges score every answer 0/1/2 against the task's expected capabilities") {

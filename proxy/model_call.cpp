@@ -2,6 +2,7 @@
 #include "proxy/model_call.hpp"
 
 #include "proxy/asio_ssl.hpp"
+#include "proxy/key_refusal.hpp"
 #include "proxy/upstream_body.hpp"
 #include "wire/answer_collector.hpp"
 #include "wire/json_writer.hpp"
@@ -283,9 +284,14 @@ awaitable<bool> exchange_on(Stream& stream, UpstreamConnection& connection, Call
   }
   if (status >= 400) {
     co_await read_body(stream, connection, parser, call, call.result.error_body, kErrorBodyCap);
-    call.result.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, static_cast<int>(status),
-                                  status == 429 || status >= 500,
-                                  "backend '" + call.backend->config->name + "' answered " + std::to_string(status)};
+    const int code = static_cast<int>(status);
+    // A 401 or 403 is about llmroute's own key for this backend: the judge's, shadow's or bench's error says
+    // where that key comes from, as the client's 502 does.
+    std::string detail = code == 401 || code == 403
+                             ? key_refused_message(*call.backend->config, code, call.result.error_body)
+                             : "backend '" + call.backend->config->name + "' answered " + std::to_string(status);
+    call.result.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, code,
+                                  status == 429 || status >= 500, std::move(detail)};
     *reusable = parser.is_done() && parser.keep_alive();
     co_return true;
   }

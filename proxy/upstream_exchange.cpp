@@ -7,6 +7,7 @@
 #include "proxy/eager_write.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/header_rules.hpp"
+#include "proxy/key_refusal.hpp"
 #include "proxy/upstream_body.hpp"
 #include "wire/completion_stream.hpp"
 #include "wire/format_mappings.hpp"
@@ -248,26 +249,6 @@ awaitable<Attempt> relay_reshaped_whole(Stream& stream, UpstreamConnection& conn
 
 /// Most bytes of a backend's 401/403 body read for its message; the rest is not read (the connection closes).
 constexpr std::size_t kMaxRefusalBody = 64 * 1024;
-/// Most characters of the backend's own message quoted to the client.
-constexpr std::size_t kMaxRefusalMessage = 1000;
-
-/// What a client is told when a backend refused llmroute's key for it: the backend, its status, where the key
-/// comes from, and what the backend said (its JSON error's message).
-std::string key_refused_message(const Exchange& ex, std::string_view body) {
-  const config::BackendConfig& backend = *ex.backend->config;
-  std::string message = "backend '" + backend.name + "' answered " + std::to_string(ex.upstream_status) + ": ";
-  message += ex.upstream_status == 401 ? "it rejected llmroute's API key for it" : "llmroute's API key for it lacks permission for this request";
-  message += backend.api_key_env.empty() ? " (no api_key_env is configured for it, so llmroute sent none)"
-                                         : " (the key in the environment variable " + backend.api_key_env + ")";
-  std::string said = wire::json_error_message(body);
-  if (said.size() > kMaxRefusalMessage) {
-    std::size_t cut = kMaxRefusalMessage;
-    while (cut > 0 && (static_cast<unsigned char>(said[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-    said = said.substr(0, cut) + "…";
-  }
-  if (!said.empty()) message += ": " + said;
-  return message;
-}
 
 /// A backend's 401 or 403 is about llmroute's own key for that backend, never about the client's: relayed, it
 /// would tell Claude Code's user to log in again. Like an unreachable backend it fails the candidate (the next
@@ -286,7 +267,8 @@ awaitable<Attempt> fail_on_refused_key(Stream& stream, UpstreamConnection& conne
     }
     set_phase(ex, Phase::streaming);
   }
-  ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, 502, true, key_refused_message(ex, body)};
+  ex.failure = Failure{FailureKind::upstream_status, FailureOrigin::upstream, 502, true,
+                       key_refused_message(*ex.backend->config, static_cast<int>(ex.upstream_status), body)};
   co_return parser.keep_alive() && reader.reusable() ? Attempt::reusable : Attempt::done;
 }
 

@@ -280,6 +280,36 @@ TEST_CASE("a failed model call is stored as failed, exits 1, and is retried by -
   CHECK(setup.results("r4").at({"commit-one", "sim/short"}).state == PairState::done);
 }
 
+TEST_CASE("a model or judge whose backend refuses llmroute's key fails saying where that key comes from") {
+  BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
+  write_suite(setup.suite);
+  std::string config = test::read_text_file(setup.config);
+  const auto replace = [&config](const std::string& from, const std::string& to) {
+    REQUIRE(config.find(from) != std::string::npos);
+    config.replace(config.find(from), from.size(), to);
+  };
+  // The cloud backend's key comes from the environment and is rejected (401); the judge's backend has none (403).
+  replace("  - name: cloud\n", "  - name: cloud\n    api_key_env: LLMROUTE_TEST_BENCH_CLOUD_KEY\n");
+  replace("upstream_name: sim-model+tokens=500\n", "upstream_name: sim-model+tokens=500+fault=401\n");
+  replace("name: judge-a\n        upstream_name: sim-model\n", "name: judge-a\n        upstream_name: sim-model+fault=403\n");
+  std::ofstream(setup.config) << config;
+  ::setenv("LLMROUTE_TEST_BENCH_CLOUD_KEY", "sk-wrong", 1);
+
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short,cloud/verbose", "--run", "k1", "--only", "commit-one"}) == 1);
+  const std::string rejected =
+      "upstream_status: backend 'cloud' answered 401: it rejected llmroute's API key for it (the key in the environment "
+      "variable LLMROUTE_TEST_BENCH_CLOUD_KEY): Incorrect API key provided (simulated)";
+  const BenchResult failed = setup.results("k1").at({"commit-one", "cloud/verbose"});
+  CHECK(failed.state == PairState::failed);
+  CHECK(failed.http_status == 401);
+  CHECK(failed.failure == rejected);
+  CHECK(setup.err().find("commit-one × cloud/verbose: failed (" + rejected + ")") != std::string::npos);
+  CHECK(setup.err().find("commit-one × sim/short: answered, but not judged (judge sim/judge-a failed: backend 'sim' "
+                         "answered 403: llmroute's API key for it lacks permission for this request (no api_key_env is "
+                         "configured for it, so llmroute sent none): The API key has no access to this model (simulated))") !=
+        std::string::npos);
+}
+
 TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
   BenchSetup setup;
   write_suite(setup.suite);

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -47,6 +48,7 @@ std::string config_yaml(const SimulatorProcess& sim, const std::string& db,
          "      - { name: judge-b, upstream_name: sim-judge, family: qwen, price: { input: 1, output: 2 } }\n"
          "      - { name: biased, upstream_name: 'sim-judge+judge=A', family: gpt }\n"
          "      - { name: broken, upstream_name: 'sim-judge+judge=malformed', family: mistral }\n"
+         "      - { name: refusing, upstream_name: 'sim-judge+fault=403', family: gpt }\n"
          "routing: { default: box/local-model, health: { probe_interval: 0 } }\n"
          "cost: { baseline: " + baseline + " }\n"
          "records: { path: '" + db + "' }\n"
@@ -161,6 +163,30 @@ TEST_CASE("sampled requests are shadowed, judged by two judges in both orders, a
   CHECK(*debugging->ci_low == doctest::Approx(1.15));
   CHECK(debugging->verdict == "parity");
   CHECK(debugging->judges_say == "parity — can run local");
+}
+
+TEST_CASE("a judge whose backend refuses llmroute's key leaves the pair that reason, with where the key comes from") {
+  TempDir dir;
+  const std::string db = (dir / "records.db").string();
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "24"});
+  ProxyProcess proxy(config_yaml(sim, db, "[judges/refusing, judges/judge-b]"));
+  HttpClient client("127.0.0.1", proxy.port());
+  REQUIRE(client.post_json("/v1/chat/completions", chat("local-model", "Fix this bug: segfault when the list is empty")).status == 200);
+
+  // The failed call postpones the pair (retry.backoff), its reason kept for `llmroute review`.
+  std::string last_error;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (last_error.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval, not synchronisation
+    if (!std::filesystem::exists(db)) continue;
+    policies::JudgeStore store(db, policies::JudgeStore::Access::read_only);
+    std::string error;
+    if (const auto pair = store.detail(1, error)) last_error = pair->last_error;
+  }
+  CHECK(last_error ==
+        "judge judges/refusing: backend 'judges' answered 403: llmroute's API key for it lacks permission for this request "
+        "(no api_key_env is configured for it, so llmroute sent none): The API key has no access to this model "
+        "(simulated) (status 403)");
 }
 
 TEST_CASE("a position-biased judge counts as a tie, a malformed one is asked twice per order then invalid, and their "

@@ -24,7 +24,8 @@ config::ConfigPtr two_backends(const SimulatorProcess& sim) {
   const std::string models =
       "[{ name: NAME-plain, upstream_name: sim-up }, { name: NAME-tool, upstream_name: 'sim-up+script=tool' },"
       " { name: NAME-500, upstream_name: 'sim-up+fault=500' }, { name: NAME-die, upstream_name: 'sim-up+fault=die-mid' },"
-      " { name: NAME-stall, upstream_name: 'sim-up+fault=stall-mid' }]";
+      " { name: NAME-stall, upstream_name: 'sim-up+fault=stall-mid' }, { name: NAME-401, upstream_name: 'sim-up+fault=401' },"
+      " { name: NAME-403, upstream_name: 'sim-up+fault=403' }]";
   auto named = [&models](const std::string& prefix) {
     std::string m = models;
     for (auto at = m.find("NAME"); at != std::string::npos; at = m.find("NAME")) m.replace(at, 4, prefix);
@@ -209,6 +210,26 @@ TEST_CASE("an error status from the backend is a failure value with the backend'
     CHECK(r.failure->retryable);
     CHECK(r.error_body.find("error") != std::string::npos);
     CHECK(r.text.empty());
+  }
+}
+
+TEST_CASE("a backend refusing llmroute's key (401, 403) fails the call with where that key comes from and the backend's message") {
+  CallRunner runner;
+  for (const CallMode m : {CallMode::whole, CallMode::streamed}) {
+    CAPTURE(m == CallMode::whole);
+    const ModelCallResult rejected = runner.call("a-401", chat_body("hello"), mode(m));
+    REQUIRE(rejected.failure);
+    CHECK(rejected.failure->kind == FailureKind::upstream_status);
+    CHECK(rejected.http_status == 401);
+    CHECK(rejected.failure->detail ==
+          "backend 'claude' answered 401: it rejected llmroute's API key for it (the key in the environment variable "
+          "LLMROUTE_TEST_MODEL_CALL_KEY): Incorrect API key provided (simulated)");
+    const ModelCallResult denied = runner.call("o-403", chat_body("hello"), mode(m));
+    REQUIRE(denied.failure);
+    CHECK(denied.http_status == 403);
+    CHECK(denied.failure->detail ==
+          "backend 'oai' answered 403: llmroute's API key for it lacks permission for this request (no api_key_env is "
+          "configured for it, so llmroute sent none): The API key has no access to this model (simulated)");
   }
 }
 

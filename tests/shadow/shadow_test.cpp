@@ -55,6 +55,7 @@ std::string config_yaml(const SimulatorProcess& sim, const std::string& records_
       "    models:\n"
       "      - { name: cloud-model, upstream_name: 'sim-up+quality=poor', price: { input: 0, output: 1000 } }\n"
       "      - { name: slow-cloud, upstream_name: 'sim-up+ttft-ms=2500', price: { input: 0, output: 1000 } }\n"
+      "      - { name: refusing, upstream_name: 'sim-up+fault=401', price: { input: 0, output: 1000 } }\n"
       "  - name: judges\n    location: cloud\n    url: " + url + "\n"
       "    models: [{ name: judge-a, upstream_name: sim-judge, family: claude }, { name: judge-b, upstream_name: sim-judge, family: gpt }]\n"
       "routing: { default: box/local-model, health: { probe_interval: 0 } }\n"
@@ -228,6 +229,25 @@ TEST_CASE("a sampled request gets a shadow record linked to its primary, and a p
   CHECK(pair.shadow.text.find("[sim-mistake]") != std::string::npos);
   CHECK(pair.shadow.cost == doctest::Approx(shadow.cost));
   CHECK(pair.primary.text != pair.shadow.text);
+}
+
+TEST_CASE("a shadow whose backend refuses llmroute's key is recorded with the key's environment variable and the backend's message") {
+  Fixture f;
+  ShadowOptions options;
+  options.baseline = "cloud/refusing";
+  InProcessProxy proxy(config_yaml(f.sim, f.records_path(), options));
+  REQUIRE(post(proxy.port(), "/v1/chat/completions", chat_body("local-model", false)).status == 200);
+  proxy.wait_for_shadows(1);
+  const auto records = wait_for_records(f.records_path(), 2);
+  REQUIRE(records.size() == 2);
+  const records::RequestRecord& shadow = records[0].shadow ? records[0] : records[1];
+  REQUIRE(shadow.shadow);
+  CHECK(shadow.http_status == 401);
+  CHECK(shadow.failure_kind == "upstream_status");
+  CHECK(shadow.reason ==
+        std::string("shadow of box/local-model on cloud/refusing: backend 'cloud' answered 401: it rejected llmroute's API "
+                    "key for it (the key in the environment variable ") +
+            kKeyEnv + "): Incorrect API key provided (simulated)");
 }
 
 TEST_CASE("the primary's response bytes are the same with shadowing on and off") {

@@ -30,7 +30,8 @@ class ResponsesDecoder final : public StreamDecoder {
     const auto output_index = integer_field(*document, "output_index").value_or(0);
     if (type == "response.created" || type == "response.in_progress") {
       if (const auto response = field(*document, "response")) {
-        hub.start(string_field(*response, "id"), string_field(*response, "model"));
+        hub.start(string_field(*response, "id"), string_field(*response, "model"),
+                  integer_field(*response, "created_at").value_or(0));
       }
     } else if (type == "response.output_text.delta" || type == "response.refusal.delta") {
       hub.text(string_field(*document, "delta"));
@@ -155,6 +156,7 @@ class ResponsesEncoder final : public StreamEncoder {
   void start(const StreamSummary& summary, std::string& out) override {
     id_ = client_id("resp_", context_, summary.upstream_id);
     model_ = context_.model.empty() ? summary.model : context_.model;
+    created_ = context_.created != 0 ? context_.created : summary.created;
     emit_response(out, "response.created", "in_progress", nullptr);
     emit_response(out, "response.in_progress", "in_progress", nullptr);
   }
@@ -357,7 +359,7 @@ class ResponsesEncoder final : public StreamEncoder {
   void emit_response(std::string& out, std::string_view type, std::string_view status, const Usage* usage) {
     event_begin(type);
     w_.key("response").begin_object().member("id", id_).member("object", "response");
-    w_.member("created_at", context_.created).member("status", status);
+    w_.member("created_at", created_).member("status", status);
     w_.key("error");
     if (status == "failed") {
       w_.begin_object().member("code", "server_error").member("message", error_).end_object();
@@ -392,6 +394,7 @@ class ResponsesEncoder final : public StreamEncoder {
   TranslationContext context_;
   std::string id_;
   std::string model_;
+  std::int64_t created_ = 0;  // the context's, else (a relayed stream resumed) the backend's created_at
   std::string scratch_;
   JsonWriter w_{scratch_};
   std::string_view type_;

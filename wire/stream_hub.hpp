@@ -62,7 +62,8 @@ class StreamHub {
   /// Where events go during the current call; nullptr discards them (passthrough).
   void set_output(std::string* out) { out_ = out != nullptr ? out : &scratch_; }
 
-  void start(std::string_view id, std::string_view model);
+  /// The backend's id, model and creation time (unix seconds; 0 when it does not say), from its first event.
+  void start(std::string_view id, std::string_view model, std::int64_t created = 0);
   void text(std::string_view delta);
   void reasoning(std::string_view delta);
   /// The signature of the reasoning just told (Anthropic thinking), which ends that reasoning block.

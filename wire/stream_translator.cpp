@@ -19,10 +19,11 @@ void StreamHub::ensure_started() {
   if (encoder_) encoder_->start(summary_, *out_);
 }
 
-void StreamHub::start(std::string_view id, std::string_view model) {
+void StreamHub::start(std::string_view id, std::string_view model, std::int64_t created) {
   if (summary_.ended) return;
   if (summary_.upstream_id.empty()) summary_.upstream_id = id;
   if (summary_.model.empty()) summary_.model = model;
+  if (summary_.created == 0) summary_.created = created;
   ensure_started();
 }
 

@@ -23,6 +23,7 @@ enum class StreamEnd {
 struct StreamSummary {
   std::string upstream_id;
   std::string model;                ///< as the backend reported it
+  std::int64_t created = 0;         ///< a Responses backend's created_at (unix seconds); 0: not reported
   std::size_t text_bytes = 0;       ///< answer text relayed
   std::size_t reasoning_bytes = 0;  ///< reasoning/thinking text relayed
   std::size_t argument_bytes = 0;   ///< tool call arguments relayed

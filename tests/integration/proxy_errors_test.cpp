@@ -265,6 +265,8 @@ TEST_CASE("a Responses stream relayed as it is that breaks mid-way ends with res
     CHECK(failed.at("type") == "response.failed");
     CHECK(failed.at("sequence_number").as_int64() == before.at("sequence_number").as_int64() + 1);
     CHECK(failed.at("response").at("id") == created.at("response").at("id"));
+    CHECK(created.at("response").at("created_at").as_int64() > 0);
+    CHECK(failed.at("response").at("created_at") == created.at("response").at("created_at"));
     CHECK(std::string(failed.at("response").at("error").at("message").as_string()).find("backend 'sim'") != std::string::npos);
   }
 }

@@ -544,6 +544,32 @@ TEST_CASE("the response.failed added to a relayed Responses stream continues its
   CHECK(relay.summary().last_sequence_number == 6);
 }
 
+TEST_CASE("the response.failed added to a relayed Responses stream carries the relayed response's created_at") {
+  const std::string created =
+      "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+      "\"response\":{\"id\":\"resp_up1\",\"object\":\"response\",\"created_at\":1764000000,"
+      "\"status\":\"in_progress\",\"model\":\"gpt-5\",\"output\":[]}}\n\n";
+  StreamTranslator relay(WireFormat::responses, WireFormat::responses, TranslationContext{});
+  std::string out;
+  relay.feed(created, out);
+  relay.finish(out, StreamEnd::upstream_failed, "backend went away");
+  const auto events = parse_events(out);
+  REQUIRE(events.size() == 2);
+  const auto failed = boost::json::parse(events[1].data);
+  CHECK(failed.at("type") == "response.failed");
+  CHECK(failed.at("response").at("created_at") == 1764000000);
+  CHECK(relay.summary().created == 1764000000);
+
+  // A translated stream keeps the proxy's own time, whatever the backend said.
+  TranslationContext context;
+  context.created = 1700000000;
+  StreamTranslator translated(WireFormat::chat, WireFormat::responses, context);
+  std::string translated_out;
+  translated.finish(translated_out, StreamEnd::upstream_failed, "backend went away");
+  for (const auto& event : parse_events(translated_out))
+    CHECK(boost::json::parse(event.data).at("response").at("created_at") == 1700000000);
+}
+
 TEST_CASE("the summary parts of a Responses backend's reasoning stay separate paragraphs in the client's thinking") {
   const auto event = [](std::string_view type, std::string_view rest) {
     return "event: " + std::string(type) + "\ndata: {\"type\":\"" + std::string(type) + "\"," + std::string(rest) + "}\n\n";

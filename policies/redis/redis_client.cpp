@@ -93,7 +93,7 @@ void RedisClient::stop() {
   socket_.close(ignored);
   wake_writer_.cancel();
   pause_.cancel();
-  fail_all(name_ + " client stopped");
+  fail_all("llmroute is stopping");
 }
 
 bool RedisClient::enqueue(std::span<const std::string_view> args, PendingPtr pending) {
@@ -114,7 +114,7 @@ awaitable<RedisResult> RedisClient::command_list(std::span<const std::string_vie
 awaitable<RedisResult> RedisClient::fail_now() {
   // The reason goes to clients (the 503 of fail-closed): it is a socket error or Redis's own error reply,
   // never a secret (the Redis URL carries no password).
-  co_return RedisUnavailable{down_reason_.empty() ? name_ + " is unavailable" : name_ + " is unavailable: " + down_reason_};
+  co_return RedisUnavailable{down_reason_.empty() ? "not connected yet" : down_reason_};
 }
 
 awaitable<RedisResult> RedisClient::eval(const RedisScript* script, std::span<const std::string> keys,
@@ -165,8 +165,8 @@ awaitable<RedisResult> RedisClient::wait_reply(PendingPtr pending) {
       // Redis that stopped answering: drop the connection so everyone fails fast until it is back.
       if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
         co_return RedisUnavailable{"the command was cancelled"};
-      const std::string why = name_ + " sent no reply within " + std::to_string(options_.command_timeout.count()) +
-                              " ms (command_timeout)";
+      const std::string why = "no reply within " + std::to_string(options_.command_timeout.count()) +
+                              " ms (quota_store.command_timeout)";
       drop_connection(why);
       co_return RedisUnavailable{why};
     }
@@ -208,7 +208,7 @@ void RedisClient::note_outage(const std::string& why) {
   in_outage_ = true;
   ++outages_;
   outage_started_ = Clock::now();
-  std::fprintf(stderr, "llmroute: warning: %s is unavailable (%s); reconnecting in the background, every %lld ms at most\n",
+  std::fprintf(stderr, "llmroute: warning: %s is unavailable: %s; reconnecting in the background, every %lld ms at most\n",
                name_.c_str(), why.c_str(), static_cast<long long>(options_.reconnect_max.count()));
 }
 
@@ -239,7 +239,7 @@ awaitable<void> RedisClient::run() {
     }
     link_ = RedisLink::down;
     down_reason_ = failure;
-    fail_all(name_ + " is unavailable: " + failure);
+    fail_all(failure);
     note_outage(failure);
     pause_.expires_after(jittered(pause));
     co_await pause_.async_wait(use_nothrow);

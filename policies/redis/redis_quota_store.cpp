@@ -152,13 +152,13 @@ Admission RedisQuotaStore::unavailable(const QuotaRequest& request, const std::s
   const bool open = on_failure_ == config::StoreFailureMode::fail_open;
   if (warned_outage_ != client_.outages()) {
     warned_outage_ = client_.outages();
-    std::fprintf(stderr, "llmroute: warning: quotas cannot be checked in %s (%s): %s until it is back\n",
+    std::fprintf(stderr, "llmroute: warning: quotas cannot be checked: %s is unavailable: %s; %s until it is back\n",
                  client_.name().c_str(), why.c_str(),
                  open ? "fail-open, counting them in this process" : "fail-closed, refusing requests with 503");
   }
   if (!open) {
     ++fail_closed_refusals_;
-    return QuotaStoreUnavailable{"the quota store (" + client_.name() + ") is unavailable and quota_store.on_failure is fail-closed: " + why};
+    return QuotaStoreUnavailable{client_.name() + " is unavailable: " + why + "; quota_store.on_failure is fail-closed"};
   }
   ++fail_open_requests_;
   return fallback_.try_reserve(request);
@@ -195,7 +195,7 @@ boost::asio::awaitable<UsageResult> RedisQuotaStore::usage(std::string user, Tim
   if (!result.answered() || result.reply().type != RedisReply::Type::array || result.reply().elements.size() != 5) {
     if (on_failure_ == config::StoreFailureMode::fail_open) co_return fallback_.usage_now(user, now);
     const std::string why = result.answered() ? "unexpected reply to the usage script" : result.unavailable();
-    co_return QuotaStoreUnavailable{"the quota store (" + client_.name() + ") is unavailable: " + why};
+    co_return QuotaStoreUnavailable{client_.name() + " is unavailable: " + why};
   }
   const auto& values = result.reply().elements;
   QuotaUsage usage;

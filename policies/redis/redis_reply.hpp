@@ -25,7 +25,8 @@ struct RedisReply {
 };
 
 /// Why a command got no reply: Redis is down (or not yet connected), the connection broke, or the
-/// reply did not come within the command timeout. The text says which, for logs and error messages.
+/// reply did not come within the command timeout. The text says which, for logs and error messages; it is
+/// the cause only ("Connection refused"), as the callers name the Redis it is about.
 struct RedisUnavailable {
   std::string detail;
 };

@@ -61,6 +61,7 @@ struct BackendConfig {
   Scheme scheme = Scheme::http;
   std::string host;
   std::uint16_t port = 0;
+  std::string host_header;  ///< the Host header's value: host[:port], an IPv6 host in brackets, no default port
   std::string base_path;    ///< path prefix without trailing slash, e.g. "/v1"
   std::string api_key_env;  ///< environment variable holding the key; empty = none
   bool verify_tls = true;

@@ -335,6 +335,8 @@ std::string parse_backend_url(BackendConfig& b) {
   }
   if (b.host.empty()) return "no host in '" + b.url + "'";
   b.port = static_cast<std::uint16_t>(port);
+  b.host_header = b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host;
+  if (port != (b.scheme == Scheme::https ? 443u : 80u)) b.host_header += ":" + std::to_string(port);
   return {};
 }
 

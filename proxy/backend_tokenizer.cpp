@@ -89,7 +89,7 @@ awaitable<TokenCount> count_with_backend_tokenizer(ServerState* state, BackendRu
   const bool https = b.scheme == config::Scheme::https;
   const bool default_port = (https && b.port == 443) || (!https && b.port == 80);
   const std::string body = "{\"content\":" + config::json_quote(text) + "}";
-  std::string request = "POST " + b.tokenize_path + " HTTP/1.1\r\nHost: " + b.host +
+  std::string request = "POST " + b.tokenize_path + " HTTP/1.1\r\nHost: " + b.host_header +
                         (default_port ? std::string() : ":" + std::to_string(b.port)) +
                         "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
                         std::to_string(body.size()) + "\r\n";

@@ -18,7 +18,7 @@ bool answers_requests(int status) { return status < 500 && status != 429 && stat
 template <typename Stream>
 awaitable<bool> probe_on(Stream& stream, UpstreamConnection& connection, const BackendRuntime& backend) {
   const config::BackendConfig& b = *backend.config;
-  std::string request = "GET " + b.base_path + b.health_path + " HTTP/1.1\r\nHost: " + b.host + "\r\nUser-Agent: llmroute-health\r\n";
+  std::string request = "GET " + b.base_path + b.health_path + " HTTP/1.1\r\nHost: " + b.host_header + "\r\nUser-Agent: llmroute-health\r\n";
   if (backend.api_key)
     request += b.kind == config::BackendKind::anthropic ? "x-api-key: " + *backend.api_key + "\r\nanthropic-version: 2023-06-01\r\n"
                                                          : "Authorization: Bearer " + *backend.api_key + "\r\n";

@@ -80,16 +80,9 @@ PreparedBody prepare_body(const config::BackendConfig& backend, const config::Mo
   return {std::move(translated->body), {}};
 }
 
-std::string host_header(const config::BackendConfig& b) {
-  std::string host = b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host;
-  const bool default_port = (b.scheme == config::Scheme::http && b.port == 80) || (b.scheme == config::Scheme::https && b.port == 443);
-  if (!default_port) host += ":" + std::to_string(b.port);
-  return host;
-}
-
 std::string request_head(const BackendRuntime& backend, std::size_t body_size, std::string_view request_id) {
   const config::BackendConfig& b = *backend.config;
-  std::string head = "POST " + b.base_path + std::string(path_suffix(b.kind)) + " HTTP/1.1\r\nHost: " + host_header(b) +
+  std::string head = "POST " + b.base_path + std::string(path_suffix(b.kind)) + " HTTP/1.1\r\nHost: " + b.host_header +
                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body_size) +
                      "\r\nx-request-id: " + std::string(request_id) + "\r\n";
   if (b.kind == config::BackendKind::anthropic) head += "anthropic-version: 2023-06-01\r\n";

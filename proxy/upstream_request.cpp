@@ -12,13 +12,6 @@ namespace llmroute::proxy {
 
 namespace {
 
-std::string host_header(const config::BackendConfig& b) {
-  std::string host = b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host;
-  const bool default_port = (b.scheme == config::Scheme::http && b.port == 80) || (b.scheme == config::Scheme::https && b.port == 443);
-  if (!default_port) host += ":" + std::to_string(b.port);
-  return host;
-}
-
 /// The backend path for a client API: the API itself when the formats match, else the backend's own.
 std::string_view upstream_suffix(ClientApi api, config::BackendKind kind) {
   if (api == ClientApi::completions) return "/completions";
@@ -42,7 +35,7 @@ std::string upstream_head(const BackendRuntime& backend, const ClientRequest& re
   // The query belongs to the client's API (`?beta=true` on Anthropic's); it only crosses to the same API.
   if (query != std::string_view::npos && backend_format(b.kind) == client_format(api)) head += target.substr(query);
   head += " HTTP/1.1\r\nHost: ";
-  head += host_header(b);
+  head += b.host_header;
   head += "\r\nContent-Type: application/json\r\nContent-Length: ";
   head += std::to_string(body_size);
   head += "\r\nx-request-id: ";

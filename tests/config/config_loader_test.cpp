@@ -80,6 +80,22 @@ TEST_CASE("a backend URL with IPv6, a port and a trailing slash is split correct
   CHECK(b.host == "::1");
   CHECK(b.port == 8000);
   CHECK(b.base_path == "/v1");
+  CHECK(b.host_header == "[::1]:8000");
+}
+
+TEST_CASE("a backend's Host header names its port unless it is the scheme's default") {
+  BackendConfig local;
+  local.url = "http://127.0.0.1:11434/v1";
+  REQUIRE(parse_backend_url(local).empty());
+  CHECK(local.host_header == "127.0.0.1:11434");
+  BackendConfig cloud;
+  cloud.url = "https://api.example.com/v1";
+  REQUIRE(parse_backend_url(cloud).empty());
+  CHECK(cloud.host_header == "api.example.com");
+  BackendConfig plain;
+  plain.url = "http://box.lan:80";
+  REQUIRE(parse_backend_url(plain).empty());
+  CHECK(plain.host_header == "box.lan");
 }
 
 TEST_CASE("busy polling defaults to a 250-microsecond window, can be turned off, and is bounded") {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -53,8 +54,16 @@ ChildProcess::ChildProcess(const ChildProcessOptions& options) {
   for (auto& arg : argv_storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
+  // An extra entry replaces an inherited one of the same name: getenv() would find the inherited one first.
+  auto overridden = [&options](std::string_view entry) {
+    const std::string_view name = entry.substr(0, entry.find('='));
+    for (const std::string& extra : options.extra_env)
+      if (std::string_view(extra).substr(0, extra.find('=')) == name) return true;
+    return false;
+  };
   std::vector<std::string> env_storage;
-  for (char** entry = environ; *entry != nullptr; ++entry) env_storage.emplace_back(*entry);
+  for (char** entry = environ; *entry != nullptr; ++entry)
+    if (!overridden(*entry)) env_storage.emplace_back(*entry);
   env_storage.insert(env_storage.end(), options.extra_env.begin(), options.extra_env.end());
   std::vector<char*> envp;
   for (auto& entry : env_storage) envp.push_back(entry.data());

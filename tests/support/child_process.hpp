@@ -30,7 +30,7 @@ class TempDir {
 struct ChildProcessOptions {
   std::filesystem::path program;
   std::vector<std::string> args;       ///< without argv[0]
-  std::vector<std::string> extra_env;  ///< "NAME=value" entries added to the inherited environment
+  std::vector<std::string> extra_env;  ///< "NAME=value" entries added to the inherited environment, replacing inherited ones of the same name
   std::filesystem::path stdout_path;   ///< empty: inherit the test's stdout
   std::filesystem::path stderr_path;   ///< empty: inherit the test's stderr
 };

@@ -1,0 +1,126 @@
+// A backend reached over https: answers relayed through TLS with SNI and keep-alive, certificates verified
+// against the CAs the machine trusts unless the backend says `verify_tls: false`.
+#include <doctest/doctest.h>
+
+#include "integration/proxy_fixture.hpp"
+#include "support/tls_terminator.hpp"
+#include "tls_fixture.hpp"
+
+using namespace llmroute::test;
+
+namespace {
+
+/// Backend "cloud" (OpenAI-compatible, at `url`, with `backend_keys` added to its entry) serving "cloud-model";
+/// no health checks, so that every TLS connection the terminator sees carries an answer.
+std::string https_config(const std::string& url, const std::string& backend_keys = "") {
+  return "server:\n  listen: 127.0.0.1:0\n"
+         "backends:\n"
+         "  - { name: cloud, kind: openai, location: cloud, url: '" + url + "'" + backend_keys + ",\n"
+         "      models: [{ name: cloud-model, upstream_name: sim-upstream }] }\n"
+         "routing: { default: cloud/cloud-model, health: { probe_interval: 0 } }\n"
+         "records: { enabled: false }\n";
+}
+
+/// A simulator behind a TLS terminator presenting `identity`, and a proxy that trusts the PKI's trusted CA and
+/// reaches the terminator as https://`host`:PORT/v1.
+struct HttpsBackend {
+  HttpsBackend(const TestPki& pki, const PemFiles& identity, const std::string& host = "localhost",
+               const std::string& backend_keys = "")
+      : terminator(identity, sim.port()),
+        proxy(https_config("https://" + host + ":" + std::to_string(terminator.port()) + "/v1", backend_keys), pki.trust_env()) {}
+
+  SimulatorProcess sim{{"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"}};
+  TlsTerminator terminator;
+  ProxyProcess proxy;
+};
+
+std::string error_message(const HttpResponse& response) {
+  const boost::json::value body = response.json();
+  return std::string(body.at("error").at("message").as_string());
+}
+
+/// The client's 502 for a backend whose certificate was refused, in OpenAI's shape and in Anthropic's; returns
+/// the OpenAI-shaped message.
+std::string refused_certificate_message(HttpsBackend& setup) {
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const HttpResponse chat = client.post_json("/v1/chat/completions", stream_body("cloud-model"));
+  CHECK(chat.status == 502);
+  CHECK(chat.header("x-llmroute-backend") == "cloud");
+  CHECK(chat.json().at("error").at("type") == "server_error");
+  const HttpResponse messages = client.post_json(
+      "/v1/messages", R"({"model":"cloud-model","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})");
+  CHECK(messages.status == 502);
+  CHECK(messages.json().at("type") == "error");
+  CHECK(messages.json().at("error").at("type") == "api_error");
+  CHECK(error_message(messages) == error_message(chat));
+  // The handshake failed: not a byte of either request reached the simulator.
+  CHECK(setup.terminator.connections_accepted() == 0);
+  // The terminator learns of the client's refusal (its alert) after the proxy has answered: wait for it.
+  CHECK(poll_until([&setup] { return setup.terminator.handshakes_failed() >= 2; }));
+  CHECK(setup.sim.stats().at("requests").to_number<std::int64_t>() == 0);
+  CHECK(setup.sim.stats().at("connections_accepted").to_number<std::int64_t>() == 0);
+  return error_message(chat);
+}
+
+}  // namespace
+
+TEST_CASE("a backend reached over https relays streamed and whole answers, names its host in the handshake (SNI) and serves requests in a row on one TLS connection") {
+  TestPki pki;
+  HttpsBackend setup(pki, pki.trusted_server("localhost"));
+  HttpClient client("127.0.0.1", setup.proxy.port());
+
+  const HttpResponse streamed = client.post_json("/v1/chat/completions", stream_body("cloud-model"),
+                                                 {{"x-sim-chunk-interval-ms", "50"}, {"x-sim-tokens", "10"}});
+  INFO(setup.proxy.stderr_text());
+  REQUIRE(streamed.complete());
+  REQUIRE(streamed.status == 200);
+  CHECK(streamed.header("x-llmroute-backend") == "cloud");
+  const std::vector<SseEvent> events = content_events(streamed);
+  REQUIRE(events.size() >= 8);
+  // Each event crossed TLS as it was generated, not all at the end.
+  const double spread = ms_between(events.front().arrived, events.back().arrived);
+  CHECK(spread >= (static_cast<double>(events.size()) - 2) * 40);
+  CHECK(ms_between(streamed.sent, events.front().arrived) < spread / 2);
+  CHECK(streamed.events.back().data == "[DONE]");
+
+  const HttpResponse whole = client.post_json("/v1/chat/completions", chat_body("cloud-model"));
+  REQUIRE(whole.status == 200);
+  CHECK_FALSE(whole.json().at("choices").at(0).at("message").at("content").as_string().empty());
+  CHECK(last_request_header(setup.sim, "host") == "localhost:" + std::to_string(setup.terminator.port()));
+
+  CHECK(setup.terminator.server_names() == std::vector<std::string>{"localhost"});
+  CHECK(setup.terminator.connections_accepted() == 1);
+  CHECK(answer_connections(setup.sim) == 1);
+  CHECK(requests_to(setup.sim, "/v1/chat/completions") == 2);
+}
+
+TEST_CASE("a backend whose certificate is signed by a CA the proxy does not trust gets 502, naming the backend and the failed certificate verification") {
+  TestPki pki;
+  HttpsBackend setup(pki, pki.untrusted_server("localhost"));
+  const std::string message = refused_certificate_message(setup);
+  INFO(message);
+  CHECK(message.find("backend 'cloud' at https://localhost:" + std::to_string(setup.terminator.port()) + "/v1") !=
+        std::string::npos);
+  CHECK(message.find("certificate verify failed") != std::string::npos);
+}
+
+TEST_CASE("a backend whose certificate is for another host name gets 502, naming the backend and the failed certificate verification") {
+  TestPki pki;
+  HttpsBackend setup(pki, pki.trusted_server("other.example"));
+  const std::string message = refused_certificate_message(setup);
+  INFO(message);
+  CHECK(message.find("backend 'cloud' at https://localhost:") != std::string::npos);
+  CHECK(message.find("certificate verify failed") != std::string::npos);
+}
+
+TEST_CASE("a backend with verify_tls: false is reached over https although its certificate is untrusted and for another host") {
+  TestPki pki;
+  HttpsBackend setup(pki, pki.untrusted_server("other.example"), "localhost", ", verify_tls: false");
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const HttpResponse answer = client.post_json("/v1/chat/completions", stream_body("cloud-model"));
+  INFO(setup.proxy.stderr_text());
+  CHECK(answer.status == 200);
+  CHECK_FALSE(streamed_text(answer).empty());
+  CHECK(setup.terminator.server_names() == std::vector<std::string>{"localhost"});
+  CHECK(setup.terminator.connections_accepted() == 1);
+}

@@ -1,0 +1,124 @@
+// call_model (judges, shadows, `llmroute bench`) to a backend reached over https: the same pool, SNI and
+// certificate verification as the request path.
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "config/config_loader.hpp"
+#include "proxy/model_call.hpp"
+#include "support/simulator_process.hpp"
+#include "support/tls_terminator.hpp"
+#include "tls_fixture.hpp"
+
+namespace llmroute::proxy {
+namespace {
+
+using test::PemFiles;
+using test::SimulatorProcess;
+using test::TestPki;
+using test::TlsTerminator;
+
+/// Sets environment variables of this process for its lifetime, then puts back what was there.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(const std::vector<std::string>& entries) {
+    for (const std::string& entry : entries) {
+      const std::string name = entry.substr(0, entry.find('='));
+      const char* old = std::getenv(name.c_str());
+      saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+      ::setenv(name.c_str(), entry.substr(name.size() + 1).c_str(), 1);
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, value] : saved_) {
+      if (value) ::setenv(name.c_str(), value->c_str(), 1);
+      else ::unsetenv(name.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+/// A simulator behind a TLS terminator presenting `identity`, and a server state (this process, trusting the
+/// PKI's trusted CA alone) whose backend "cloud" reaches it as https://localhost:PORT/v1.
+struct HttpsCallRunner {
+  HttpsCallRunner(const TestPki& pki, const PemFiles& identity) : terminator(identity, sim.port()) {
+    // The pool reads the trusted CAs when it is made, with the server state.
+    const ScopedEnv trust(pki.trust_env());
+    const std::string yaml = "backends:\n  - { name: cloud, kind: openai, location: cloud, url: 'https://localhost:" +
+                             std::to_string(terminator.port()) +
+                             "/v1', models: [{ name: cloud-model, upstream_name: sim-up }] }\n"
+                             "routing: { default: cloud/cloud-model }\nrecords: { enabled: false }\n";
+    config = config::load_config_text(yaml, "https_model_call_test.yaml");
+    state = std::make_unique<ServerState>(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
+  }
+
+  ModelCallResult call(CallMode mode) {
+    const auto ref = config->find_model("cloud-model");
+    REQUIRE(ref);
+    ModelCallOptions options;
+    options.mode = mode;
+    const std::string body = R"({"model":"cloud-model","messages":[{"role":"user","content":"Write a haiku about routers"}]})";
+    std::optional<ModelCallResult> out;
+    asio::co_spawn(io, call_model(state.get(), *ref, body, std::move(options)),
+                   [&out](std::exception_ptr error, ModelCallResult result) {
+                     if (error) std::rethrow_exception(error);
+                     out = std::move(result);
+                   });
+    io.restart();
+    io.run_for(std::chrono::seconds(20));
+    REQUIRE(out);
+    return std::move(*out);
+  }
+
+  SimulatorProcess sim{{"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"}};
+  TlsTerminator terminator;
+  asio::io_context io;
+  config::ConfigPtr config;
+  std::unique_ptr<ServerState> state;
+};
+
+std::string why(const ModelCallResult& r) { return r.failure ? r.failure->detail : std::string(); }
+
+}  // namespace
+
+TEST_CASE("a judge, shadow or bench call to a backend reached over https gets its streamed and whole answers on one TLS connection that names the host") {
+  TestPki pki;
+  HttpsCallRunner runner(pki, pki.trusted_server("localhost"));
+  const ModelCallResult streamed = runner.call(CallMode::streamed);
+  INFO(why(streamed));
+  CHECK(streamed.ok());
+  CHECK_FALSE(streamed.text.empty());
+  CHECK(streamed.usage.output == 12);
+  CHECK(streamed.ttft_ms);
+  const ModelCallResult whole = runner.call(CallMode::whole);
+  INFO(why(whole));
+  CHECK(whole.ok());
+  CHECK(whole.text == streamed.text);
+  CHECK(runner.terminator.server_names() == std::vector<std::string>{"localhost"});
+  CHECK(runner.terminator.connections_accepted() == 1);
+  CHECK(runner.sim.stats().at("requests").to_number<std::int64_t>() == 2);
+}
+
+TEST_CASE("a judge, shadow or bench call to a backend whose certificate is not trusted fails, saying the certificate verification failed") {
+  TestPki pki;
+  HttpsCallRunner runner(pki, pki.untrusted_server("localhost"));
+  const ModelCallResult r = runner.call(CallMode::whole);
+  REQUIRE_FALSE(r.ok());
+  INFO(r.failure->detail);
+  CHECK(r.failure->status == 502);
+  CHECK(r.failure->detail.find("backend 'cloud' at https://localhost:") != std::string::npos);
+  CHECK(r.failure->detail.find("certificate verify failed") != std::string::npos);
+  CHECK(runner.terminator.connections_accepted() == 0);
+  CHECK(runner.sim.stats().at("requests").to_number<std::int64_t>() == 0);
+}
+
+}  // namespace llmroute::proxy

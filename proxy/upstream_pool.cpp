@@ -27,6 +27,43 @@ Failure connect_failure(const config::BackendConfig& b, std::string what) {
                  describe(b) + " is unreachable (" + what + ")" + hint};
 }
 
+/// Whether `host` is a literal IP address rather than a name.
+bool is_address(const std::string& host) {
+  error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+/// Has OpenSSL itself check that the certificate is for `host` (a DNS name or an IP address), so that a
+/// certificate for another host fails the verification with a reason of its own (hostname mismatch).
+bool expect_certificate_for(SSL* ssl, const std::string& host) {
+  if (is_address(host)) return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
+  return SSL_set1_host(ssl, host.c_str()) == 1;
+}
+
+/// Why a handshake failed. For a refused certificate, OpenSSL's error says only "certificate verify failed":
+/// the verification's own finding says why, and for the usual causes, what to check.
+Failure handshake_failure(const config::BackendConfig& b, SSL* ssl, const error_code& ec) {
+  const long verified = SSL_get_verify_result(ssl);
+  if (!b.verify_tls || verified == X509_V_OK)
+    return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, true,
+                   describe(b) + ": TLS handshake failed (" + ec.message() + ")"};
+  std::string why = describe(b) + ": TLS handshake failed: certificate verify failed: " + X509_verify_cert_error_string(verified);
+  switch (verified) {
+    case X509_V_ERR_HOSTNAME_MISMATCH: why += " (its certificate is not for '" + b.host + "')"; break;
+    case X509_V_ERR_IP_ADDRESS_MISMATCH: why += " (its certificate is not for the address " + b.host + ")"; break;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      why += " (its certificate is not signed by a CA that llmroute trusts: the system's CAs, or those in SSL_CERT_FILE "
+             "and SSL_CERT_DIR when llmroute runs with them set)";
+      break;
+    default: break;
+  }
+  return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, true, std::move(why)};
+}
+
 /// A backend that closed an idle connection leaves it readable at EOF; a non-blocking peek tells
 /// without consuming anything. Unexpected bytes on an idle connection also disqualify it.
 bool still_open(UpstreamConnection& connection) {
@@ -91,13 +128,12 @@ awaitable<AcquireResult> UpstreamPool::connect(config::Millis connect_timeout) {
   auto& stream = connection->tls();
   if (!SSL_set_tlsext_host_name(stream.native_handle(), backend_.host.c_str()))
     co_return connect_failure(backend_, "cannot set TLS server name");
-  if (backend_.verify_tls) stream.set_verify_callback(ssl::host_name_verification(backend_.host));
+  if (backend_.verify_tls && !expect_certificate_for(stream.native_handle(), backend_.host))
+    co_return connect_failure(backend_, "cannot set the host name its certificate must have");
   asio::steady_timer timer(executor_, connect_timeout);
   auto handshake = co_await (stream.async_handshake(ssl::stream_base::client, use_nothrow) || timer.async_wait(use_nothrow));
   if (handshake.index() == 1) co_return connect_failure(backend_, "TLS handshake timed out");
-  if (auto [ec] = std::get<0>(handshake); ec)
-    co_return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, true,
-                      describe(backend_) + ": TLS handshake failed (" + ec.message() + ")"};
+  if (auto [ec] = std::get<0>(handshake); ec) co_return handshake_failure(backend_, stream.native_handle(), ec);
   co_return AcquireResult(std::move(connection));
 }
 

@@ -94,23 +94,24 @@ TEST_CASE("a backend reached over https relays streamed and whole answers, names
   CHECK(requests_to(setup.sim, "/v1/chat/completions") == 2);
 }
 
-TEST_CASE("a backend whose certificate is signed by a CA the proxy does not trust gets 502, naming the backend and the failed certificate verification") {
+TEST_CASE("a backend whose certificate is signed by a CA the proxy does not trust gets 502, naming the backend and saying its certificate's CA is not trusted") {
   TestPki pki;
   HttpsBackend setup(pki, pki.untrusted_server("localhost"));
   const std::string message = refused_certificate_message(setup);
   INFO(message);
   CHECK(message.find("backend 'cloud' at https://localhost:" + std::to_string(setup.terminator.port()) + "/v1") !=
         std::string::npos);
-  CHECK(message.find("certificate verify failed") != std::string::npos);
+  CHECK(message.find("certificate verify failed: unable to get local issuer certificate (its certificate is not signed by a "
+                     "CA that llmroute trusts: the system's CAs, or those in SSL_CERT_FILE and SSL_CERT_DIR") != std::string::npos);
 }
 
-TEST_CASE("a backend whose certificate is for another host name gets 502, naming the backend and the failed certificate verification") {
+TEST_CASE("a backend whose certificate is for another host name gets 502, saying the certificate is not for the backend's host") {
   TestPki pki;
   HttpsBackend setup(pki, pki.trusted_server("other.example"));
   const std::string message = refused_certificate_message(setup);
   INFO(message);
   CHECK(message.find("backend 'cloud' at https://localhost:") != std::string::npos);
-  CHECK(message.find("certificate verify failed") != std::string::npos);
+  CHECK(message.find("certificate verify failed: hostname mismatch (its certificate is not for 'localhost')") != std::string::npos);
 }
 
 TEST_CASE("a backend with verify_tls: false is reached over https although its certificate is untrusted and for another host") {

@@ -116,7 +116,7 @@ TEST_CASE("a judge, shadow or bench call to a backend whose certificate is not t
   INFO(r.failure->detail);
   CHECK(r.failure->status == 502);
   CHECK(r.failure->detail.find("backend 'cloud' at https://localhost:") != std::string::npos);
-  CHECK(r.failure->detail.find("certificate verify failed") != std::string::npos);
+  CHECK(r.failure->detail.find("certificate verify failed: unable to get local issuer certificate") != std::string::npos);
   CHECK(runner.terminator.connections_accepted() == 0);
   CHECK(runner.sim.stats().at("requests").to_number<std::int64_t>() == 0);
 }

@@ -126,7 +126,8 @@ awaitable<AcquireResult> UpstreamPool::connect(config::Millis connect_timeout) {
   auto connection = std::make_unique<UpstreamConnection>(std::move(socket), *tls_context_);
   connection->buffer.reserve(16 * 1024);
   auto& stream = connection->tls();
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), backend_.host.c_str()))
+  // SNI names a host, never a literal address (RFC 6066, section 3): a server may refuse a hello that does.
+  if (!is_address(backend_.host) && !SSL_set_tlsext_host_name(stream.native_handle(), backend_.host.c_str()))
     co_return connect_failure(backend_, "cannot set TLS server name");
   if (backend_.verify_tls && !expect_certificate_for(stream.native_handle(), backend_.host))
     co_return connect_failure(backend_, "cannot set the host name its certificate must have");

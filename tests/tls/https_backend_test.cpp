@@ -125,3 +125,25 @@ TEST_CASE("a backend with verify_tls: false is reached over https although its c
   CHECK(setup.terminator.server_names() == std::vector<std::string>{"localhost"});
   CHECK(setup.terminator.connections_accepted() == 1);
 }
+
+TEST_CASE("a backend at an https IP address is verified against the certificate's IP address, and its handshake names no host") {
+  TestPki pki;
+  HttpsBackend setup(pki, pki.trusted_server("127.0.0.1"), "127.0.0.1");
+  HttpClient client("127.0.0.1", setup.proxy.port());
+  const HttpResponse answer = client.post_json("/v1/chat/completions", chat_body("cloud-model"));
+  INFO(setup.proxy.stderr_text());
+  CHECK(answer.status == 200);
+  // SNI carries host names only (RFC 6066, section 3): a literal address is not one.
+  CHECK(setup.terminator.server_names() == std::vector<std::string>{""});
+  CHECK(setup.terminator.connections_accepted() == 1);
+}
+
+TEST_CASE("a backend at an https IP address whose certificate is for another address gets 502, saying the certificate is not for that address") {
+  TestPki pki;
+  HttpsBackend setup(pki, pki.trusted_server("127.0.0.2"), "127.0.0.1");
+  const std::string message = refused_certificate_message(setup);
+  INFO(message);
+  CHECK(message.find("backend 'cloud' at https://127.0.0.1:") != std::string::npos);
+  CHECK(message.find("certificate verify failed: IP address mismatch (its certificate is not for the address 127.0.0.1)") !=
+        std::string::npos);
+}

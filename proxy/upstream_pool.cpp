@@ -5,6 +5,8 @@
 #include "proxy/inq_read_buffer.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
 
 #include <sys/socket.h>
 
@@ -45,9 +47,15 @@ bool expect_certificate_for(SSL* ssl, const std::string& host) {
 /// the verification's own finding says why, and for the usual causes, what to check.
 Failure handshake_failure(const config::BackendConfig& b, SSL* ssl, const error_code& ec) {
   const long verified = SSL_get_verify_result(ssl);
-  if (!b.verify_tls || verified == X509_V_OK)
-    return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, true,
-                   describe(b) + ": TLS handshake failed (" + ec.message() + ")"};
+  if (!b.verify_tls || verified == X509_V_OK) {
+    std::string why = describe(b) + ": TLS handshake failed (" + ec.message() + ")";
+    // A plain HTTP server answers a ClientHello with a 400 in plain text (which is no TLS record) or closes.
+    const bool not_tls = ec.category() == asio::error::get_ssl_category() &&
+                         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_WRONG_VERSION_NUMBER;
+    if (not_tls || ec == ssl::error::stream_truncated)
+      why += "; if it serves plain HTTP on this port, its url should start with http://";
+    return Failure{FailureKind::upstream_error, FailureOrigin::upstream, 502, true, std::move(why)};
+  }
   std::string why = describe(b) + ": TLS handshake failed: certificate verify failed: " + X509_verify_cert_error_string(verified);
   switch (verified) {
     case X509_V_ERR_HOSTNAME_MISMATCH: why += " (its certificate is not for '" + b.host + "')"; break;

@@ -1,6 +1,17 @@
 // A backend reached over https: answers relayed through TLS with SNI and keep-alive, certificates verified
-// against the CAs the machine trusts unless the backend says `verify_tls: false`.
+// against the CAs the machine trusts unless the backend says `verify_tls: false`, and what a user is told when
+// the handshake fails.
 #include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <string_view>
+#include <thread>
 
 #include "integration/proxy_fixture.hpp"
 #include "support/tls_terminator.hpp"
@@ -32,6 +43,54 @@ struct HttpsBackend {
   SimulatorProcess sim{{"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"}};
   TlsTerminator terminator;
   ProxyProcess proxy;
+};
+
+/// Answers whatever a connection sends first with a plain HTTP 400 and closes it, as an HTTP server does with
+/// a TLS ClientHello.
+class PlainHttpServer {
+ public:
+  PlainHttpServer() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listen_fd_, 8) == 0);
+    REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~PlainHttpServer() {
+    ::shutdown(listen_fd_, SHUT_RDWR);  // wakes the accept
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  PlainHttpServer(const PlainHttpServer&) = delete;
+  PlainHttpServer& operator=(const PlainHttpServer&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  int connections() const { return connections_.load(); }
+
+ private:
+  void serve() {
+    for (;;) {
+      const int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      ++connections_;
+      std::array<char, 4096> hello;
+      if (::recv(fd, hello.data(), hello.size(), 0) > 0) {
+        const std::string_view reply = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 11\r\n\r\nBad Request";
+        ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+      }
+      ::close(fd);
+    }
+  }
+
+  int listen_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<int> connections_{0};
+  std::thread thread_;
 };
 
 std::string error_message(const HttpResponse& response) {
@@ -146,4 +205,25 @@ TEST_CASE("a backend at an https IP address whose certificate is for another add
   CHECK(message.find("backend 'cloud' at https://127.0.0.1:") != std::string::npos);
   CHECK(message.find("certificate verify failed: IP address mismatch (its certificate is not for the address 127.0.0.1)") !=
         std::string::npos);
+}
+
+TEST_CASE("a backend that serves plain HTTP at an https URL gets 502 saying that its url may need http://") {
+  TestPki pki;
+  // The simulator closes a connection that starts with a TLS ClientHello; Ollama's and llama-server's HTTP
+  // servers answer it 400 Bad Request first, in plain text.
+  SimulatorProcess sim{{"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"}};
+  PlainHttpServer plain;
+  for (const std::uint16_t port : {sim.port(), plain.port()}) {
+    CAPTURE(port);
+    ProxyProcess proxy(https_config("https://127.0.0.1:" + std::to_string(port) + "/v1"), pki.trust_env());
+    HttpClient client("127.0.0.1", proxy.port());
+    const HttpResponse answer = client.post_json("/v1/chat/completions", chat_body("cloud-model"));
+    CHECK(answer.status == 502);
+    const std::string message = error_message(answer);
+    INFO(message);
+    CHECK(message.find("backend 'cloud' at https://127.0.0.1:" + std::to_string(port) + "/v1: TLS handshake failed") !=
+          std::string::npos);
+    CHECK(message.find("if it serves plain HTTP on this port, its url should start with http://") != std::string::npos);
+  }
+  CHECK(plain.connections() == 1);
 }

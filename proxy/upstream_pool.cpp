@@ -10,7 +10,10 @@
 
 #include <sys/socket.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <cerrno>
+#include <vector>
 
 namespace llmroute::proxy {
 
@@ -27,6 +30,13 @@ Failure connect_failure(const config::BackendConfig& b, std::string what) {
                          : "; check the network and the URL";
   return Failure{FailureKind::upstream_refused, FailureOrigin::upstream, 502, true,
                  describe(b) + " is unreachable (" + what + ")" + hint};
+}
+
+/// Whether `host` is "localhost" or a name under it, which is loopback without asking the resolver (RFC 6761,
+/// section 6.3), as curl does: a machine without /etc/hosts (a minimal container or chroot) cannot resolve
+/// it otherwise, and Ollama's and llama.cpp's documented URLs use it.
+bool is_localhost(const std::string& host) {
+  return boost::algorithm::iequals(host, "localhost") || boost::algorithm::iends_with(host, ".localhost");
 }
 
 /// Whether `host` is a literal IP address rather than a name.
@@ -104,13 +114,20 @@ awaitable<AcquireResult> UpstreamPool::acquire(config::Millis connect_timeout) {
 }
 
 awaitable<AcquireResult> UpstreamPool::connect_tcp(config::Millis timeout) {
-  tcp::resolver resolver(executor_);
   asio::steady_timer timer(executor_, timeout);
-  auto resolved = co_await (resolver.async_resolve(backend_.host, std::to_string(backend_.port), use_nothrow) ||
-                            timer.async_wait(use_nothrow));
-  if (resolved.index() == 1) co_return connect_failure(backend_, "name resolution timed out");
-  auto [resolve_ec, endpoints] = std::get<0>(resolved);
-  if (resolve_ec) co_return connect_failure(backend_, "cannot resolve '" + backend_.host + "': " + resolve_ec.message());
+  std::vector<tcp::endpoint> endpoints;
+  if (is_localhost(backend_.host)) {
+    // IPv4 first: local model servers listen on 127.0.0.1 by default.
+    endpoints = {{asio::ip::address_v4::loopback(), backend_.port}, {asio::ip::address_v6::loopback(), backend_.port}};
+  } else {
+    tcp::resolver resolver(executor_);
+    auto resolved = co_await (resolver.async_resolve(backend_.host, std::to_string(backend_.port), use_nothrow) ||
+                              timer.async_wait(use_nothrow));
+    if (resolved.index() == 1) co_return connect_failure(backend_, "name resolution timed out");
+    auto [resolve_ec, results] = std::get<0>(resolved);
+    if (resolve_ec) co_return connect_failure(backend_, "cannot resolve '" + backend_.host + "': " + resolve_ec.message());
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  }
 
   tcp::socket socket(executor_);
   auto connected = co_await (asio::async_connect(socket, endpoints, use_nothrow) || timer.async_wait(use_nothrow));

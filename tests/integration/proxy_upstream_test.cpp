@@ -55,6 +55,20 @@ TEST_CASE("clients that leave while the proxy replaces a pooled connection the b
   CHECK(kept.post_json("/v1/chat/completions", body).status == 200);
 }
 
+TEST_CASE("a backend at localhost, or at a name under .localhost, is reached on loopback without asking the resolver") {
+  // A minimal container or chroot has no /etc/hosts, and no resolver knows *.localhost names.
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "5"});
+  for (const std::string host : {"localhost", "llmroute-test.localhost"}) {
+    CAPTURE(host);
+    ProxyProcess proxy(proxy_config("http://" + host + ":" + std::to_string(sim.port()) + "/v1"));
+    HttpClient client("127.0.0.1", proxy.port());
+    const auto answer = client.post_json("/v1/chat/completions", stream_body("local-model"));
+    INFO(answer.body.substr(0, 300));
+    CHECK(answer.status == 200);
+    CHECK_FALSE(streamed_text(answer).empty());
+  }
+}
+
 TEST_CASE("a backend that closes the connection without answering gets 502 naming the backend") {
   SimulatedBackend setup;
   HttpClient client("127.0.0.1", setup.proxy.port());

@@ -5,6 +5,7 @@
 #include "wire/format_mappings.hpp"
 #include "wire/json_dom.hpp"
 #include "wire/json_writer.hpp"
+#include "wire/openai_stream_end.hpp"
 #include "wire/stream_hub.hpp"
 #include "wire/think_splitter.hpp"
 
@@ -244,22 +245,10 @@ class ChatEncoder final : public StreamEncoder {
     std::string quoted;
     append_json_string(quoted, finish);
     chunk(out, "{}", quoted);
-    if (context_.include_usage) {
-      out.append("data: ");
-      out.append(header_);
-      out.append("[],\"usage\":");
-      JsonWriter w(out);
-      write_chat_usage(w, usage);
-      out.append("}\n\n");
-    }
-    out.append("data: [DONE]\n\n");
+    append_usage_and_done(out, header_, context_.include_usage ? &usage : nullptr);
   }
 
-  void error(std::string_view message, std::string& out) override {
-    out.append("data: ");
-    out.append(error_body(WireFormat::chat, 502, message));
-    out.append("\n\ndata: [DONE]\n\n");
-  }
+  void error(std::string_view message, std::string& out) override { append_error_and_done(out, message); }
 
  private:
   void delta_chunk(std::string& out, std::string_view key, std::string_view delta) {

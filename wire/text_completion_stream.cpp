@@ -1,6 +1,7 @@
 // Legacy completions streams (/v1/completions, IDE autocomplete): encoding `text_completion` chunks.
 #include "wire/format_mappings.hpp"
 #include "wire/json_writer.hpp"
+#include "wire/openai_stream_end.hpp"
 #include "wire/stream_hub.hpp"
 
 namespace llmroute::wire {
@@ -34,22 +35,10 @@ class TextCompletionEncoder final : public StreamEncoder {
     std::string quoted;
     append_json_string(quoted, chat_finish_reason(effective_finish(summary.finish_reason, false)));
     chunk(out, "", quoted);
-    if (context_.include_usage) {
-      out.append("data: ");
-      out.append(header_);
-      out.append("[],\"usage\":");
-      JsonWriter w(out);
-      write_chat_usage(w, usage);
-      out.append("}\n\n");
-    }
-    out.append("data: [DONE]\n\n");
+    append_usage_and_done(out, header_, context_.include_usage ? &usage : nullptr);
   }
 
-  void error(std::string_view message, std::string& out) override {
-    out.append("data: ");
-    out.append(error_body(WireFormat::chat, 502, message));
-    out.append("\n\ndata: [DONE]\n\n");
-  }
+  void error(std::string_view message, std::string& out) override { append_error_and_done(out, message); }
 
  private:
   void chunk(std::string& out, std::string_view text, std::string_view finish_reason) {

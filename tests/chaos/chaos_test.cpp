@@ -3,8 +3,6 @@
 // every request and shut down cleanly. LLMROUTE_CHAOS_SEED picks another storm; failures print the seed and requests.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -85,16 +83,8 @@ struct RawOutcome {
 RawOutcome send_and_leave(std::uint16_t port, const std::string& bytes, std::size_t wanted,
                           std::chrono::microseconds delay, Clock::time_point deadline) {
   RawOutcome outcome;
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = connect_loopback(port);
   if (fd < 0) return outcome;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return outcome;
-  }
   outcome.connected = true;
   std::size_t sent = 0;
   while (sent < bytes.size()) {

@@ -81,19 +81,25 @@ std::string ProxyProcess::base_url() const { return "http://127.0.0.1:" + std::t
 
 std::string ProxyProcess::stderr_text() const { return read_file(dir_ / "stderr"); }
 
-RawExchange raw_exchange(std::uint16_t port, const std::string& request, std::chrono::milliseconds timeout) {
-  RawExchange result;
-  const auto deadline = Clock::now() + timeout;
+int connect_loopback(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
+  if (fd < 0) return -1;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
-    return result;
+    return -1;
   }
+  return fd;
+}
+
+RawExchange raw_exchange(std::uint16_t port, const std::string& request, std::chrono::milliseconds timeout) {
+  RawExchange result;
+  const auto deadline = Clock::now() + timeout;
+  const int fd = connect_loopback(port);
+  if (fd < 0) return result;
   result.connected = true;
   std::size_t sent = 0;
   char buffer[16 * 1024];

@@ -47,4 +47,7 @@ struct RawExchange {
 };
 RawExchange raw_exchange(std::uint16_t port, const std::string& request, std::chrono::milliseconds timeout);
 
+/// A blocking TCP socket connected to 127.0.0.1:`port`, or -1 when the connection failed (the caller closes it).
+int connect_loopback(std::uint16_t port);
+
 }  // namespace llmroute::test

@@ -18,6 +18,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 namespace llmroute::proxy {
@@ -93,24 +94,25 @@ std::unique_ptr<benchmark::BenchStore> open_store(const benchmark::BenchOptions&
   }
 }
 
-/// The run this invocation works on: a new one, or the one --resume continues with this invocation's changes.
-benchmark::BenchRun open_run(benchmark::BenchStore& store, const std::string& db_path,
-                             const benchmark::BenchOptions& options, const config::Config& config) {
-  if (options.resume) {
-    std::optional<benchmark::BenchRun> run = options.run_id.empty() ? store.latest_run() : store.find_run(options.run_id);
-    if (!run) throw BenchSetupError{nothing_to_resume(options.run_id, db_path)};
-    if (!options.tasks_dir.empty()) run->tasks_dir = options.tasks_dir;
-    // The config may have changed since the run started: every stored name must still be a model.
-    run->models = resolve_models(config, run->models, "the run's model");
-    run->judges = resolve_models(config, run->judges, "the run's judge");
-    for (const std::string& model : resolve_models(config, options.models, "--models"))
-      if (std::find(run->models.begin(), run->models.end(), model) == run->models.end()) run->models.push_back(model);
-    if (options.judges) run->judges = resolve_models(config, *options.judges, "--judges");
-    return *run;
-  }
+/// The run --resume continues, with this invocation's changes.
+benchmark::BenchRun resumed_run(benchmark::BenchStore& store, const std::string& db_path,
+                                const benchmark::BenchOptions& options, const config::Config& config) {
+  std::optional<benchmark::BenchRun> run = options.run_id.empty() ? store.latest_run() : store.find_run(options.run_id);
+  if (!run) throw BenchSetupError{nothing_to_resume(options.run_id, db_path)};
+  if (!options.tasks_dir.empty()) run->tasks_dir = options.tasks_dir;
+  // The config may have changed since the run started: every stored name must still be a model.
+  run->models = resolve_models(config, run->models, "the run's model");
+  run->judges = resolve_models(config, run->judges, "the run's judge");
+  for (const std::string& model : resolve_models(config, options.models, "--models"))
+    if (std::find(run->models.begin(), run->models.end(), model) == run->models.end()) run->models.push_back(model);
+  if (options.judges) run->judges = resolve_models(config, *options.judges, "--judges");
+  return *run;
+}
+
+/// A new run, not yet stored.
+benchmark::BenchRun new_run(const benchmark::BenchOptions& options, const config::Config& config) {
   benchmark::BenchRun run;
   run.id = options.run_id.empty() ? generated_run_id() : options.run_id;
-  if (store.find_run(run.id)) throw BenchSetupError{"bench run '" + run.id + "' exists already; continue it with --resume"};
   run.start_ms = now_unix_ms();
   run.tasks_dir = options.tasks_dir.empty() ? default_tasks_dir() : options.tasks_dir;
   run.models = resolve_models(config, options.models, "--models");
@@ -144,25 +146,35 @@ int run(const benchmark::BenchOptions& options) {
   // Read now, though the proxy state below loads them again: a wrong --rules must stop the command before a run is stored.
   (void)router::RuleClassifier::from_file(rules);
   const std::string db_path = options.db_path.empty() ? config->records.path : options.db_path;
-  const std::unique_ptr<benchmark::BenchStore> opened = open_store(options, db_path);
-  benchmark::BenchStore& store = *opened;
-  benchmark::BenchRun run = open_run(store, db_path, options, *config);
+  // A resumed run is read from its database first. A new run's database is opened (created, when there is no file
+  // yet) only once every other setup check has passed, so a run that cannot start leaves no empty file behind.
+  std::unique_ptr<benchmark::BenchStore> opened;
+  if (options.resume) opened = open_store(options, db_path);
+  benchmark::BenchRun run = options.resume ? resumed_run(*opened, db_path, options, *config) : new_run(options, *config);
 
   std::vector<std::string> unknown;
   const std::vector<tasks::Task> suite = tasks::load_task_suite(run.tasks_dir);
   const std::vector<tasks::Task> selected = benchmark::select_tasks(suite, options.only, unknown);
   if (!unknown.empty()) throw BenchSetupError{"--only names no task id or category '" + unknown.front() + "'"};
   run.task_count = selected.size();
-  const std::string stored_error = options.resume ? store.update_run(run) : store.create_run(run);
-  if (!stored_error.empty()) throw BenchSetupError{"cannot record the run: " + stored_error};
 
-  benchmark::BenchPlan plan = benchmark::plan_pairs(selected, run.models, store.results(run.id));
+  std::map<std::pair<std::string, std::string>, benchmark::BenchResult> stored;  // a new run has none yet
+  if (opened) stored = opened->results(run.id);
+  benchmark::BenchPlan plan = benchmark::plan_pairs(selected, run.models, stored);
   std::optional<benchmark::Sandbox> sandbox;
   if (std::any_of(plan.pairs.begin(), plan.pairs.end(), [](const auto& p) { return p.task->check.has_value(); })) {
     std::string error;
     sandbox = benchmark::Sandbox::detect(error);
     if (!sandbox) throw BenchSetupError{error + " (or leave the checked tasks out with --only)"};
   }
+  if (!opened) {
+    opened = open_store(options, db_path);
+    if (opened->find_run(run.id))
+      throw BenchSetupError{"bench run '" + run.id + "' exists already; continue it with --resume"};
+  }
+  benchmark::BenchStore& store = *opened;
+  const std::string stored_error = options.resume ? store.update_run(run) : store.create_run(run);
+  if (!stored_error.empty()) throw BenchSetupError{"cannot record the run: " + stored_error};
   std::fprintf(stderr, "bench: run %s: %zu tasks × %zu models, %zu pairs to do (%zu finished earlier), concurrency %zu\n",
                run.id.c_str(), selected.size(), run.models.size(), plan.pairs.size(), plan.already_done,
                options.concurrency);

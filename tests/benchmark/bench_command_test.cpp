@@ -99,9 +99,12 @@ struct BenchSetup {
                              "records:\n  path: " << db.string() << "\n" << judging;
   }
 
-  test::ChildProcess start(std::vector<std::string> args, const std::string& name = "bench") {
+  /// `env`: "NAME=value" entries for the bench's environment.
+  test::ChildProcess start(std::vector<std::string> args, const std::string& name = "bench",
+                           std::vector<std::string> env = {}) {
     test::ChildProcessOptions options;
     options.program = LLMROUTE_BINARY;
+    options.extra_env = std::move(env);
     options.args = {"bench", "--config", config.string()};
     options.args.insert(options.args.end(), args.begin(), args.end());
     options.stdout_path = dir / (name + ".out");
@@ -109,8 +112,8 @@ struct BenchSetup {
     return test::ChildProcess(options);
   }
 
-  int run(std::vector<std::string> args, const std::string& name = "bench") {
-    test::ChildProcess child = start(std::move(args), name);
+  int run(std::vector<std::string> args, const std::string& name = "bench", std::vector<std::string> env = {}) {
+    test::ChildProcess child = start(std::move(args), name, std::move(env));
     const std::optional<int> code = child.wait_for_exit(milliseconds(120'000));
     REQUIRE_MESSAGE(code.has_value(), "llmroute bench did not finish: " << test::read_text_file(dir / (name + ".err")));
     return *code;
@@ -323,6 +326,43 @@ TEST_CASE("setup errors exit 2 with a message naming what is wrong") {
   std::ofstream(setup.suite / "debugging.yaml") << "- id: broken\n  category: debugging\n  difficulty: 9\n";
   CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short"}) == 2);
   CHECK(setup.err().starts_with((setup.suite / "debugging.yaml").string() + ":1:3: broken: missing required key"));
+}
+
+TEST_CASE("a new run that fails a setup check creates no database file, and leaves an existing one as it was") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  const std::filesystem::path fresh = setup.dir / "new.db";
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--models", "nope"}, {}, "llmroute bench: --models 'nope' is not a configured model"},
+      {{"--models", "short", "--judges", "nope"}, {}, "llmroute bench: --judges 'nope' is not a configured model"},
+      {{"--models", "short", "--only", "nothing-such"}, {}, "llmroute bench: --only names no task id or category 'nothing-such'"},
+      // code-runs has a functional check, and no python3 can be found.
+      {{"--models", "short"}, {"PATH=" + (setup.dir / "empty").string()}, "llmroute bench: no python3 on PATH"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.message);
+    for (const std::vector<std::string>& where : {std::vector<std::string>{}, std::vector<std::string>{"--db", fresh.string()}}) {
+      std::vector<std::string> args = {"--tasks", setup.suite.string()};
+      args.insert(args.end(), c.args.begin(), c.args.end());
+      args.insert(args.end(), where.begin(), where.end());
+      CHECK(setup.run(args, "bench", c.env) == 2);
+      CHECK(setup.err().starts_with(c.message));
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(setup.dir.path()))  // no -wal or -shm either
+      CHECK_MESSAGE(entry.path().filename().string().find(".db") == std::string::npos, entry.path());
+  }
+  // A database that was there before keeps its runs.
+  REQUIRE(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--only", "commit-one", "--run", "kept"}) == 0);
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "nope"}) == 2);
+  CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--only", "commit-one", "--run", "kept"}) == 2);
+  CHECK(setup.err() == "llmroute bench: bench run 'kept' exists already; continue it with --resume\n");
+  CHECK(setup.results("kept").size() == 1);
+  CHECK(setup.sim_requests() == 1);
 }
 
 TEST_CASE("--resume on a database file that does not exist creates none and says there is no run to resume in it") {

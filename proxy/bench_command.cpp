@@ -13,8 +13,10 @@
 #include "router/classify_command.hpp"
 #include "tasks/task_suite.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -210,14 +212,33 @@ int run(const benchmark::BenchOptions& options) {
   const std::vector<benchmark::ModelSummary> summaries = benchmark::summarize(results, run.models);
   std::printf("bench run %s (database %s)\n%s", run.id.c_str(), db_path.c_str(),
               benchmark::render_summary(summaries, config->currency).c_str());
+  std::string out_error;  // why --out could not be written, empty once it was (or when not asked for)
   if (!options.out_path.empty()) {
     std::ofstream out(options.out_path, std::ios::binary | std::ios::trunc);
     out << benchmark::results_json(run, config->currency, summaries, results) << "\n";
-    if (!out) throw BenchSetupError{"cannot write " + options.out_path};
+    out.close();
+    if (!out) out_error = std::strerror(errno);
   }
   // Also when the file went after the last save: the summary above was read from the deleted file.
-  if (const std::string lost = store.file_lost(); !lost.empty()) {
-    const std::string left = options.out_path.empty() ? "the summary above" : "the summary above and " + options.out_path;
+  const std::string lost = store.file_lost();
+  // A run-time failure, not a usage error: the run is over and its results are stored; only this copy is missing.
+  if (!out_error.empty()) {
+    std::string again = "llmroute bench --resume --run " + run.id;
+    if (!options.db_path.empty()) again += " --db " + options.db_path;
+    // Without it, --resume would also run the tasks this invocation left out.
+    for (std::size_t i = 0; i < options.only.size(); ++i) again += (i == 0 ? " --only " : ",") + options.only[i];
+    again += " --out " + options.out_path;
+    if (lost.empty())
+      std::fprintf(stderr,
+                   "bench: cannot write %s: %s; run %s's results are still in the database %s, and `%s` writes them to "
+                   "the file again without asking a model again for a finished pair\n",
+                   options.out_path.c_str(), out_error.c_str(), run.id.c_str(), db_path.c_str(), again.c_str());
+    else
+      std::fprintf(stderr, "bench: cannot write %s: %s\n", options.out_path.c_str(), out_error.c_str());
+  }
+  if (!lost.empty()) {
+    const std::string left = options.out_path.empty() || !out_error.empty() ? "the summary above"
+                                                                             : "the summary above and " + options.out_path;
     std::fprintf(stderr,
                  "bench: run %s stopped: %s, and the run's results went with it (all that is left of them is %s); "
                  "%zu pairs were not run. Start the run again\n",
@@ -239,7 +260,7 @@ int run(const benchmark::BenchOptions& options) {
                  run.id.c_str());
     return 1;
   }
-  return 0;
+  return out_error.empty() ? 0 : 1;
 }
 
 }  // namespace

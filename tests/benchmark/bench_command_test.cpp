@@ -419,6 +419,27 @@ TEST_CASE("a bench with --db leaves the config's records.path alone, even with j
   CHECK_FALSE(std::filesystem::exists(setup.db.string() + "-wal"));
 }
 
+TEST_CASE("an --out file that cannot be written after the run exits 1, says why and how to write it again") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  // Passes the check at startup (a writable file); every write into it fails with ENOSPC, as on a full disk.
+  const int code = setup.run({"--tasks", setup.suite.string(), "--models", "short", "--only", "commit-one,commit-two",
+                              "--run", "o1", "--out", "/dev/full"});
+  INFO(setup.err());
+  CHECK(code == 1);
+  CHECK(setup.err().find("bench: cannot write /dev/full: No space left on device; run o1's results are still in the "
+                         "database " + setup.db.string() + ", and `llmroute bench --resume --run o1 --only "
+                         "commit-one,commit-two --out /dev/full` writes them to the file again") != std::string::npos);
+  CHECK(setup.results("o1").size() == 2);
+  CHECK(setup.out().find("bench run o1") != std::string::npos);
+
+  // What it says works: the file is written, and no model is asked again.
+  const std::filesystem::path out = setup.dir / "out.json";
+  REQUIRE(setup.run({"--resume", "--run", "o1", "--only", "commit-one,commit-two", "--out", out.string()}, "again") == 0);
+  CHECK(boost::json::parse(test::read_text_file(out)).at("results").as_array().size() == 2);
+  CHECK(setup.sim_requests() == 2);
+}
+
 TEST_CASE("a bench whose database file is deleted while it runs stops, exits 1 and says its results went with the file") {
   BenchSetup setup;
   write_long_suite(setup.suite, 6);

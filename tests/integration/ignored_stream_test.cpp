@@ -43,6 +43,17 @@ std::vector<std::string> event_types(const HttpResponse& response) {
   return types;
 }
 
+/// The record of a 12-token answer retold as a stream: a success, with its tokens, finish reason and TTFT.
+void check_told_record(std::uint16_t port, const std::string& request_id) {
+  const auto record = record_of(port, request_id);
+  REQUIRE_FALSE(record.empty());
+  CHECK(record.at("status").as_int64() == 200);
+  CHECK(record.at("failure").as_string() == "");
+  CHECK(record.at("output_tokens").as_int64() == 12);
+  CHECK(record.at("finish_reason").as_string() == "stop");
+  CHECK(record.at("ttft_ms").to_number<double>() > 0);
+}
+
 }  // namespace
 
 TEST_CASE("a Chat client that asked for a stream gets one when the backend answers with one JSON body, and the record has its tokens and TTFT") {
@@ -83,13 +94,7 @@ TEST_CASE("a Chat client that asked for a stream gets one when the backend answe
     if (event.data != "[DONE]") CHECK(event.json().at("choices").as_array().size() == 1);
   CHECK(client.connections_opened() == 1);
 
-  const auto record = record_of(proxy.port(), "told-as-stream");
-  REQUIRE_FALSE(record.empty());
-  CHECK(record.at("status").as_int64() == 200);
-  CHECK(record.at("failure").as_string() == "");
-  CHECK(record.at("output_tokens").as_int64() == 12);
-  CHECK(record.at("finish_reason").as_string() == "stop");
-  CHECK(record.at("ttft_ms").to_number<double>() > 0);
+  check_told_record(proxy.port(), "told-as-stream");
 }
 
 TEST_CASE("Anthropic and Responses clients that asked for a stream get one in their format when the backend answers with one JSON body") {
@@ -168,11 +173,5 @@ TEST_CASE("an autocomplete client that asked /v1/completions for a stream gets t
   CHECK_FALSE(last_chunk.as_object().contains("usage"));
   CHECK(client.connections_opened() == 1);
 
-  const auto record = record_of(proxy.port(), "autocomplete-told");
-  REQUIRE_FALSE(record.empty());
-  CHECK(record.at("status").as_int64() == 200);
-  CHECK(record.at("failure").as_string() == "");
-  CHECK(record.at("output_tokens").as_int64() == 12);
-  CHECK(record.at("finish_reason").as_string() == "stop");
-  CHECK(record.at("ttft_ms").to_number<double>() > 0);
+  check_told_record(proxy.port(), "autocomplete-told");
 }

@@ -238,6 +238,7 @@ TEST_CASE("under a storm of random requests, backend faults and clients leaving 
 
   {
     INFO("seed " << seed << "; proxy stderr:\n" << proxy.stderr_text().substr(0, 20'000));
+    INFO("simulator stderr:\n" << sim.stderr_text().substr(0, 20'000));
     REQUIRE(proxy.process().running());
     REQUIRE(sim.process().running());
     std::string problems;
@@ -262,6 +263,16 @@ TEST_CASE("under a storm of random requests, backend faults and clients leaving 
     CHECK(sanitizer_lines(proxy.stderr_text()) == "");
   }
   MESSAGE("the proxy exited " << stop_ms << " ms after SIGTERM");
+
+  // The simulator runs from the same sanitizer build: what it reports, up to its exit, counts as much as the proxy's.
+  sim.process().send_signal(SIGTERM);
+  const auto sim_exit_code = sim.process().wait_for_exit(milliseconds(5000));
+  {
+    INFO("seed " << seed << "; simulator stderr:\n" << sim.stderr_text().substr(0, 20'000));
+    REQUIRE(sim_exit_code.has_value());
+    CHECK(*sim_exit_code == 0);
+    CHECK(sanitizer_lines(sim.stderr_text()) == "");
+  }
 
   llmroute::records::RecordQuery query;
   query.shadows = llmroute::records::RecordQuery::Shadows::exclude;

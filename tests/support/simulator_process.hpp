@@ -12,9 +12,14 @@ namespace llmroute::test {
 
 /// Starts `llmroute simulate --listen 127.0.0.1:0 --port-file … <extra_args>` and waits (with a
 /// deadline) until it listens; stops it on destruction. Tests of other modules use it as a backend.
+/// Its stderr goes to a file (stderr_text()), so that a test can scan what the simulator reported (the
+/// sanitizers' findings, say); the destructor copies whatever it holds to the test's stderr.
 class SimulatorProcess {
  public:
   explicit SimulatorProcess(std::vector<std::string> extra_args = {});
+  ~SimulatorProcess();
+  SimulatorProcess(const SimulatorProcess&) = delete;
+  SimulatorProcess& operator=(const SimulatorProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
   /// "http://127.0.0.1:PORT", e.g. for a backend's base URL in a test config.
@@ -23,6 +28,8 @@ class SimulatorProcess {
   boost::json::object stats() const;
   /// POST /sim/reset: zero the counters between test steps.
   void reset_stats() const;
+  /// What the simulator wrote to stderr so far.
+  std::string stderr_text() const;
   ChildProcess& process() { return child_; }
 
  private:

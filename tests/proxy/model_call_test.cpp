@@ -9,6 +9,7 @@
 
 #include "config/config_loader.hpp"
 #include "proxy/model_call.hpp"
+#include "support/model_call_runner.hpp"
 #include "support/scripted_backend.hpp"
 #include "support/simulator_process.hpp"
 
@@ -16,10 +17,12 @@ namespace llmroute::proxy {
 namespace {
 
 using test::SimulatorProcess;
+using test::why;
 
-/// Two backends on one simulator: "oai" (OpenAI chat) and "claude" (Anthropic Messages, with a key),
-/// each with a plain model and models whose upstream id carries simulator knobs.
+/// Two backends on one simulator: "oai" (OpenAI chat) and "claude" (Anthropic Messages, with a key, set here in
+/// the environment), each with a plain model and models whose upstream id carries simulator knobs.
 config::ConfigPtr two_backends(const SimulatorProcess& sim) {
+  ::setenv("LLMROUTE_TEST_MODEL_CALL_KEY", "sk-test-key", 1);
   const std::string url = sim.base_url() + "/v1";
   const std::string models =
       "[{ name: NAME-plain, upstream_name: sim-up }, { name: NAME-tool, upstream_name: 'sim-up+script=tool' },"
@@ -46,37 +49,18 @@ std::string chat_body(const std::string& prompt, boost::json::object extra = {})
   return boost::json::serialize(body);
 }
 
-/// Runs one call to completion on a fresh io_context and server state.
+/// The simulator and the two backends on it, for calls run to completion in this process.
 struct CallRunner {
   explicit CallRunner(std::vector<std::string> sim_args = {"--ttft-ms", "30", "--tokens-per-second", "0", "--tokens", "12"})
-      : sim(std::move(sim_args)) {
-    ::setenv("LLMROUTE_TEST_MODEL_CALL_KEY", "sk-test-key", 1);
-    config = two_backends(sim);
-    state = std::make_unique<ServerState>(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
-  }
+      : sim(std::move(sim_args)), calls(two_backends(sim)) {}
 
   ModelCallResult call(const std::string& model, std::string body, ModelCallOptions options) {
-    const auto ref = config->find_model(model);
-    REQUIRE(ref);
-    std::optional<ModelCallResult> out;
-    asio::co_spawn(io, call_model(state.get(), *ref, std::move(body), std::move(options)),
-                   [&out](std::exception_ptr error, ModelCallResult result) {
-                     if (error) std::rethrow_exception(error);
-                     out = std::move(result);
-                   });
-    io.restart();
-    io.run_for(std::chrono::seconds(20));
-    REQUIRE(out);
-    return std::move(*out);
+    return calls.call(model, std::move(body), std::move(options));
   }
 
   SimulatorProcess sim;
-  asio::io_context io;
-  config::ConfigPtr config;
-  std::unique_ptr<ServerState> state;
+  test::ModelCallRunner calls;
 };
-
-std::string why(const ModelCallResult& r) { return r.failure ? r.failure->detail : std::string(); }
 
 ModelCallOptions mode(CallMode m) {
   ModelCallOptions options;
@@ -258,7 +242,7 @@ TEST_CASE("a stalled backend ends the call at its deadline with a timeout") {
 TEST_CASE("a call to a backend whose API key is not set fails without connecting") {
   CallRunner runner;
   ::unsetenv("LLMROUTE_TEST_MODEL_CALL_KEY");
-  runner.state = std::make_unique<ServerState>(runner.io, runner.config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
+  runner.calls.reset_state();
   runner.sim.reset_stats();
   const ModelCallResult r = runner.call("a-plain", chat_body("hello"), mode(CallMode::whole));
   REQUIRE(r.failure);
@@ -287,21 +271,11 @@ TEST_CASE("a call's record carries its route, model, timings and usage") {
 /// One whole call to backend "scripted" (OpenAI kind), which answers from `script`.
 ModelCallResult call_scripted(std::vector<test::ScriptedAnswer> script) {
   test::ScriptedBackend backend(std::move(script));
-  asio::io_context io;
-  const config::ConfigPtr config = config::load_config_text(
+  test::ModelCallRunner calls(config::load_config_text(
       "backends:\n  - { name: scripted, kind: openai, location: local, url: " + backend.url() +
           ", models: [{ name: s }] }\nrouting: { default: scripted/s, health: { probe_interval: 0 } }\nrecords: { enabled: false }\n",
-      "scripted.yaml");
-  ServerState state(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
-  std::optional<ModelCallResult> out;
-  asio::co_spawn(io, call_model(&state, *config->find_model("s"), chat_body("hello"), mode(CallMode::whole)),
-                 [&out](std::exception_ptr error, ModelCallResult result) {
-                   if (error) std::rethrow_exception(error);
-                   out = std::move(result);
-                 });
-  io.run_for(std::chrono::seconds(10));
-  REQUIRE(out);
-  return std::move(*out);
+      "scripted.yaml"));
+  return calls.call("s", chat_body("hello"), mode(CallMode::whole));
 }
 
 const std::string kWholeAnswerBody =
@@ -328,30 +302,16 @@ TEST_CASE("a call answered 204 fails, naming the backend and the status") {
 struct ScriptedCalls {
   ScriptedCalls(const std::string& kind, std::vector<test::ScriptedAnswer> script)
       : backend(std::move(script)),
-        config(config::load_config_text("server: { timeouts: { upstream_idle: 5s } }\nbackends:\n  - { name: scripted, kind: " +
-                                            kind + ", location: local, url: " + backend.url() +
-                                            ", models: [{ name: s }] }\nrouting: { default: scripted/s, health: { probe_interval: 0 } }\n"
-                                            "records: { enabled: false }\n",
-                                        "scripted.yaml")),
-        state(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml") {}
+        calls(config::load_config_text("server: { timeouts: { upstream_idle: 5s } }\nbackends:\n  - { name: scripted, kind: " +
+                                           kind + ", location: local, url: " + backend.url() +
+                                           ", models: [{ name: s }] }\nrouting: { default: scripted/s, health: { probe_interval: 0 } }\n"
+                                           "records: { enabled: false }\n",
+                                       "scripted.yaml")) {}
 
-  ModelCallResult call() {
-    std::optional<ModelCallResult> out;
-    asio::co_spawn(io, call_model(&state, *config->find_model("s"), chat_body("hello"), mode(CallMode::whole)),
-                   [&out](std::exception_ptr error, ModelCallResult result) {
-                     if (error) std::rethrow_exception(error);
-                     out = std::move(result);
-                   });
-    io.restart();
-    io.run_for(std::chrono::seconds(10));
-    REQUIRE(out);
-    return std::move(*out);
-  }
+  ModelCallResult call() { return calls.call("s", chat_body("hello"), mode(CallMode::whole)); }
 
   test::ScriptedBackend backend;
-  asio::io_context io;
-  config::ConfigPtr config;
-  ServerState state;
+  test::ModelCallRunner calls;
 };
 
 /// `events` as a 200 event-stream in one chunk, without the chunked terminator that would end the body.

@@ -2,15 +2,13 @@
 // certificate verification as the request path.
 #include <doctest/doctest.h>
 
-#include <boost/json.hpp>
-
-#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <string>
 
 #include "config/config_loader.hpp"
 #include "proxy/model_call.hpp"
+#include "support/model_call_runner.hpp"
 #include "support/simulator_process.hpp"
 #include "support/tls_terminator.hpp"
 #include "tls_fixture.hpp"
@@ -22,6 +20,7 @@ using test::PemFiles;
 using test::SimulatorProcess;
 using test::TestPki;
 using test::TlsTerminator;
+using test::why;
 
 /// Sets environment variables of this process for its lifetime, then puts back what was there.
 class ScopedEnv {
@@ -47,46 +46,32 @@ class ScopedEnv {
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
+/// The config of backend "cloud", reached as https://localhost:`port`/v1.
+config::ConfigPtr https_backend(std::uint16_t port) {
+  return config::load_config_text("backends:\n  - { name: cloud, kind: openai, location: cloud, url: 'https://localhost:" +
+                                      std::to_string(port) + "/v1', models: [{ name: cloud-model, upstream_name: sim-up }] }\n"
+                                      "routing: { default: cloud/cloud-model }\nrecords: { enabled: false }\n",
+                                  "https_model_call_test.yaml");
+}
+
 /// A simulator behind a TLS terminator presenting `identity`, and a server state (this process, trusting the
 /// PKI's trusted CA alone) whose backend "cloud" reaches it as https://localhost:PORT/v1.
 struct HttpsCallRunner {
-  HttpsCallRunner(const TestPki& pki, const PemFiles& identity) : terminator(identity, sim.port()) {
-    // The pool reads the trusted CAs when it is made, with the server state.
-    const ScopedEnv trust(pki.trust_env());
-    const std::string yaml = "backends:\n  - { name: cloud, kind: openai, location: cloud, url: 'https://localhost:" +
-                             std::to_string(terminator.port()) +
-                             "/v1', models: [{ name: cloud-model, upstream_name: sim-up }] }\n"
-                             "routing: { default: cloud/cloud-model }\nrecords: { enabled: false }\n";
-    config = config::load_config_text(yaml, "https_model_call_test.yaml");
-    state = std::make_unique<ServerState>(io, config, std::string(LLMROUTE_SOURCE_DIR) + "/router/rules.yaml");
-  }
+  HttpsCallRunner(const TestPki& pki, const PemFiles& identity)
+      : terminator(identity, sim.port()), trust(pki.trust_env()), calls(https_backend(terminator.port())) {}
 
   ModelCallResult call(CallMode mode) {
-    const auto ref = config->find_model("cloud-model");
-    REQUIRE(ref);
     ModelCallOptions options;
     options.mode = mode;
-    const std::string body = R"({"model":"cloud-model","messages":[{"role":"user","content":"Write a haiku about routers"}]})";
-    std::optional<ModelCallResult> out;
-    asio::co_spawn(io, call_model(state.get(), *ref, body, std::move(options)),
-                   [&out](std::exception_ptr error, ModelCallResult result) {
-                     if (error) std::rethrow_exception(error);
-                     out = std::move(result);
-                   });
-    io.restart();
-    io.run_for(std::chrono::seconds(20));
-    REQUIRE(out);
-    return std::move(*out);
+    return calls.call("cloud-model", R"({"model":"cloud-model","messages":[{"role":"user","content":"Write a haiku about routers"}]})",
+                      std::move(options));
   }
 
   SimulatorProcess sim{{"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "12"}};
   TlsTerminator terminator;
-  asio::io_context io;
-  config::ConfigPtr config;
-  std::unique_ptr<ServerState> state;
+  const ScopedEnv trust;  ///< the pool reads the trusted CAs when it is made, with the server state
+  test::ModelCallRunner calls;
 };
-
-std::string why(const ModelCallResult& r) { return r.failure ? r.failure->detail : std::string(); }
 
 }  // namespace
 

@@ -219,6 +219,9 @@ awaitable<void> JudgeWorker::judge_pair(JudgeWorker* self, DuePair due) {
         settle = [store, pair_id, now, failure] { return store->give_up(pair_id, failure, now); };
       } else {
         settled_as = "postponed";
+        if (const auto warning = self->postponements_.postponed(pair_id, failure, rounds, judging.retry.failed_call_attempts,
+                                                                judging.retry.backoff, std::chrono::steady_clock::now()))
+          std::fprintf(stderr, "%s\n", warning->c_str());
         const std::int64_t next = now + judging.retry.backoff.count();
         settle = [store, pair_id, rounds, next, failure] { return store->postpone(pair_id, rounds, next, failure); };
       }

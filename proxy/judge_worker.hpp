@@ -7,6 +7,7 @@
 #include "policies/judge_store.hpp"
 #include "policies/shadow_pair.hpp"
 #include "proxy/asio.hpp"
+#include "proxy/judge_postponements.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -30,8 +31,8 @@ awaitable<policies::JudgeReply> call_judge(ServerState* state, config::ModelRef 
 
 /// Judges the queued shadow pairs: at most judging.concurrency pairs at once, each pair's calls one after
 /// another (PairwiseJudging), every call stored before the next is made. A failed call postpones its pair by
-/// retry.backoff, and retry.failed_call_attempts failed rounds give it up. Runs on the proxy's I/O thread;
-/// the database is touched on state.blocking_work only.
+/// retry.backoff (said on stderr once per cause, then at most every minute), and retry.failed_call_attempts
+/// failed rounds give it up. Runs on the proxy's I/O thread; the database is touched on state.blocking_work only.
 class JudgeWorker {
  public:
   /// Opens the judge queue in the records database (throws records::RecordStoreError at startup).
@@ -74,6 +75,7 @@ class JudgeWorker {
   std::uint64_t submitted_ = 0;
   std::uint64_t calls_ = 0;
   std::map<std::string, std::uint64_t, std::less<>> settled_;
+  JudgePostponements postponements_;  ///< when a postponed pair is said on stderr
   bool woken_ = false;  ///< something changed while the dispatcher was busy: look again before waiting
   bool stopping_ = false;
 };

@@ -187,6 +187,9 @@ TEST_CASE("a judge whose backend refuses llmroute's key leaves the pair that rea
         "judge judges/refusing: backend 'judges' answered 403: llmroute's API key for it lacks permission for this request "
         "(no api_key_env is configured for it, so llmroute sent none): The API key has no access to this model "
         "(simulated) (status 403)");
+  // And the operator reading the proxy's stderr sees why judging lags.
+  CHECK(proxy.stderr_text().find("llmroute: warning: judge pair 1 postponed by 30 s (judging.retry.backoff) after failed "
+                                 "round 1 of 5: " + last_error + "\n") != std::string::npos);
 }
 
 TEST_CASE("a position-biased judge counts as a tie, a malformed one is asked twice per order then invalid, and their "

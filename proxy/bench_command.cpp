@@ -22,6 +22,10 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
 
 namespace llmroute::proxy {
 
@@ -96,6 +100,38 @@ std::unique_ptr<benchmark::BenchStore> open_store(const benchmark::BenchOptions&
   }
 }
 
+/// The files of a database a new run is about to create: removed on destruction unless kept, so that a run that
+/// cannot store itself (a full disk on its first write) leaves no file behind. A file that was there before (an
+/// --db of the user's, records.path) is never touched, nor is anything whose presence cannot be told.
+class NewDatabaseFiles {
+ public:
+  explicit NewDatabaseFiles(const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::error_code ec;  // set for a missing file too: the type tells that case from the others
+      const std::string file = path + suffix;
+      // symlink_status: a link (even a dangling one) is the user's, not the bench's.
+      if (std::filesystem::symlink_status(file, ec).type() == std::filesystem::file_type::not_found)
+        absent_.push_back(file);
+    }
+  }
+  ~NewDatabaseFiles() {
+    if (kept_) return;
+    for (const std::string& file : absent_) {
+      std::error_code ec;
+      std::filesystem::remove(file, ec);
+    }
+  }
+  NewDatabaseFiles(const NewDatabaseFiles&) = delete;
+  NewDatabaseFiles& operator=(const NewDatabaseFiles&) = delete;
+
+  /// The run is stored: its database stays.
+  void keep() { kept_ = true; }
+
+ private:
+  std::vector<std::string> absent_;  ///< the database's files that were not there before
+  bool kept_ = false;
+};
+
 /// The run --resume continues, with this invocation's changes.
 benchmark::BenchRun resumed_run(benchmark::BenchStore& store, const std::string& db_path,
                                 const benchmark::BenchOptions& options, const config::Config& config) {
@@ -149,7 +185,10 @@ int run(const benchmark::BenchOptions& options) {
   (void)router::RuleClassifier::from_file(rules);
   const std::string db_path = options.db_path.empty() ? config->records.path : options.db_path;
   // A resumed run is read from its database first. A new run's database is opened (created, when there is no file
-  // yet) only once every other setup check has passed, so a run that cannot start leaves no empty file behind.
+  // yet) only once every other setup check has passed, and a file created for it goes again when the run cannot be
+  // stored in it, so a run that cannot start leaves no file behind. Declared before the store, so that the store is
+  // closed before those files are removed.
+  std::optional<NewDatabaseFiles> new_files;
   std::unique_ptr<benchmark::BenchStore> opened;
   if (options.resume) opened = open_store(options, db_path);
   benchmark::BenchRun run = options.resume ? resumed_run(*opened, db_path, options, *config) : new_run(options, *config);
@@ -170,13 +209,15 @@ int run(const benchmark::BenchOptions& options) {
     if (!sandbox) throw BenchSetupError{error + " (or leave the checked tasks out with --only)"};
   }
   if (!opened) {
+    new_files.emplace(db_path);
     opened = open_store(options, db_path);
     if (opened->find_run(run.id))
       throw BenchSetupError{"bench run '" + run.id + "' exists already; continue it with --resume"};
   }
   benchmark::BenchStore& store = *opened;
   const std::string stored_error = options.resume ? store.update_run(run) : store.create_run(run);
-  if (!stored_error.empty()) throw BenchSetupError{"cannot record the run: " + stored_error};
+  if (!stored_error.empty()) throw BenchSetupError{"cannot record the run in " + db_path + ": " + stored_error};
+  if (new_files) new_files->keep();
   std::fprintf(stderr, "bench: run %s: %zu tasks × %zu models, %zu pairs to do (%zu finished earlier), concurrency %zu\n",
                run.id.c_str(), selected.size(), run.models.size(), plan.pairs.size(), plan.already_done,
                options.concurrency);

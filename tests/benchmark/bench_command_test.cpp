@@ -501,6 +501,71 @@ TEST_CASE("a bench whose database refuses a write (a full disk) stops, exits 1, 
   CHECK(setup.sim_requests() == static_cast<std::int64_t>(12 - kept.size()));
 }
 
+TEST_CASE("a new run whose first database write fails (a full disk) leaves no database file, and an existing one as it was") {
+  BenchSetup setup;
+  write_suite(setup.suite);
+  // How far the schema alone fills the write-ahead log of a new database: the run's own first write comes after it.
+  std::uintmax_t schema_wal = 0;
+  {
+    const std::string scratch = (setup.dir / "scratch" / "schema.db").string();
+    std::filesystem::create_directories(setup.dir / "scratch");
+    benchmark::BenchStore schema(scratch);
+    schema_wal = std::filesystem::file_size(scratch + "-wal");
+  }
+  std::filesystem::remove_all(setup.dir / "scratch");
+  REQUIRE(schema_wal > 8192);
+  struct Case {
+    std::string what;
+    rlim_t limit;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"switching to WAL", 1024, "cannot switch the records database to WAL"},
+      {"the schema", schema_wal - 4096, "the schema migration: disk I/O error"},
+      {"the run's record", schema_wal + 1024, "cannot record the run in "},
+  };
+  const std::filesystem::path fresh = setup.dir / "new.db";
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    for (const std::filesystem::path& db : {fresh, setup.db}) {
+      CAPTURE(db);
+      std::vector<std::string> args = {"--tasks", setup.suite.string(), "--models", "short", "--only", "commit-one"};
+      if (db == fresh) args.insert(args.end(), {"--db", fresh.string()});
+      std::optional<test::ChildProcess> bench;
+      {
+        FileSizeLimit full_disk(c.limit);
+        bench.emplace(setup.start(args));
+      }
+      const std::optional<int> code = bench->wait_for_exit(milliseconds(60'000));
+      INFO(setup.err());
+      REQUIRE(code.has_value());
+      CHECK(*code == 2);
+      CHECK(setup.err().starts_with("llmroute bench: "));
+      CHECK(setup.err().find(c.message) != std::string::npos);
+      for (const auto& entry : std::filesystem::directory_iterator(setup.dir.path()))  // no -wal or -shm either
+        CHECK_MESSAGE(entry.path().filename().string().find(".db") == std::string::npos, entry.path());
+    }
+  }
+  CHECK(setup.sim_requests() == 0);
+
+  // A database that was there before stays, with its runs, whichever write fails.
+  REQUIRE(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--only", "commit-one", "--run", "kept"}) == 0);
+  for (const rlim_t limit : {rlim_t{1024}, rlim_t{0}}) {
+    CAPTURE(limit);
+    std::optional<test::ChildProcess> bench;
+    {
+      FileSizeLimit full_disk(limit);
+      bench.emplace(setup.start({"--tasks", setup.suite.string(), "--models", "short", "--only", "commit-two"}));
+    }
+    const std::optional<int> code = bench->wait_for_exit(milliseconds(60'000));
+    REQUIRE(code.has_value());
+    CHECK(*code != 0);
+    REQUIRE(std::filesystem::exists(setup.db));
+    CHECK(setup.results("kept").size() == 1);
+  }
+  CHECK(setup.sim_requests() == 1);
+}
+
 TEST_CASE("the configured judges score every answer 0/1/2 against the task's expected capabilities") {
   BenchSetup setup("judging:\n  judges: [sim/judge-a, sim/judge-qwen]\n");
   write_suite(setup.suite);
@@ -561,3 +626,4 @@ TEST_CASE("--judges none skips judging even when the config names judges") {
   CHECK(r.judges == 0);
   CHECK_FALSE(r.quality.has_value());
 }
+

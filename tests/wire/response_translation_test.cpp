@@ -141,6 +141,18 @@ TEST_CASE("a stop sequence reported by vLLM reaches Anthropic clients as stop_se
   CHECK(message.at("stop_sequence") == "</answer>");
 }
 
+TEST_CASE("a stop token id or a null stop_reason from vLLM, or none at all, ends an Anthropic client's turn") {
+  // vLLM: an integer for a stop token id (not a stop sequence the client sent), null when neither stopped it.
+  for (const std::string stop_reason : {R"(,"stop_reason":151645)", R"(,"stop_reason":null)", ""}) {
+    CAPTURE(stop_reason);
+    const auto message = translated(WireFormat::chat, WireFormat::messages,
+                                    R"({"id":"x","model":"m","choices":[{"message":{"content":"done"},"finish_reason":"stop")" +
+                                        stop_reason + "}]}");
+    CHECK(message.at("stop_reason") == "end_turn");
+    CHECK(message.at("stop_sequence").is_null());
+  }
+}
+
 TEST_CASE("an answer without choices is rejected with a clear message") {
   const auto result =
       translate_response(WireFormat::chat, WireFormat::messages, R"({"id":"x","choices":[]})", context());

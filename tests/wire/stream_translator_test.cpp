@@ -347,6 +347,34 @@ TEST_CASE("a token-limit stop is reported as truncation in every client format")
   CHECK(check_chat_stream(run_whole(WireFormat::messages, WireFormat::chat, anthropic), true).finish == "length");
 }
 
+/// The data of a Messages stream's message_delta event.
+boost::json::object message_delta(std::string_view stream) {
+  for (const auto& event : parse_events(stream))
+    if (event.event == "message_delta") return boost::json::parse(event.data).as_object();
+  FAIL("no message_delta event in: " << stream);
+  return {};
+}
+
+TEST_CASE("a stop sequence that vLLM names in a stream reaches an Anthropic client as stop_sequence, with the string") {
+  const std::string upstream = chat_chunk(R"({"content":"the answer"})") +
+                               chat_chunk("{}", R"("stop","stop_reason":"</answer>")") + "data: [DONE]\n\n";
+  const std::string out = run_whole(WireFormat::chat, WireFormat::messages, upstream);
+  CHECK(check_messages_stream(out).finish == "stop_sequence");
+  const boost::json::object delta = message_delta(out).at("delta").as_object();
+  CHECK(delta.at("stop_reason") == "stop_sequence");
+  CHECK(delta.at("stop_sequence") == "</answer>");
+}
+
+TEST_CASE("a stream that vLLM stopped on a stop token id, or that names no stop string, ends an Anthropic client's turn") {
+  for (const std::string finish : {R"("stop","stop_reason":151645)", R"("stop","stop_reason":null)", R"("stop")"}) {
+    CAPTURE(finish);
+    const std::string upstream = chat_chunk(R"({"content":"the answer"})") + chat_chunk("{}", finish) + "data: [DONE]\n\n";
+    const boost::json::object delta = message_delta(run_whole(WireFormat::chat, WireFormat::messages, upstream)).at("delta").as_object();
+    CHECK(delta.at("stop_reason") == "end_turn");
+    CHECK(delta.at("stop_sequence").is_null());
+  }
+}
+
 TEST_CASE("a chat client that did not ask for usage gets no usage chunk, one that did gets it last") {
   auto context = test_context(false);
   const auto without =

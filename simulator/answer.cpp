@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "simulator/json_text.hpp"
@@ -107,6 +109,67 @@ void truncate(Answer& answer, const AnswerSpec& spec) {
   }
 }
 
+/// Where characters start in `escaped` (JSON string content): a stop string matches at one of them, never
+/// inside an escape sequence such as \n or \u001b.
+std::vector<bool> character_starts(std::string_view escaped) {
+  std::vector<bool> starts(escaped.size() + 1, false);
+  for (std::size_t i = 0; i < escaped.size();) {
+    starts[i] = true;
+    if (escaped[i] != '\\') ++i;
+    else i += i + 1 < escaped.size() && escaped[i + 1] == 'u' ? 6 : 2;
+  }
+  starts[escaped.size()] = true;
+  return starts;
+}
+
+/// Ends the answer before the first of `spec.stop` its content contains, when that ends within max_tokens (else
+/// the cut at max_tokens comes first). Returns the tokens generated up to the end of the stop string; nullopt,
+/// with the answer as it was, when no stop string applies.
+std::optional<std::size_t> end_at_stop_string(Answer& answer, const AnswerSpec& spec) {
+  if (spec.stop.empty()) return std::nullopt;
+  std::string content;  // escaped, as the pieces hold it
+  std::vector<std::size_t> offsets(answer.pieces.size(), 0);
+  for (std::size_t i = 0; i < answer.pieces.size(); ++i) {
+    offsets[i] = content.size();
+    if (answer.pieces[i].kind == PieceKind::content) content += answer.pieces[i].text;
+  }
+  const std::vector<bool> starts = character_starts(content);
+  std::size_t at = std::string::npos;
+  std::size_t end = 0;
+  const std::string* matched = nullptr;
+  for (const std::string& stop : spec.stop) {
+    const std::string escaped = json_escaped(stop);
+    for (auto found = content.find(escaped); found != std::string::npos && found < at; found = content.find(escaped, found + 1)) {
+      if (!starts[found]) continue;
+      at = found;
+      end = found + escaped.size();
+      matched = &stop;
+      break;
+    }
+  }
+  if (matched == nullptr) return std::nullopt;
+  std::size_t generated = 0;  // every piece up to the one that holds the stop string's last byte
+  for (std::size_t i = 0; i < answer.pieces.size(); ++i)
+    if (answer.pieces[i].kind == PieceKind::content && offsets[i] < end) generated = i + 1;
+  if (spec.max_tokens && generated > static_cast<std::size_t>(*spec.max_tokens)) return std::nullopt;
+
+  std::vector<Piece> kept;
+  for (std::size_t i = 0; i < answer.pieces.size(); ++i) {
+    const Piece& piece = answer.pieces[i];
+    if (piece.kind != PieceKind::content || offsets[i] + piece.text.size() <= at) {
+      kept.push_back(piece);
+      continue;
+    }
+    // The piece the stop string starts in keeps what comes before it.
+    if (offsets[i] < at) kept.push_back({PieceKind::content, answer.owned.emplace_back(piece.text.substr(0, at - offsets[i]))});
+    break;
+  }
+  answer.pieces = std::move(kept);
+  answer.finish = FinishReason::stop;
+  answer.stop_sequence = *matched;
+  return generated;
+}
+
 int count_reasoning(const Answer& answer) {
   int count = 0;
   for (const auto& piece : answer.pieces) count += piece.kind == PieceKind::reasoning ? 1 : 0;
@@ -152,8 +215,9 @@ Answer build_text_answer(const AnswerSpec& spec) {
   }
   append_prose(answer.pieces, PieceKind::content, remaining, kIntro, kAnswerBank, random);
 
-  truncate(answer, spec);
-  answer.completion_tokens = static_cast<int>(answer.pieces.size());
+  const std::optional<std::size_t> generated = end_at_stop_string(answer, spec);
+  if (!generated) truncate(answer, spec);
+  answer.completion_tokens = static_cast<int>(generated.value_or(answer.pieces.size()));
   answer.reasoning_tokens = count_reasoning(answer);
   return answer;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,7 @@ struct Answer {
   int completion_tokens = 0;
   int reasoning_tokens = 0;
   std::optional<ToolCall> tool_call;
+  std::string stop_sequence;  ///< the stop string that ended the answer (not escaped); empty when none did
   std::deque<std::string> owned;  ///< text of non-static pieces; a deque never moves its strings
 
   /// The concatenated (still escaped) text of every piece of `kind`.
@@ -54,10 +56,13 @@ struct AnswerSpec {
   std::optional<int> max_tokens;
   std::uint64_t seed = 0;
   std::string_view name;  ///< shown as "[name] " at the start of the answer when not empty
+  std::span<const std::string> stop;  ///< stop strings (OpenAI's "stop"): a prose answer ends before the first
 };
 
 /// A prose-and-code answer of `spec.tokens` tokens (half for poor quality, which also carries
-/// the marker "[sim-mistake]"), after a think block of `spec.think_tokens`, cut at max_tokens.
+/// the marker "[sim-mistake]"), after a think block of `spec.think_tokens`, cut at max_tokens, or as vLLM
+/// does before the first of `spec.stop` it contains when that comes within max_tokens: the stop string and
+/// what follows are not sent, the tokens up to its end are counted, and stop_sequence names it.
 Answer build_text_answer(const AnswerSpec& spec);
 
 /// A call of `tool` whose arguments object arrives in three pieces, after any think block.

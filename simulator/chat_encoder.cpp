@@ -116,7 +116,9 @@ std::string ChatEncoder::whole_body(const Timings& timings) {
   }
   body += R"(,"refusal":null},"logprobs":null,"finish_reason":")";
   body += openai_finish_reason(answer_.finish);
-  body += R"("}])";
+  body += '"';
+  append_stop_reason(body, answer_);
+  body += "}]";
   if (meta_.usage) {
     body += R"(,"usage":)";
     append_openai_usage(body, meta_, answer_);

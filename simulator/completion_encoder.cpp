@@ -51,7 +51,9 @@ std::string CompletionEncoder::whole_body(const Timings& timings) {
   for (const auto& piece : answer_.pieces) body += piece.text;
   body += R"(","index":0,"logprobs":null,"finish_reason":")";
   body += openai_finish_reason(answer_.finish);
-  body += R"("}])";
+  body += '"';
+  append_stop_reason(body, answer_);
+  body += "}]";
   if (meta_.usage) {
     body += R"(,"usage":)";
     append_openai_usage(body, meta_, answer_);

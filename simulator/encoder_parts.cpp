@@ -17,6 +17,12 @@ std::string_view openai_finish_reason(FinishReason reason) {
   return "stop";
 }
 
+void append_stop_reason(std::string& out, const Answer& answer) {
+  out += R"(,"stop_reason":)";
+  if (answer.stop_sequence.empty()) out += "null";
+  else append_json_string(out, answer.stop_sequence);
+}
+
 void append_openai_usage(std::string& out, const ResponseMeta& meta, const Answer& answer) {
   out += R"({"prompt_tokens":)";
   append_number(out, std::int64_t{meta.prompt_tokens});
@@ -57,7 +63,9 @@ void append_openai_stream_end(std::string& out, std::string_view head, std::stri
   out += head;
   out += finish_choice;
   out += openai_finish_reason(answer.finish);
-  out += R"("}])";
+  out += '"';
+  append_stop_reason(out, answer);
+  out += "}]";
   out += chunk_fields;
   if (meta.timings) {
     out += R"(,"timings":)";

@@ -12,6 +12,9 @@ namespace llmroute::simulator {
 /// OpenAI's finish_reason for `reason`: stop, length or tool_calls.
 std::string_view openai_finish_reason(FinishReason reason);
 
+/// Appends vLLM's `,"stop_reason":` member of a choice: the stop string that ended the answer, else null.
+void append_stop_reason(std::string& out, const Answer& answer);
+
 /// Appends OpenAI's usage object (prompt/completion/total plus the details objects).
 void append_openai_usage(std::string& out, const ResponseMeta& meta, const Answer& answer);
 

@@ -86,6 +86,10 @@ Per-request overrides, as headers "x-sim-KEY: VALUE" or as model suffixes "MODEL
 max_tokens / max_completion_tokens / max_output_tokens cut the answer: finish_reason "length",
 stop_reason "max_tokens", or status "incomplete".
 
+"stop" (Chat and legacy completions: a string or a list) ends a prose answer before the first stop
+string it contains, as vLLM does: finish_reason "stop" and "stop_reason" naming the string (null
+on every answer no stop string ended).
+
 Prompt caching (Anthropic): the prompt up to the last block with cache_control is reported as
 cache_creation_input_tokens the first time it is seen and as cache_read_input_tokens afterwards.
 

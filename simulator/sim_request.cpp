@@ -78,6 +78,23 @@ std::string_view string_field(const object& parent, std::string_view key) {
   return {};
 }
 
+/// OpenAI's "stop": one string or an array of them; empty strings stop nothing.
+std::vector<std::string> read_stop(const object& root) {
+  std::vector<std::string> stops;
+  const auto found = field(root, "stop");
+  if (!found) return stops;
+  std::string_view text;
+  if (found->get(text) == simdjson::SUCCESS) {
+    if (!text.empty()) stops.emplace_back(text);
+    return stops;
+  }
+  array list;
+  if (found->get(list) != simdjson::SUCCESS) return stops;
+  for (const element item : list)
+    if (item.get(text) == simdjson::SUCCESS && !text.empty()) stops.emplace_back(text);
+  return stops;
+}
+
 /// Adds the text of an OpenAI or Anthropic content value: a string, or an array of parts whose
 /// text sits in "text", "thinking", "content" (tool results) or "input" (tool uses).
 void add_content(PromptText& prompt, const element& content) {
@@ -294,9 +311,11 @@ ParsedRequest parse_sim_request(Endpoint endpoint, std::string_view body, simdjs
     case Endpoint::messages:
     case Endpoint::count_tokens:
       parsed.error = read_messages(root, endpoint, request, prompt);
+      if (endpoint == Endpoint::chat_completions) request.stop = read_stop(root);
       break;
     case Endpoint::completions:
       read_completion_prompt(root, prompt);
+      request.stop = read_stop(root);
       break;
     case Endpoint::responses:
       read_responses_input(root, request, prompt);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace simdjson::dom {
 class parser;
@@ -34,6 +35,7 @@ struct SimRequest {
   bool stream = false;
   bool include_usage = false;  ///< stream_options.include_usage
   std::optional<int> max_tokens;
+  std::vector<std::string> stop;  ///< Chat's and legacy completions' "stop": a string or an array of strings
   std::size_t prompt_bytes = 0;  ///< bytes of all prompt text (system, messages, tool results)
   int assistant_turns = 0;       ///< assistant messages already in the conversation
   LastTurn last_turn = LastTurn::user;

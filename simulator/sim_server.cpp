@@ -423,6 +423,7 @@ Answer build_answer(const ServerState& state, Endpoint endpoint, const SimReques
   spec.think_style = knobs.think_style;
   spec.quality = knobs.quality;
   spec.max_tokens = sim.max_tokens;
+  spec.stop = sim.stop;
   spec.seed = state.options.seed ^ sim.prompt_hash;
   spec.name = state.options.name;
   if (sim.judge) {

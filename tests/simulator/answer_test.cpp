@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <vector>
 
 using namespace llmroute::simulator;
 
@@ -123,4 +124,50 @@ TEST_CASE("a tool call streams its arguments in pieces that join into the argume
   CHECK(build_tool_call_answer(tool, spec_of(1)).tool_call->arguments_json == R"({"line":1})");
   tool.argument.clear();
   CHECK(build_tool_call_answer(tool, spec_of(1)).tool_call->arguments_json == "{}");
+}
+
+TEST_CASE("a stop string ends a prose answer before it, as vLLM does, counting the tokens up to its end") {
+  const std::vector<std::string> stops = {"never said", " answer"};
+  auto spec = spec_of(32);
+  spec.stop = stops;
+  const auto answer = build_text_answer(spec);
+  CHECK(decoded(answer, PieceKind::content) == "Here is a simulated");
+  CHECK(answer.finish == FinishReason::stop);
+  CHECK(answer.stop_sequence == " answer");
+  CHECK(answer.completion_tokens == 5);  // "Here", " is", " a", " simulated", " answer"
+
+  // Inside a token, the token keeps what comes before the stop string.
+  const std::vector<std::string> inside = {"mulated"};
+  spec.stop = inside;
+  CHECK(decoded(build_text_answer(spec), PieceKind::content) == "Here is a si");
+}
+
+TEST_CASE("a stop string matches what the client sees, never inside an escape, and max_tokens wins when it comes first") {
+  // The name opens the answer with a backslash before an "n", escaped \\n: a stop string of a newline (escaped
+  // \n) must not match its second half, only a newline of the answer's code. A quote matches the escaped quote.
+  auto spec = spec_of(3000);
+  spec.name = "C:\\new";
+  const auto whole = decoded(build_text_answer(spec), PieceKind::content);
+  REQUIRE(whole.starts_with("[C:\\new] "));
+  const std::vector<std::string> newline = {"\n"};
+  spec.stop = newline;
+  const auto at_newline = decoded(build_text_answer(spec), PieceKind::content);
+  CHECK(at_newline == whole.substr(0, whole.find('\n')));
+  CHECK(at_newline.size() > 20);
+  const std::vector<std::string> quote = {"=\"utf"};
+  spec.stop = quote;
+  const auto cut = build_text_answer(spec);
+  CHECK(cut.stop_sequence == "=\"utf");
+  CHECK(decoded(cut, PieceKind::content) == whole.substr(0, whole.find("=\"utf")));
+
+  auto short_spec = spec_of(32);
+  short_spec.max_tokens = 3;
+  const std::vector<std::string> late = {" simulated"};
+  short_spec.stop = late;
+  const auto truncated = build_text_answer(short_spec);
+  CHECK(truncated.finish == FinishReason::length);
+  CHECK(truncated.stop_sequence.empty());
+  CHECK(truncated.completion_tokens == 3);
+  short_spec.max_tokens = 4;
+  CHECK(build_text_answer(short_spec).stop_sequence == " simulated");
 }

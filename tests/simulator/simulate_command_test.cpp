@@ -234,6 +234,33 @@ TEST_CASE("max_tokens shorter than the answer truncates it with finish_reason le
   CHECK(roomy.json().at("choices").at(0).at("finish_reason") == "stop");
 }
 
+TEST_CASE("a stop string ends chat and legacy answers before it, and vLLM's stop_reason names it") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "32"});
+  HttpClient client("127.0.0.1", sim.port());
+  const auto streamed = client.post_json("/v1/chat/completions", stream_body({{"stop", json::array{"zzz", " answer"}}}));
+  REQUIRE(streamed.complete());
+  CHECK(streamed_text(streamed) == "Here is a simulated");
+  CHECK(finish_reason(streamed) == "stop");
+  const auto& finish_chunk = streamed.events[streamed.events.size() - 2];  // before [DONE]
+  CHECK(finish_chunk.json().at("choices").at(0).at("stop_reason") == " answer");
+
+  const json::value whole = client.post_json("/v1/chat/completions", chat_body({{"stop", " simulated"}})).json();
+  const json::value& choice = whole.at("choices").at(0);
+  CHECK(choice.at("message").at("content") == "Here is a");
+  CHECK(choice.at("finish_reason") == "stop");
+  CHECK(choice.at("stop_reason") == " simulated");
+  CHECK(whole.at("usage").at("completion_tokens") == 4);
+
+  const auto legacy = client.post_json("/v1/completions", R"({"model":"coder","prompt":"def f(","stop":["is"]})");
+  CHECK(legacy.json().at("choices").at(0).at("text") == "Here ");
+  CHECK(legacy.json().at("choices").at(0).at("stop_reason") == "is");
+
+  // No stop string met: stop_reason is null, as vLLM sends it.
+  const auto unmet = client.post_json("/v1/chat/completions", chat_body({{"stop", json::array{"zzz"}}}));
+  CHECK(unmet.json().at("choices").at(0).at("finish_reason") == "stop");
+  CHECK(unmet.json().at("choices").at(0).at("stop_reason").is_null());
+}
+
 TEST_CASE("the connection is kept alive across requests and the stats show it") {
   SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0", "--tokens", "3"});
   HttpClient client("127.0.0.1", sim.port());

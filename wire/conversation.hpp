@@ -101,6 +101,10 @@ enum class ReasoningHistory { keep, drop };
 /// (Chat clients cannot express them, and without them every turn pays full input price).
 enum class CacheBreakpoints { automatic, none };
 
+/// Whether tool-call ids go to the backend as the client sent them, or rewritten to Mistral's rule
+/// (exactly 9 characters of [a-zA-Z0-9]), which Mistral-family models enforce (tool_call_ids.hpp).
+enum class ToolCallIds { as_sent, mistral };
+
 /// Choices the proxy makes per backend.
 struct RequestOptions {
   MaxTokensField max_tokens_field = MaxTokensField::max_tokens;
@@ -110,6 +114,7 @@ struct RequestOptions {
   /// Upper bound for the output-token limit (0: none). Claude Code asks for 32000+ tokens, which
   /// vLLM rejects outright when prompt + max_tokens exceed the model's context window.
   std::int64_t max_tokens_limit = 0;
+  ToolCallIds tool_call_ids = ToolCallIds::as_sent;
 };
 
 /// A request between parsing and rendering.

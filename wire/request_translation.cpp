@@ -3,6 +3,7 @@
 
 #include "wire/json_access.hpp"
 #include "wire/request_codecs.hpp"
+#include "wire/tool_call_ids.hpp"
 
 namespace llmroute::wire {
 
@@ -73,6 +74,8 @@ Translated<RequestTranslation> translate_request(WireFormat from, WireFormat to,
     if (conversation->max_tokens) conversation->notes.push_back("max_tokens capped to " + std::to_string(limit));
     conversation->max_tokens = limit;
   }
+  if (options.request.tool_call_ids == ToolCallIds::mistral && apply_mistral_tool_ids(*conversation))
+    conversation->notes.push_back("tool-call ids shortened to Mistral's 9 characters");
   auto rendered = render(to, *conversation, options.request);
   if (!rendered) return rendered.error();
   RequestTranslation result;

@@ -1,7 +1,20 @@
 // Lookups over the immutable configuration.
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace llmroute::config {
+
+namespace {
+
+bool contains_lowercase(std::string_view text, std::string_view lowercase_word) {
+  std::string lowered(text);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lowered.find(lowercase_word) != std::string::npos;
+}
+
+}  // namespace
 
 std::string_view to_string(BackendKind kind) {
   switch (kind) {
@@ -13,6 +26,14 @@ std::string_view to_string(BackendKind kind) {
 }
 
 std::string_view to_string(Location location) { return location == Location::local ? "local" : "cloud"; }
+
+bool looks_like_mistral(const ModelConfig& model) {
+  static constexpr std::string_view kWords[] = {"mistral", "devstral", "codestral", "magistral", "ministral", "mixtral", "pixtral"};
+  for (const std::string_view text : {std::string_view(model.name), std::string_view(model.upstream_name), std::string_view(model.family)})
+    for (const std::string_view word : kWords)
+      if (contains_lowercase(text, word)) return true;
+  return false;
+}
 
 std::optional<ModelRef> Config::find_model(std::string_view name) const {
   for (std::size_t b = 0; b < backends.size(); ++b)

@@ -51,7 +51,15 @@ struct ModelConfig {
   /// The model family (e.g. "claude", "gpt", "qwen"): a judge of a candidate's own family is flagged
   /// for self-preference bias. Empty: unknown, never flagged.
   std::string family;
+  /// Tool-call ids in requests to this model are rewritten to Mistral's rule (exactly 9 characters of
+  /// [a-zA-Z0-9]), which Mistral-family models enforce with a 400. The key `mistral_tool_ids` (auto | on |
+  /// off) resolved at load: auto is on when the name, upstream name or family names a Mistral model.
+  bool mistral_tool_ids = false;
 };
+
+/// `mistral_tool_ids: auto`: whether a model's names say it is one of Mistral's (mistral, devstral,
+/// codestral, magistral, ministral, mixtral, pixtral; any case).
+bool looks_like_mistral(const ModelConfig& model);
 
 struct BackendConfig {
   std::string name;

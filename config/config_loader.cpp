@@ -92,6 +92,7 @@ ModelConfig load_model(const NodeAt& at) {
   if (at.node.IsScalar()) {  // shorthand: `models: [qwen3-coder]`
     m.name = m.upstream_name = at.as_string();
     reject_reserved_model_name(at, m.name);
+    m.mistral_tool_ids = looks_like_mistral(m);
     return m;
   }
   Section s(at);
@@ -107,6 +108,9 @@ ModelConfig load_model(const NodeAt& at) {
     m.family = v->as_string();
     if (m.family.empty()) v->fail("must not be empty (leave the key out when the family is unknown)");
   }
+  std::size_t tool_ids = 0;  // auto
+  if (auto v = s.optional("mistral_tool_ids")) tool_ids = v->as_choice({"auto", "on", "off"});
+  m.mistral_tool_ids = tool_ids == 1 || (tool_ids == 0 && looks_like_mistral(m));
   s.finish();
   if (m.name.empty()) at.fail("name must not be empty");
   return m;

@@ -29,6 +29,7 @@ enum class FinishReason { stop, length, tool_calls };
 /// The call a tool-turn answer makes.
 struct ToolCall {
   std::string id_suffix;       ///< random part of the id; encoders add call_ / toolu_ / fc_
+  bool mistral_id = false;     ///< a Chat answer's id is the suffix's first 9 characters, as vLLM's Mistral parser makes them
   std::string name;            ///< as the request spelled it (not escaped)
   std::string arguments_json;  ///< the whole arguments object, e.g. {"path":"README.md"}
 };

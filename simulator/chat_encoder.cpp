@@ -28,7 +28,10 @@ ChatEncoder::ChatEncoder(const ResponseMeta& meta, const Answer& answer) : meta_
   tool_prefix_ = head_ + R"({"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":")";
 }
 
-std::string ChatEncoder::tool_call_id() const { return "call_" + answer_.tool_call->id_suffix; }
+std::string ChatEncoder::tool_call_id() const {
+  const ToolCall& call = *answer_.tool_call;
+  return call.mistral_id ? call.id_suffix.substr(0, 9) : "call_" + call.id_suffix;
+}
 
 void ChatEncoder::begin_stream(std::string& out) {
   out += head_;

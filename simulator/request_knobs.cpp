@@ -79,6 +79,16 @@ bool apply(RequestKnobs& knobs, double& rate, std::optional<std::chrono::millise
     } else {
       return false;
     }
+  } else if (key == "tool-ids") {
+    if (value == "any") {
+      knobs.tool_ids = ToolIdRule::any;
+    } else if (value == "mistral") {
+      knobs.tool_ids = ToolIdRule::mistral;
+    } else if (value == "vllm-mistral") {
+      knobs.tool_ids = ToolIdRule::vllm_mistral;
+    } else {
+      return false;
+    }
   } else if (key == "fault") {
     const auto fault = parse_fault(value);
     if (!fault) return false;
@@ -142,6 +152,18 @@ ResolvedKnobs resolve_knobs(const SimOptions& options, const std::vector<KnobSet
   }
   knobs.interval = token_interval(rate, chunk_interval);
   return resolved;
+}
+
+std::string refused_tool_id(ToolIdRule rule, const std::vector<std::string>& ids) {
+  if (rule == ToolIdRule::any) return {};
+  for (std::string_view id : ids) {
+    // vllm/tokenizers/mistral.py truncate_tool_call_ids(): "Truncating tool call ID ... to id[-9:]".
+    if (rule == ToolIdRule::vllm_mistral && id.size() > 9) id.remove_prefix(id.size() - 9);
+    bool valid = id.size() == 9;
+    for (const char c : id) valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    if (!valid) return "Tool call id was " + std::string(id) + " but must be a-z, A-Z, 0-9, with a length of 9.";
+  }
+  return {};
 }
 
 TurnBehaviour behaviour_for_turn(const RequestKnobs& knobs, int turn) {

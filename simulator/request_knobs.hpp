@@ -18,6 +18,11 @@ enum class TurnBehaviour { text, tool };
 /// Where a think block goes: inline as `<think>…</think>` text, or in a separate reasoning field.
 enum class ThinkStyle { tags, field };
 
+/// Which tool-call ids a chat request may carry: any; Mistral's rule (exactly 9 characters of [a-zA-Z0-9])
+/// as mistral-common checks it (Mistral's API, the v3 chat templates); or vLLM's `--tokenizer-mode mistral`,
+/// which first cuts an id longer than 9 to its last 9 characters and then checks the rule.
+enum class ToolIdRule { any, mistral, vllm_mistral };
+
 /// The settings that shape one answer.
 struct RequestKnobs {
   std::chrono::milliseconds ttft{0};
@@ -28,6 +33,7 @@ struct RequestKnobs {
   ThinkStyle think_style = ThinkStyle::tags;
   bool timings = false;
   bool ignore_stream = false;  ///< answer a streamed request with one JSON body, as some OpenAI-compatible servers do
+  ToolIdRule tool_ids = ToolIdRule::any;  ///< other ids get a 400; a Mistral rule's answers carry 9-character ids
   Quality quality = Quality::good;
   Fault fault = Fault::none;
   std::vector<TurnBehaviour> script;
@@ -57,6 +63,10 @@ struct ResolvedKnobs {
   std::string error;
 };
 ResolvedKnobs resolve_knobs(const SimOptions& options, const std::vector<KnobSetting>& settings);
+
+/// The 400 message a server with `rule` answers for the first of `ids` it refuses (mistral-common's words, with
+/// the id as it checked it); empty when it takes them all.
+std::string refused_tool_id(ToolIdRule rule, const std::vector<std::string>& ids);
 
 /// The behaviour scripted for `turn` (0-based); text when the script is shorter.
 TurnBehaviour behaviour_for_turn(const RequestKnobs& knobs, int turn);

@@ -79,6 +79,10 @@ Per-request overrides, as headers "x-sim-KEY: VALUE" or as model suffixes "MODEL
   ignore-stream (1 = answer a request with "stream": true by one JSON body, as some
                  OpenAI-compatible servers do),
   fault (KIND), judge (A|B|longer|tie|malformed),
+  tool-ids (any|mistral|vllm-mistral: a chat request whose tool_calls[].id or tool_call_id is not
+            exactly 9 characters of a-z, A-Z, 0-9 gets 400 "Tool call id was ID but must be ...", as
+            mistral-common answers; vllm-mistral first cuts ids longer than 9 to their last 9, as vLLM's
+            --tokenizer-mode mistral does. Either way chat tool calls answered carry 9-character ids),
   script (comma list of text|tool per turn; turn = assistant messages so far; past the end: text.
           "tool" answers with a call of the request's first tool when the request has tools,
           its first required parameter set to "README.md" (or 1, or true))

@@ -214,11 +214,14 @@ std::string read_messages(const object& root, Endpoint endpoint, SimRequest& req
     last_role = string_field(message, "role");
     last_is_tool_result = last_role == "tool";
     if (last_role == "assistant") ++request.assistant_turns;
+    if (last_role == "tool") request.tool_call_ids.emplace_back(string_field(message, "tool_call_id"));
     array tool_calls;
     if (const auto calls = field(message, "tool_calls"); calls && calls->get(tool_calls) == simdjson::SUCCESS) {
       for (const element call : tool_calls) {
         object function;
         if (call["function"].get(function) == simdjson::SUCCESS) prompt.add(string_field(function, "arguments"));
+        object call_object;
+        if (call.get(call_object) == simdjson::SUCCESS) request.tool_call_ids.emplace_back(string_field(call_object, "id"));
       }
     }
     if (const auto content = field(message, "content")) {

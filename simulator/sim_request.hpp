@@ -40,6 +40,7 @@ struct SimRequest {
   int assistant_turns = 0;       ///< assistant messages already in the conversation
   LastTurn last_turn = LastTurn::user;
   std::optional<ToolSpec> first_tool;
+  std::vector<std::string> tool_call_ids;  ///< chat: every tool_calls[].id and tool_call_id, in order
   std::uint64_t prompt_hash = 0;      ///< of all prompt text; seeds the answer
   bool judge = false;                 ///< the prompt contains kJudgeMarker
   std::string judge_text;             ///< all prompt text, kept only for judge requests

@@ -433,7 +433,10 @@ Answer build_answer(const ServerState& state, Endpoint endpoint, const SimReques
   }
   const bool tool_turn = sim.first_tool && endpoint != Endpoint::completions &&
                          behaviour_for_turn(knobs, sim.assistant_turns) == TurnBehaviour::tool;
-  return tool_turn ? build_tool_call_answer(*sim.first_tool, spec) : build_text_answer(spec);
+  if (!tool_turn) return build_text_answer(spec);
+  Answer answer = build_tool_call_answer(*sim.first_tool, spec);
+  answer.tool_call->mistral_id = knobs.tool_ids != ToolIdRule::any;
+  return answer;
 }
 
 /// The facts every event repeats; a cache_control prefix is a cache write the first time it is
@@ -480,6 +483,10 @@ awaitable<Disposition> generate(Connection& c, Endpoint endpoint, http::request<
   if (auto early = co_await apply_early_fault(c, g.knobs.fault, shape, keep_alive)) co_return *early;
 
   const SimRequest& sim = parsed.request;
+  if (endpoint == Endpoint::chat_completions) {
+    if (std::string refused = refused_tool_id(g.knobs.tool_ids, sim.tool_call_ids); !refused.empty())
+      co_return co_await send_error(c, shape, 400, refused, keep_alive);
+  }
   if (endpoint == Endpoint::count_tokens) {
     std::string body = R"({"input_tokens":)";
     append_number(body, std::int64_t{sim.prompt_tokens()});

@@ -125,4 +125,21 @@ TEST_CASE("an unknown or invalid per-request setting is an error, not silently i
   CHECK(resolve_knobs(options, {{"tokenz", "5"}}).error.find("tokenz") != std::string::npos);
   CHECK_FALSE(resolve_knobs(options, {{"usage", "maybe"}}).error.empty());
   CHECK_FALSE(resolve_knobs(options, {{"script", "tool,dance"}}).error.empty());
+  CHECK_FALSE(resolve_knobs(options, {{"tool-ids", "strict"}}).error.empty());
+}
+
+TEST_CASE("a Mistral tool-id rule refuses any id but 9 letters or digits; vLLM's cuts long ids to their last 9 first") {
+  SimOptions options;
+  CHECK(resolve_knobs(options, {}).knobs.tool_ids == ToolIdRule::any);
+  CHECK(resolve_knobs(options, {{"tool-ids", "vllm-mistral"}}).knobs.tool_ids == ToolIdRule::vllm_mistral);
+  const std::vector<std::string> claude_code{"toolu_01A09q90qw90lq917835lq9"};
+  const std::vector<std::string> ollama{"9HxEI5Kcl", "call_k2j4h6g8"};
+  CHECK(refused_tool_id(ToolIdRule::any, ollama).empty());
+  CHECK(refused_tool_id(ToolIdRule::mistral, {"9HxEI5Kcl"}).empty());
+  CHECK(refused_tool_id(ToolIdRule::mistral, claude_code) ==
+        "Tool call id was toolu_01A09q90qw90lq917835lq9 but must be a-z, A-Z, 0-9, with a length of 9.");
+  CHECK(refused_tool_id(ToolIdRule::vllm_mistral, claude_code).empty());  // its last 9 are letters and digits
+  CHECK(refused_tool_id(ToolIdRule::vllm_mistral, ollama) ==
+        "Tool call id was _k2j4h6g8 but must be a-z, A-Z, 0-9, with a length of 9.");
+  CHECK_FALSE(refused_tool_id(ToolIdRule::vllm_mistral, {"call_1"}).empty());  // short ids are not padded
 }

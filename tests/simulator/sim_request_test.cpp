@@ -47,6 +47,7 @@ TEST_CASE("the turn number counts assistant messages and a tool result is recogn
   REQUIRE(parsed.request.first_tool);
   CHECK(parsed.request.first_tool->name == "read_file");
   CHECK(parsed.request.first_tool->argument == "path");
+  CHECK(parsed.request.tool_call_ids == std::vector<std::string>{"call_1", "call_1"});
 }
 
 TEST_CASE("different prompts seed different answers and the same prompt the same one") {

@@ -384,6 +384,37 @@ TEST_CASE("ignore-stream answers a streamed request with one JSON body, as serve
   CHECK_FALSE(streamed.events.empty());
 }
 
+TEST_CASE("tool-ids=mistral answers 400 to a history with a foreign tool-call id and 9-character ids of its own") {
+  SimulatorProcess sim({"--ttft-ms", "0", "--tokens-per-second", "0"});
+  HttpClient client("127.0.0.1", sim.port());
+  const json::array tools{json::object{
+      {"type", "function"},
+      {"function", json::object{{"name", "read"}, {"parameters", json::object{{"type", "object"}}}}}}};
+  const auto history = [](std::string_view id) {
+    return json::array{
+        json::object{{"role", "user"}, {"content", "read it"}},
+        json::object{{"role", "assistant"},
+                     {"tool_calls", json::array{json::object{{"id", id},
+                                                             {"type", "function"},
+                                                             {"function", json::object{{"name", "read"}, {"arguments", "{}"}}}}}}},
+        json::object{{"role", "tool"}, {"tool_call_id", id}, {"content", "text"}}};
+  };
+  const auto refused = client.post_json(
+      "/v1/chat/completions", chat_body({{"model", "devstral+tool-ids=mistral"}, {"messages", history("call_abc123")}}));
+  CHECK(refused.status == 400);
+  CHECK(refused.json().at("error").at("message") == "Tool call id was call_abc123 but must be a-z, A-Z, 0-9, with a length of 9.");
+  const auto taken = client.post_json(
+      "/v1/chat/completions", chat_body({{"model", "devstral+tool-ids=mistral"}, {"messages", history("abc123XYZ")}}));
+  CHECK(taken.status == 200);
+
+  const auto call = client.post_json("/v1/chat/completions",
+                                     chat_body({{"model", "devstral+tool-ids=mistral+script=tool"}, {"tools", tools}}));
+  REQUIRE(call.status == 200);
+  const auto id = call.json().at("choices").at(0).at("message").at("tool_calls").at(0).at("id").as_string();
+  CHECK(id.size() == 9);
+  CHECK(id.find('_') == json::string::npos);
+}
+
 TEST_CASE("a fault can be chosen by model suffix, since a proxy may strip the headers") {
   SimulatorProcess sim({"--ttft-ms", "0"});
   HttpClient client("127.0.0.1", sim.port());

@@ -9,6 +9,7 @@
 #include "wire/request_translation.hpp"
 #include "wire/response_translation.hpp"
 #include "wire/stream_translator.hpp"
+#include "wire/tool_call_ids.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -69,12 +70,20 @@ PreparedBody prepare_body(const config::BackendConfig& backend, const config::Mo
   std::string chat;
   wire::append_json(chat, parsed);
   const wire::WireFormat to = format_of(backend.kind);
-  if (to == wire::WireFormat::chat) return {std::move(chat), {}};
+  if (to == wire::WireFormat::chat) {
+    // A shadow of a Claude Code or Codex turn carries their tool-call ids, which a Mistral-family model refuses.
+    if (model.mistral_tool_ids) {
+      const auto edits = wire::mistral_tool_id_edits(chat);
+      for (auto edit = edits.rbegin(); edit != edits.rend(); ++edit) chat.replace(edit->offset, edit->length, edit->text);
+    }
+    return {std::move(chat), {}};
+  }
   wire::TranslateOptions options;
   options.model = model.upstream_name;
   // A local server rejects prompt + max_tokens beyond its window (the same cap as the request path's).
   if (backend.location == config::Location::local)
     options.request.max_tokens_limit = std::max<std::int64_t>(1024, model.context_tokens / 2);
+  if (model.mistral_tool_ids) options.request.tool_call_ids = wire::ToolCallIds::mistral;
   auto translated = wire::translate_request(wire::WireFormat::chat, to, chat, options);
   if (!translated) return {{}, "the call's body cannot be translated for backend '" + backend.name + "': " + translated.error().message};
   return {std::move(translated->body), {}};

@@ -79,6 +79,7 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
     // A local server rejects prompt + max_tokens beyond its window (Claude Code asks for 32000+).
     if (ex.backend->config->location == config::Location::local)
       options.request.max_tokens_limit = std::max<std::int64_t>(1024, ex.model->context_tokens / 2);
+    if (ex.model->mistral_tool_ids) options.request.tool_call_ids = wire::ToolCallIds::mistral;
     auto translated = wire::translate_request(from, to, prepared.body, options);
     if (!translated) {
       // Answered 400 by forward() with these headers: this candidate's, not an earlier one's (or none).

@@ -56,6 +56,8 @@ std::string config_yaml(const SimulatorProcess& sim, const std::string& records_
       "      - { name: cloud-model, upstream_name: 'sim-up+quality=poor', price: { input: 0, output: 1000 } }\n"
       "      - { name: slow-cloud, upstream_name: 'sim-up+ttft-ms=2500', price: { input: 0, output: 1000 } }\n"
       "      - { name: refusing, upstream_name: 'sim-up+fault=401', price: { input: 0, output: 1000 } }\n"
+      "  - name: mistral\n    location: cloud\n    url: " + url + "\n"
+      "    models: [{ name: devstral-cloud, upstream_name: 'sim-up+tool-ids=mistral', price: { input: 0, output: 1000 } }]\n"
       "  - name: judges\n    location: cloud\n    url: " + url + "\n"
       "    models: [{ name: judge-a, upstream_name: sim-judge, family: claude }, { name: judge-b, upstream_name: sim-judge, family: gpt }]\n"
       "routing: { default: box/local-model, health: { probe_interval: 0 } }\n"
@@ -248,6 +250,27 @@ TEST_CASE("a shadow whose backend refuses llmroute's key is recorded with the ke
         std::string("shadow of box/local-model on cloud/refusing: backend 'cloud' answered 401: it rejected llmroute's API "
                     "key for it (the key in the environment variable ") +
             kKeyEnv + "): Incorrect API key provided (simulated)");
+}
+
+TEST_CASE("a shadow of a Claude Code tool turn to a Mistral-family model carries short tool-call ids and is answered") {
+  Fixture f;
+  ShadowOptions options;
+  options.baseline = "mistral/devstral-cloud";  // auto: on by its name
+  InProcessProxy proxy(config_yaml(f.sim, f.records_path(), options));
+  const std::string turn = R"({"model":"local-model","max_tokens":100,"messages":[
+    {"role":"user","content":"What does main.cpp print?"},
+    {"role":"assistant","content":[{"type":"tool_use","id":"toolu_01A09q90qw90lq917835lq9","name":"Read","input":{"file_path":"main.cpp"}}]},
+    {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01A09q90qw90lq917835lq9","content":"puts(\"hi\");"}]}],
+    "tools":[{"name":"Read","input_schema":{"type":"object"}}]})";
+  REQUIRE(post(proxy.port(), "/v1/messages", turn).status == 200);
+  proxy.wait_for_shadows(1);
+  const auto records = wait_for_records(f.records_path(), 2);
+  REQUIRE(records.size() == 2);
+  const records::RequestRecord& shadow = records[0].shadow ? records[0] : records[1];
+  REQUIRE(shadow.shadow);
+  CHECK(shadow.backend == "mistral");
+  CHECK(shadow.http_status == 200);
+  CHECK(shadow.failure_kind.empty());
 }
 
 TEST_CASE("the primary's response bytes are the same with shadowing on and off") {

@@ -4,6 +4,7 @@
 #include "proxy/header_rules.hpp"
 #include "proxy/request_report.hpp"
 #include "wire/request_translation.hpp"
+#include "wire/tool_call_ids.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -102,6 +103,14 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
   ex.body = SplicedBody(prepared.body);
   if (scanned.model_span) ex.body.replace(*scanned.model_span, model_json);
   else append_member(ex.body, prepared.body, *scanned.closing_brace, "\"model\":" + model_json);
+  // A Chat history carries the ids of whichever backend answered its earlier turns (Ollama's call_xxxxxxxx,
+  // OpenAI's call_...), which a Mistral-family model refuses: only those ids' bytes change.
+  std::string shortened_reason;
+  if (ex.api == ClientApi::chat_completions && ex.model->mistral_tool_ids) {
+    const std::vector<wire::ByteEdit> edits = wire::mistral_tool_id_edits(prepared.body);
+    for (const wire::ByteEdit& edit : edits) ex.body.replace(ByteSpan{edit.offset, edit.length}, edit.text);
+    if (!edits.empty()) shortened_reason = prepared.reason + "; tool-call ids shortened to Mistral's 9 characters";
+  }
   // A streamed Chat or legacy completions request also asks for usage (every answer is measured); the
   // client never sees that chunk unless it asked for it.
   ex.usage_injected = (ex.api == ClientApi::chat_completions || ex.api == ClientApi::completions) && scanned.stream && !scanned.include_usage &&
@@ -118,7 +127,8 @@ std::string aim_at(Exchange& ex, const PreparedRequest& prepared, config::ModelR
     }
   }
   ex.upstream_head = upstream_head(*ex.backend, *prepared.request, ex.api, ex.body.size(), prepared.request_id);
-  ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task, prepared.reason);
+  ex.client_headers = routing_headers(ex, prepared.request_id, prepared.task,
+                                      shortened_reason.empty() ? std::string_view(prepared.reason) : shortened_reason);
   return {};
 }
 

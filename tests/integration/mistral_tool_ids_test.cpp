@@ -9,13 +9,15 @@ namespace json = boost::json;
 
 namespace {
 
-/// Backend "vllm" with one Devstral under two names: `devstral` (mistral_tool_ids auto, on by its name) and
-/// `devstral-as-is` (off). The simulator refuses foreign ids for both, as mistral-common does.
+/// Backend "vllm" with one Devstral under three names: `devstral` (mistral_tool_ids auto, on by its name) and
+/// `devstral-as-is` (off), whose simulator refuses foreign ids as mistral-common does, and `devstral-vllm-as-is`
+/// (off), whose simulator first keeps the last 9 characters of a long id, as vLLM does.
 std::string mistral_config(const std::string& sim_url) {
   return "server:\n  listen: 127.0.0.1:0\nbackends:\n"
          "  - name: vllm\n    url: '" + sim_url + "/v1'\n    models:\n"
          "      - { name: devstral, upstream_name: 'mistralai/Devstral-Small-2507+tool-ids=mistral' }\n"
          "      - { name: devstral-as-is, upstream_name: 'mistralai/Devstral-Small-2507+tool-ids=mistral', mistral_tool_ids: off }\n"
+         "      - { name: devstral-vllm-as-is, upstream_name: 'mistralai/Devstral-Small-2507+tool-ids=vllm-mistral', mistral_tool_ids: off }\n"
          "routing: { default: vllm/devstral, health: { probe_interval: 0 } }\nrecords: { enabled: false }\n";
 }
 
@@ -74,6 +76,31 @@ std::string codex_turn(const std::string& model) {
                                          {"call_id", "call_Xq3kZ9mN2pL8vR4tY6wB1cDe"},
                                          {"output", "1 passed"}}}}};
   return json::serialize(body);
+}
+
+/// An aider turn (litellm relays the ids of whichever backend answered before): a call Ollama made
+/// (call_ + 8 characters), one OpenAI made (call_ + 24), their results and a question.
+json::object aider_turn(const std::string& model, std::string_view ollama_id = "call_k2j4h6g8") {
+  const auto call = [](std::string_view id, std::string_view path) {
+    return json::object{{"id", id},
+                        {"type", "function"},
+                        {"function", json::object{{"name", "read"}, {"arguments", "{\"path\":\"" + std::string(path) + "\"}"}}}};
+  };
+  return json::object{
+      {"model", model},
+      {"temperature", 0.2},
+      {"tools", json::array{json::object{
+                    {"type", "function"},
+                    {"function", json::object{{"name", "read"}, {"parameters", json::object{{"type", "object"}}}}}}}},
+      {"messages",
+       json::array{json::object{{"role", "system"}, {"content", "Act as an expert software developer."}},
+                   json::object{{"role", "user"}, {"content", "Fix the build"}},
+                   json::object{{"role", "assistant"},
+                                {"content", nullptr},
+                                {"tool_calls", json::array{call(ollama_id, "a.c"), call("call_Xq3kZ9mN2pL8vR4tY6wB1cDe", "b.c")}}},
+                   json::object{{"role", "tool"}, {"tool_call_id", ollama_id}, {"content", "int a;"}},
+                   json::object{{"role", "tool"}, {"tool_call_id", "call_Xq3kZ9mN2pL8vR4tY6wB1cDe"}, {"content", "int b;"}},
+                   json::object{{"role", "user"}, {"content", "Why does call_k2j4h6g8 fail?"}}}}};
 }
 
 bool mistral_id(std::string_view id) {
@@ -174,4 +201,52 @@ TEST_CASE("a tool call Devstral makes reaches Claude Code with the model's own i
   const auto [calls, results] = backend_ids(backend.sim);
   CHECK(calls == std::vector<std::string>{id});
   CHECK(results == calls);
+}
+
+TEST_CASE("an aider history relayed Chat to Chat reaches a Devstral with short tool-call ids and every other field as sent") {
+  MistralBackend backend;
+  HttpClient client("127.0.0.1", backend.proxy.port());
+  const json::object turn = aider_turn("devstral");
+  const auto answer = client.post_json("/v1/chat/completions", json::serialize(turn));
+  CHECK(answer.status == 200);
+  CHECK(answer.header("x-llmroute-reason").find("tool-call ids shortened") != std::string::npos);
+  const auto [calls, results] = backend_ids(backend.sim);
+  REQUIRE(calls.size() == 2);
+  CHECK(mistral_id(calls[0]));
+  CHECK(mistral_id(calls[1]));
+  CHECK(results == calls);
+
+  // The body the backend got is the client's with the upstream model and those ids, nothing else.
+  json::object expected = turn;
+  expected["model"] = "mistralai/Devstral-Small-2507+tool-ids=mistral";
+  auto& messages = expected["messages"].as_array();
+  messages[2].as_object()["tool_calls"].as_array()[0].as_object()["id"] = calls[0];
+  messages[2].as_object()["tool_calls"].as_array()[1].as_object()["id"] = calls[1];
+  messages[3].as_object()["tool_call_id"] = calls[0];
+  messages[4].as_object()["tool_call_id"] = calls[1];
+  CHECK(backend.sim.stats().at("last_request").at("body") == json::value(expected));
+
+  // Streamed, the usage request is spliced in next to the ids.
+  json::object streamed = turn;
+  streamed["stream"] = true;
+  const auto stream = client.post_json("/v1/chat/completions", json::serialize(streamed));
+  CHECK(stream.status == 200);
+  CHECK(stream.complete());
+  CHECK(backend_ids(backend.sim).first == calls);
+}
+
+TEST_CASE("with mistral_tool_ids off, an aider history gets the backend's 400, also from vLLM, which keeps a long id's last 9 characters") {
+  MistralBackend backend;
+  HttpClient client("127.0.0.1", backend.proxy.port());
+  const auto refused = client.post_json("/v1/chat/completions", json::serialize(aider_turn("devstral-as-is")));
+  CHECK(refused.status == 400);
+  CHECK(refused.json().at("error").at("message") == "Tool call id was call_k2j4h6g8 but must be a-z, A-Z, 0-9, with a length of 9.");
+
+  // vLLM's cut saves OpenAI's call_ + 24 letters and digits, not Ollama's call_ + 8: its tail keeps the '_'.
+  const auto vllm = client.post_json("/v1/chat/completions", json::serialize(aider_turn("devstral-vllm-as-is")));
+  CHECK(vllm.status == 400);
+  CHECK(vllm.json().at("error").at("message") == "Tool call id was _k2j4h6g8 but must be a-z, A-Z, 0-9, with a length of 9.");
+  const auto openai_only = client.post_json("/v1/chat/completions",
+                                            json::serialize(aider_turn("devstral-vllm-as-is", "call_0123456789abcdefghijklmn")));
+  CHECK(openai_only.status == 200);
 }

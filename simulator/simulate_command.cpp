@@ -66,13 +66,15 @@ int run_simulate_command(int argc, char** argv) {
     return 1;
   }
   const auto port = server->port();
+  // The port file is the signal that the simulator is ready, so everything it says at start comes before it: a
+  // script that reads stdout once the file appears finds the "listening" line there.
+  std::printf("llmroute simulate listening on %s:%u\n", options.listen_host.c_str(), static_cast<unsigned>(port));
+  std::fflush(stdout);
   if (!options.port_file.empty())
     if (const std::string why = write_port_file(options.port_file, port); !why.empty()) {
       std::fprintf(stderr, "llmroute simulate: --port-file %s: cannot write it: %s\n", options.port_file.c_str(), why.c_str());
       return 2;
     }
-  std::printf("llmroute simulate listening on %s:%u\n", options.listen_host.c_str(), static_cast<unsigned>(port));
-  std::fflush(stdout);
   server->run();
   return 0;
 }

@@ -2,6 +2,7 @@
 #include "proxy/endpoints.hpp"
 
 #include "proxy/admin_endpoints.hpp"
+#include "proxy/backends_endpoint.hpp"
 #include "proxy/error_body.hpp"
 #include "proxy/health_body.hpp"
 #include "proxy/request_auth.hpp"
@@ -39,7 +40,8 @@ bool is_operator_path(std::string_view path) {
 
 /// Paths served to GET only: another method gets 405, not 404.
 bool is_get_only_path(std::string_view path) {
-  return path == "/v1/usage" || path == "/admin/usage" || path == "/metrics" || path == "/admin/records" || path == "/report";
+  return path == "/v1/usage" || path == "/admin/usage" || path == "/metrics" || path == "/admin/records" || path == "/report" ||
+         path == "/admin/backends";
 }
 
 /// The methods a path answers: the Allow header of its 405 (RFC 9110 15.5.6).
@@ -87,6 +89,8 @@ awaitable<KeepAlive> serve_endpoint(ServerState* state, ClientSession* session, 
       if (path == "/v1/usage" && method == http::verb::get) co_return co_await serve_usage(state, session, request, keep_alive);
       if (is_operator_path(path) && !co_await authorize_admin(state, session, request, keep_alive)) co_return keep_alive;
       if (path == "/admin/usage" && method == http::verb::get) co_return co_await serve_admin_usage(state, session, keep_alive);
+      if (path == "/admin/backends" && method == http::verb::get)
+        co_return co_await serve_admin_backends(state, session, keep_alive);
       if (path == "/metrics" && method == http::verb::get) co_return co_await serve_metrics(state, session, keep_alive);
       if (path == "/admin/records" && method == http::verb::get)
         co_return co_await serve_admin_records(state, session, request, keep_alive);

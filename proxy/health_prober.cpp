@@ -77,6 +77,10 @@ awaitable<void> probe_backend_health(ServerState* state, std::size_t index) {
     const CheckFailure failure = co_await probe_once(state, index);
     if (state->draining) break;
     state->health.record(index, failure ? router::Outcome::failure : router::Outcome::success, std::chrono::steady_clock::now());
+    HealthCheckStatus& status = state->backends[index].checks;
+    status.last_checked = std::chrono::system_clock::now();
+    if (!failure) status.last_passed = status.last_checked;
+    status.failure = failure;
     if (const auto line = log.checked(failure)) std::fprintf(stderr, "%s\n", line->c_str());
     // Shutdown cancels this timer (Server::begin_shutdown), so draining never waits out an interval.
     timer.expires_after(interval);

@@ -38,7 +38,8 @@ ServerState::ServerState(asio::io_context& io_context, config::ConfigPtr cfg, co
   for (const auto& backend : config->backends) {
     BackendRuntime runtime{&backend, std::make_unique<UpstreamPool>(io.get_executor(), backend), std::nullopt,
                            std::make_unique<asio::steady_timer>(io),
-                           std::make_unique<BackendSlots>(io.get_executor(), backend.name, backend.max_concurrency, &metrics)};
+                           std::make_unique<BackendSlots>(io.get_executor(), backend.name, backend.max_concurrency, &metrics),
+                           HealthCheckStatus{}};
     if (!backend.api_key_env.empty())
       if (const char* key = std::getenv(backend.api_key_env.c_str()); key && *key) runtime.api_key = key;
     backends.push_back(std::move(runtime));

@@ -22,6 +22,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <list>
 #include <memory>
 #include <optional>
@@ -39,6 +40,14 @@ struct ClientSession {
   bool head_request = false;  ///< the request being answered is a HEAD: its answer has headers only
 };
 
+/// What the active health checks of one backend found last, for GET /admin/backends. Written by the backend's check
+/// loop and read by the endpoint, both on the I/O thread.
+struct HealthCheckStatus {
+  std::optional<std::chrono::system_clock::time_point> last_checked;  ///< when the last check ended
+  std::optional<std::chrono::system_clock::time_point> last_passed;   ///< when the last check that passed ended
+  std::optional<std::string> failure;  ///< why the last check failed (it names the backend); nothing when it passed
+};
+
 /// A configured backend with its connections and resolved key.
 struct BackendRuntime {
   const config::BackendConfig* config;
@@ -46,6 +55,7 @@ struct BackendRuntime {
   std::optional<std::string> api_key;  ///< from the environment variable named in the config
   std::unique_ptr<asio::steady_timer> probe_timer;  ///< paces active health checks; cancelled on shutdown
   std::unique_ptr<BackendSlots> slots;  ///< max_concurrency: every request to this backend holds one while it runs
+  HealthCheckStatus checks;  ///< the active health checks' last findings (none while probe_interval is 0)
 };
 
 /// What a ServerState is for: a proxy, or only calls to the configured models (`llmroute bench`: its calls are not

@@ -21,6 +21,11 @@ BreakerState CircuitBreaker::state(HealthClock::time_point now) const {
   return now >= opened_at_ + cooldown_ ? BreakerState::half_open : BreakerState::open;
 }
 
+std::optional<HealthClock::time_point> CircuitBreaker::open_until(HealthClock::time_point now) const {
+  if (state(now) != BreakerState::open) return std::nullopt;
+  return opened_at_ + cooldown_;
+}
+
 void CircuitBreaker::record(Outcome outcome, HealthClock::time_point now) {
   if (outcome == Outcome::success) {
     failures_ = 0;
@@ -62,6 +67,11 @@ bool BackendHealth::healthy(std::size_t backend, HealthClock::time_point now) co
 BreakerState BackendHealth::state(std::size_t backend, HealthClock::time_point now) const {
   std::lock_guard lock(mutex_);
   return backend < breakers_.size() ? breakers_[backend].state(now) : BreakerState::closed;
+}
+
+CircuitBreaker BackendHealth::breaker(std::size_t backend) const {
+  std::lock_guard lock(mutex_);
+  return breakers_.at(backend);
 }
 
 }  // namespace llmroute::router

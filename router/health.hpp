@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,8 @@ class CircuitBreaker {
 
   std::uint32_t consecutive_failures() const { return failures_; }
   std::chrono::milliseconds cooldown() const { return cooldown_; }
+  /// While open: when the cooldown ends and the next request may try the backend again. Nothing otherwise.
+  std::optional<HealthClock::time_point> open_until(HealthClock::time_point now) const;
 
  private:
   config::HealthConfig settings_;
@@ -54,6 +57,8 @@ class BackendHealth {
   void record(std::size_t backend, Outcome outcome, HealthClock::time_point now);
   bool healthy(std::size_t backend, HealthClock::time_point now) const;
   BreakerState state(std::size_t backend, HealthClock::time_point now) const;
+  /// A copy of the breaker of `backend` (< the backend count) as it is now, for an operator to read.
+  CircuitBreaker breaker(std::size_t backend) const;
 
  private:
   mutable std::mutex mutex_;

@@ -80,3 +80,15 @@ TEST_CASE("the board keeps one breaker per backend") {
   CHECK(to_string(health.state(1, kStart + 10s)) == "half-open");
   CHECK(health.healthy(7, kStart));  // an unknown backend has no record against it
 }
+
+TEST_CASE("an open breaker says until when its cooldown lasts; a closed or half-open one says nothing") {
+  BackendHealth health(2, settings());
+  CHECK_FALSE(health.breaker(0).open_until(kStart).has_value());
+  for (int i = 0; i < 3; ++i) health.record(1, Outcome::failure, kStart);
+  const CircuitBreaker breaker = health.breaker(1);
+  CHECK(breaker.consecutive_failures() == 3);
+  CHECK(breaker.open_until(kStart + 1s) == kStart + 10s);
+  CHECK_FALSE(breaker.open_until(kStart + 10s).has_value());  // half-open: the next request is the trial
+  health.record(1, Outcome::failure, kStart + 10s);             // the trial fails: a doubled cooldown
+  CHECK(health.breaker(1).open_until(kStart + 11s) == kStart + 30s);
+}

@@ -34,9 +34,10 @@ Results go to the records database (tables bench_runs, bench_results), where `ll
 
 Progress goes to stderr (a bar with ETA on a terminal, one line per finished pair otherwise); the
 per-model summary to stdout. Interrupt at any time and continue with --resume.
-Exit status: 0 every pair finished, 1 some pairs failed (run --resume to retry them), the database refused a
-write (its file deleted or replaced, the disk full, an I/O error: the bench stops then) or the --out FILE could not
-be written at the end (the results stay in the database), 2 usage or config error.
+Exit status: 0 every pair finished, 1 some pairs failed (run --resume to retry them), the database could not be
+opened or refused a write, the first one included (its directory missing or not writable, its file deleted or
+replaced, the disk full, an I/O error: the bench stops then) or the --out FILE could not be written at the end (the
+results stay in the database), 2 usage or config error.
 )";
 
 std::vector<std::string> split_list(const std::string& text) {

@@ -31,8 +31,15 @@ namespace llmroute::proxy {
 
 namespace {
 
-/// Raised for errors that end the command before any pair runs (exit status 2).
+/// Raised for usage and config errors, which end the command before any pair runs (exit status 2).
 struct BenchSetupError {
+  std::string message;
+};
+
+/// Raised when the results database cannot be opened or created, or refuses the run's own record: a runtime failure
+/// (exit status 1), as a write it refuses later in the run is, and as `llmroute serve` treats a records database it
+/// cannot open.
+struct BenchDatabaseError {
   std::string message;
 };
 
@@ -85,18 +92,18 @@ std::string nothing_to_resume(const std::string& run_id, const std::string& path
 
 /// The database the results go to: --db when given (a file the bench cannot write is named as that option, as --out
 /// is), else the config's records.path (whose errors name that key). A run to resume can only be in a file that
-/// exists, so --resume creates none.
+/// exists, so --resume creates none. Throws BenchDatabaseError, or records::RecordStoreError for records.path.
 std::unique_ptr<benchmark::BenchStore> open_store(const benchmark::BenchOptions& options, const std::string& path) {
   std::error_code ec;
   if (options.resume && !std::filesystem::exists(path, ec) && !ec)
     throw BenchSetupError{nothing_to_resume(options.run_id, path) + ": the file does not exist"};
   if (options.db_path.empty()) return std::make_unique<benchmark::BenchStore>(path);
   if (const std::string problem = config::output_file_problem(path); !problem.empty())
-    throw BenchSetupError{"--db " + path + ": " + problem};
+    throw BenchDatabaseError{"--db " + path + ": " + problem};
   try {
     return std::make_unique<benchmark::BenchStore>(path);
   } catch (const records::RecordStoreError& e) {  // `path: what is wrong`
-    throw BenchSetupError{"--db " + std::string(e.what())};
+    throw BenchDatabaseError{"--db " + std::string(e.what())};
   }
 }
 
@@ -216,7 +223,7 @@ int run(const benchmark::BenchOptions& options) {
   }
   benchmark::BenchStore& store = *opened;
   const std::string stored_error = options.resume ? store.update_run(run) : store.create_run(run);
-  if (!stored_error.empty()) throw BenchSetupError{"cannot record the run in " + db_path + ": " + stored_error};
+  if (!stored_error.empty()) throw BenchDatabaseError{"cannot record the run in " + db_path + ": " + stored_error};
   if (new_files) new_files->keep();
   std::fprintf(stderr, "bench: run %s: %zu tasks × %zu models, %zu pairs to do (%zu finished earlier), concurrency %zu\n",
                run.id.c_str(), selected.size(), run.models.size(), plan.pairs.size(), plan.already_done,
@@ -321,12 +328,16 @@ int run_bench_command(int argc, char** argv) {
     return run(*options);
   } catch (const BenchSetupError& e) {
     std::fprintf(stderr, "llmroute bench: %s\n", e.message.c_str());
-  } catch (const config::ConfigError& e) {  // already file:line:col: key: what
+  } catch (const config::ConfigError& e) {  // the config or the classifier rules: already file:line:col: key: what
     std::fprintf(stderr, "%s\n", e.what());
   } catch (const tasks::TaskSuiteError& e) {  // already file:line:col: task.key: what
     std::fprintf(stderr, "%s\n", e.what());
-  } catch (const std::exception& e) {  // the database or the classifier rules at startup
+  } catch (const BenchDatabaseError& e) {
+    std::fprintf(stderr, "llmroute bench: %s\n", e.message.c_str());
+    return 1;
+  } catch (const std::exception& e) {  // the database (records::RecordStoreError: `path: what`) or the system
     std::fprintf(stderr, "llmroute bench: %s\n", e.what());
+    return 1;
   }
   return 2;
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "benchmark/bench_store.hpp"
+#include "router/classify_command.hpp"
 #include "support/child_process.hpp"
 #include "support/command_run.hpp"
 #include "support/simulator_process.hpp"
@@ -10,6 +11,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -383,7 +385,8 @@ TEST_CASE("--resume on a database file that does not exist creates none and says
   CHECK(setup.sim_requests() == 0);
 }
 
-TEST_CASE("a --db file the bench cannot open is named as that option with what is wrong, exit 2, as --out is") {
+TEST_CASE("a --db file the bench cannot open is named as that option with what is wrong, as --out is, and exits 1 as "
+          "any failure of the database does") {
   BenchSetup setup;
   write_suite(setup.suite);
   const std::string missing_dir = (setup.dir / "missing").string();
@@ -397,11 +400,59 @@ TEST_CASE("a --db file the bench cannot open is named as that option with what i
   };
   for (const auto& [db, message] : cases) {
     CAPTURE(db);
-    CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--db", db}) == 2);
+    CHECK(setup.run({"--tasks", setup.suite.string(), "--models", "short", "--db", db}) == 1);
     CHECK(setup.err().starts_with(message));
     // The serve's key is not what this user typed.
     CHECK(setup.err().find("records.path") == std::string::npos);
   }
+  CHECK(setup.sim_requests() == 0);
+}
+
+TEST_CASE("a database in a directory the bench may not write exits 1 and names the directory, at --db and at "
+          "records.path alike, as `llmroute serve` does") {
+  namespace fs = std::filesystem;
+  BenchSetup setup;
+  write_suite(setup.suite);
+  // Root writes into any directory: as root the bench runs as nobody (setpriv, util-linux), for whom the locked
+  // directory is what it is for an operator's user. All it reads is in the test's directory, with the rules (nobody
+  // may not reach the checkout's, under /root on a fresh machine).
+  fs::permissions(setup.dir.path(), fs::perms::all);
+  const fs::path locked = setup.dir / "locked";
+  fs::create_directory(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  const fs::path rules = setup.dir / "rules.yaml";
+  fs::copy_file(router::default_rules_path(), rules);
+  std::string locked_config = test::read_text_file(setup.config);
+  locked_config.replace(locked_config.find(setup.db.string()), setup.db.string().size(), (locked / "records.db").string());
+  const fs::path locked_config_path = setup.dir / "locked.yaml";
+  std::ofstream(locked_config_path) << locked_config;
+  for (const fs::path& file : {rules, setup.config, locked_config_path})
+    fs::permissions(file, fs::perms::others_read, fs::perm_options::add);
+
+  const std::string directory_problem = "the directory " + locked.string() + " is not writable: Permission denied";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--config", setup.config.string(), "--db", (locked / "bench.db").string()},
+       "llmroute bench: --db " + (locked / "bench.db").string() + ": " + directory_problem},
+      {{"--config", locked_config_path.string()},
+       "llmroute bench: " + (locked / "records.db").string() + ": cannot open the records database: "},
+  };
+  for (const auto& [where, message] : cases) {
+    CAPTURE(message);
+    std::vector<std::string> args = {"bench", "--rules", rules.string(), "--tasks", setup.suite.string(), "--models",
+                                     "short", "--only", "commit-one"};
+    args.insert(args.end(), where.begin(), where.end());
+    fs::path program = LLMROUTE_BINARY;
+    if (::geteuid() == 0) {
+      args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", LLMROUTE_BINARY});
+      program = "/usr/bin/setpriv";
+    }
+    const test::CommandResult outcome = test::run_to_end(setup.dir.path(), program, args, milliseconds(60'000));
+    INFO(outcome.err);
+    CHECK(outcome.exit_code == 1);
+    CHECK(outcome.err.starts_with(message));
+  }
+  CHECK(fs::is_empty(locked));
   CHECK(setup.sim_requests() == 0);
 }
 
@@ -501,7 +552,8 @@ TEST_CASE("a bench whose database refuses a write (a full disk) stops, exits 1, 
   CHECK(setup.sim_requests() == static_cast<std::int64_t>(12 - kept.size()));
 }
 
-TEST_CASE("a new run whose first database write fails (a full disk) leaves no database file, and an existing one as it was") {
+TEST_CASE("a new run whose first database write fails (a full disk) exits 1, as a later one does, and leaves no database "
+          "file, and an existing one as it was") {
   BenchSetup setup;
   write_suite(setup.suite);
   // How far the schema alone fills the write-ahead log of a new database: the run's own first write comes after it.
@@ -539,7 +591,7 @@ TEST_CASE("a new run whose first database write fails (a full disk) leaves no da
       const std::optional<int> code = bench->wait_for_exit(milliseconds(60'000));
       INFO(setup.err());
       REQUIRE(code.has_value());
-      CHECK(*code == 2);
+      CHECK(*code == 1);
       CHECK(setup.err().starts_with("llmroute bench: "));
       CHECK(setup.err().find(c.message) != std::string::npos);
       for (const auto& entry : std::filesystem::directory_iterator(setup.dir.path()))  // no -wal or -shm either
@@ -559,7 +611,7 @@ TEST_CASE("a new run whose first database write fails (a full disk) leaves no da
     }
     const std::optional<int> code = bench->wait_for_exit(milliseconds(60'000));
     REQUIRE(code.has_value());
-    CHECK(*code != 0);
+    CHECK(*code == 1);
     REQUIRE(std::filesystem::exists(setup.db));
     CHECK(setup.results("kept").size() == 1);
   }

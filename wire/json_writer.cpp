@@ -1,12 +1,48 @@
 // Compact JSON serialisation with shortest round-trip doubles and minimal string escaping.
 #include "wire/json_writer.hpp"
 
+#include <simdjson.h>
+
 #include <charconv>
 #include <cmath>
 
 namespace llmroute::wire {
 
-void append_json_string(std::string& out, std::string_view text) {
+namespace {
+
+/// Length of the well-formed UTF-8 sequence that starts `text` with a byte >= 0x80 (RFC 3629), 0 if it is not one.
+std::size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  if (lead < 0xC2 || lead > 0xF4 || text.size() < length) return 0;
+  // The second byte's range rules out overlong forms, surrogates and code points above U+10FFFF.
+  const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+  const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i)
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  return length;
+}
+
+/// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+std::string well_formed_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = static_cast<unsigned char>(text[i]) < 0x80 ? 1 : utf8_sequence_length(text.substr(i));
+    if (length == 0) {
+      out.append("\xEF\xBF\xBD");
+      length = 1;
+    } else {
+      out.append(text.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run_start = 0;
@@ -45,6 +81,17 @@ void append_json_string(std::string& out, std::string_view text) {
   }
   out.append(text.data() + run_start, text.size() - run_start);
   out.push_back('"');
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  // JSON is UTF-8, and clients' parsers (serde_json, Python's json on bytes) reject a whole event over one stray
+  // byte: text that is not well-formed (a malformed backend chunk quoted in an error event, the start of a
+  // backend's non-JSON error body) has each stray byte replaced by U+FFFD. Text taken from parsed JSON, nearly
+  // all of it, is well-formed already and pays one SIMD check.
+  if (simdjson::validate_utf8(text.data(), text.size())) append_escaped(out, text);
+  else append_escaped(out, well_formed_utf8(text));
 }
 
 namespace {

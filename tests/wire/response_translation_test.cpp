@@ -186,6 +186,15 @@ TEST_CASE("backend error bodies are rewritten in the client's error shape with t
   CHECK(translate_error(WireFormat::chat, WireFormat::chat, 400, "as is") == "as is");
 }
 
+TEST_CASE("a backend error body that is not UTF-8 reaches the client as JSON, stray bytes shown as U+FFFD") {
+  // A proxy or a crashed server in front of the backend may answer with any bytes; clients parse the error as JSON.
+  const std::string body = translate_error(WireFormat::chat, WireFormat::messages, 502, "Bad \xff Gateway \xc3");
+  boost::system::error_code ec;
+  const auto parsed = json::parse(body, ec);
+  REQUIRE_MESSAGE(!ec, body);
+  CHECK(parsed.at("error").at("message") == "Bad \xEF\xBF\xBD Gateway \xEF\xBF\xBD");
+}
+
 TEST_CASE("llama.cpp's timings count the tokens of a whole answer that reports no usage") {
   const auto completion = parse_completion(
       WireFormat::chat,

@@ -228,6 +228,19 @@ TEST_CASE("a malformed upstream JSON chunk yields a clear error event and no cra
   }
 }
 
+TEST_CASE("a malformed chunk with bytes that are not UTF-8 is quoted in an error event the client can parse") {
+  const std::string upstream = chat_chunk(R"({"role":"assistant","content":""})") + "data: {\"id\":\"c\xa2\"}\n\n";
+  for (const auto client : {WireFormat::messages, WireFormat::responses}) {
+    StreamTranslator translator(WireFormat::chat, client, test_context());
+    std::string out;
+    translator.feed(upstream, out);
+    translator.finish(out);
+    const auto assembled = check_stream(client, out);
+    CHECK(assembled.error.find("malformed chunk") != std::string::npos);
+    CHECK(assembled.error.find("c\xEF\xBF\xBD") != std::string::npos);
+  }
+}
+
 TEST_CASE("an error the backend reports mid-stream becomes the client's error event") {
   const auto recorded = read_golden("messages_tools.upstream.sse");
   const std::string overloaded =

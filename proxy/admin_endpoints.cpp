@@ -2,6 +2,7 @@
 #include "proxy/admin_endpoints.hpp"
 
 #include "proxy/error_body.hpp"
+#include "proxy/records_query.hpp"
 #include "proxy/shadow_metrics.hpp"
 #include "records/record_json.hpp"
 #include "records/sqlite_record_reader.hpp"
@@ -11,35 +12,9 @@
 
 #include <boost/url/parse.hpp>
 
-#include <charconv>
-
 namespace llmroute::proxy {
 
 namespace {
-
-/// A time bound: unix milliseconds, or a duration back from now such as 90m, 24h, 7d.
-std::optional<std::int64_t> parse_time(std::string_view text, std::string& error) {
-  std::int64_t number = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  const std::string_view unit(end, text.data() + text.size() - end);
-  if (ec != std::errc{} || number < 0) {
-    error = "expected unix milliseconds or a duration such as 24h, found '" + std::string(text) + "'";
-    return std::nullopt;
-  }
-  if (unit.empty()) return number;
-  std::int64_t scale = 0;
-  if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else if (unit == "d") scale = 86'400'000;
-  if (scale == 0) {
-    error = "unknown time unit in '" + std::string(text) + "' (use s, m, h or d)";
-    return std::nullopt;
-  }
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  if (number > now / scale) return 0;  // further back than 1970 (and `number * scale` could overflow): all time
-  return now - number * scale;
-}
 
 struct QueryAnswer {
   unsigned status = 200;
@@ -90,38 +65,14 @@ awaitable<KeepAlive> serve_admin_records(ServerState* state, ClientSession* sess
     co_return keep_alive;
   }
 
-  records::RecordQuery query;
-  query.order = records::RecordQuery::Order::newest_first;
-  query.limit = 100;
-  std::string error;
-  const auto url = boost::urls::parse_origin_form(request->target());
-  if (url) {
-    for (const auto& param : url->params()) {
-      // An empty field (`user=`, as the README's example and HTML forms send it) sets no filter.
-      if (param.value.empty() && (param.key == "since" || param.key == "until" || param.key == "user" || param.key == "task"))
-        continue;
-      if (param.key == "since") query.since_unix_ms = parse_time(param.value, error);
-      else if (param.key == "until") query.until_unix_ms = parse_time(param.value, error);
-      else if (param.key == "user") query.user = param.value;
-      else if (param.key == "task") query.task = param.value;
-      else if (param.key == "limit") {
-        std::size_t limit = 0;
-        auto [end, parse_ec] = std::from_chars(param.value.data(), param.value.data() + param.value.size(), limit);
-        if (parse_ec != std::errc{} || end != param.value.data() + param.value.size() || limit == 0 || limit > 10'000)
-          error = "limit must be a whole number from 1 to 10000";
-        else query.limit = limit;
-      } else {
-        error = "unknown parameter '" + std::string(param.key) + "' (since, until, user, task, limit)";
-      }
-      if (!error.empty()) break;
-    }
-  }
+  const RecordsQueryParse parse = parse_records_query(request->target(), report::now_unix_ms());
+  const std::string& error = parse.error;
   if (!error.empty()) {
     const std::string body = openai_error_body(400, error);
     co_await write_response(*session, 400, "application/json", body, keep_alive);
     co_return keep_alive;
   }
-  QueryAnswer answer = co_await asio::co_spawn(state->blocking_work, run_query(state->config->records.path, query),
+  QueryAnswer answer = co_await asio::co_spawn(state->blocking_work, run_query(state->config->records.path, parse.query),
                                                asio::use_awaitable);
   co_await write_response(*session, answer.status, "application/json", answer.body, keep_alive);
   co_return keep_alive;

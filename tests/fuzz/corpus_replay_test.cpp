@@ -117,6 +117,10 @@ TEST_CASE("request lines and paths of any bytes give an endpoint without reading
   exercise("request_line", 3000);
 }
 
+TEST_CASE("any query string of /admin/records is a record query or a 400 saying why") {
+  exercise("records_query", 3000);
+}
+
 TEST_CASE("time bounds and listen addresses of any text parse or are refused") { exercise("time_and_address", 3000); }
 
 TEST_CASE("only the configured key gets in, whatever the Authorization and x-api-key headers hold") {

@@ -20,6 +20,7 @@ std::span<const FuzzTarget> fuzz_targets() {
       FuzzTarget{"config_loader", fuzz_config_loader},
       FuzzTarget{"judge_verdict", fuzz_judge_verdict},
       FuzzTarget{"request_line", fuzz_request_line},
+      FuzzTarget{"records_query", fuzz_records_query},
       FuzzTarget{"time_and_address", fuzz_time_and_address},
       FuzzTarget{"api_key_headers", fuzz_api_key_headers},
       FuzzTarget{"json_quote", fuzz_json_quote},

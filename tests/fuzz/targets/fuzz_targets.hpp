@@ -21,6 +21,7 @@ void fuzz_request_features(std::string_view bytes);
 void fuzz_config_loader(std::string_view bytes);
 void fuzz_judge_verdict(std::string_view bytes);
 void fuzz_request_line(std::string_view bytes);
+void fuzz_records_query(std::string_view bytes);
 void fuzz_time_and_address(std::string_view bytes);
 void fuzz_api_key_headers(std::string_view bytes);
 void fuzz_json_quote(std::string_view bytes);

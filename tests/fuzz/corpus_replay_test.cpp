@@ -76,55 +76,55 @@ void exercise(std::string_view name, int rounds) {
 }  // namespace
 
 TEST_CASE("client request bodies translated between every pair of formats never crash and stay JSON") {
-  exercise("translate_request", 1500);
+  exercise("translate_request", 2000);
 }
 
 TEST_CASE("backend streams translated for every client end well-formed whatever the bytes and their split") {
   exercise("stream_translator", 3000);
 }
 
-TEST_CASE("whole backend answers translated for every client are JSON or refused") { exercise("translate_response", 1500); }
+TEST_CASE("whole backend answers translated for every client are JSON or refused") { exercise("translate_response", 3000); }
 
 TEST_CASE("backend error bodies of any shape become a JSON error in the client's format") {
-  exercise("translate_error", 1500);
+  exercise("translate_error", 3000);
 }
 
-TEST_CASE("the event stream parser gives the same events for any split of any bytes") { exercise("sse_parser", 3000); }
+TEST_CASE("the event stream parser gives the same events for any split of any bytes") { exercise("sse_parser", 1500); }
 
 TEST_CASE("the chunked body decoder gives the same payload for any split of any bytes") {
-  exercise("chunked_decoder", 3000);
+  exercise("chunked_decoder", 10000);
 }
 
 TEST_CASE("the request body scan accepts only JSON objects and its model splice keeps them JSON") {
-  exercise("request_body", 2000);
+  exercise("request_body", 4000);
 }
 
-TEST_CASE("a leading think section is split the same way whatever the pieces") { exercise("think_splitter", 3000); }
+TEST_CASE("a leading think section is split the same way whatever the pieces") { exercise("think_splitter", 10000); }
 
 TEST_CASE("the plain chunk scanner reads text exactly as a JSON parser would or declines") {
-  exercise("chat_delta_scanner", 4000);
+  exercise("chat_delta_scanner", 20000);
 }
 
-TEST_CASE("the router reads and classifies any request without crashing") { exercise("request_features", 1500); }
+TEST_CASE("the router reads and classifies any request without crashing") { exercise("request_features", 3000); }
 
 TEST_CASE("the config loader loads any text or names the file, line and column at fault") {
-  exercise("config_loader", 1500);
+  exercise("config_loader", 2000);
 }
 
-TEST_CASE("a judge's reply of any shape is a valid verdict or a reason it is not") { exercise("judge_verdict", 2000); }
+TEST_CASE("a judge's reply of any shape is a valid verdict or a reason it is not") { exercise("judge_verdict", 10000); }
 
 TEST_CASE("request lines and paths of any bytes give an endpoint without reading outside them") {
-  exercise("request_line", 3000);
+  exercise("request_line", 10000);
 }
 
 TEST_CASE("any query string of /admin/records is a record query or a 400 saying why") {
-  exercise("records_query", 3000);
+  exercise("records_query", 10000);
 }
 
-TEST_CASE("time bounds and listen addresses of any text parse or are refused") { exercise("time_and_address", 3000); }
+TEST_CASE("time bounds and listen addresses of any text parse or are refused") { exercise("time_and_address", 10000); }
 
 TEST_CASE("only the configured key gets in, whatever the Authorization and x-api-key headers hold") {
-  exercise("api_key_headers", 3000);
+  exercise("api_key_headers", 10000);
 }
 
-TEST_CASE("any bytes quoted for hand-built JSON are one JSON string") { exercise("json_quote", 2000); }
+TEST_CASE("any bytes quoted for hand-built JSON are one JSON string") { exercise("json_quote", 4000); }

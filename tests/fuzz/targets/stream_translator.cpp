@@ -90,7 +90,9 @@ void fuzz_stream_translator(std::string_view bytes) {
     observer.finish(unused, setup.end, "the upstream connection broke");
     require(same_summary(observer.summary(), whole.summary), "observe() sums up a stream as feed() does");
   } else {
-    check_client_stream(setup.client, whole.out);
+    const ClientRead read = check_client_stream(setup.client, whole.out);
+    require(read.text_bytes == whole.summary.text_bytes, "the client reads every byte of text the summary counts");
+    require(read.reasoning_bytes == whole.summary.reasoning_bytes, "the client reads every byte of reasoning the summary counts");
   }
 }
 

@@ -28,9 +28,16 @@ void fuzz_translate_response(std::string_view bytes) {
     for (const auto think_tags : {wire::ThinkTags::split, wire::ThinkTags::keep}) {
       const auto completion = wire::parse_completion(backend, bytes, think_tags);
       if (!completion) continue;
+      ClientRead items;
+      for (const auto& item : completion->items) {
+        if (item.kind == wire::ItemKind::text) items.text_bytes += item.text.size();
+        if (item.kind == wire::ItemKind::reasoning) items.reasoning_bytes += item.text.size();
+      }
       for (const auto client : kFormats) {
         require(is_json_object(wire::render_completion(client, *completion, context)), "a rendered answer is one JSON object");
-        check_client_stream(client, wire::completion_stream(client, *completion, context));
+        const ClientRead read = check_client_stream(client, wire::completion_stream(client, *completion, context));
+        require(read.text_bytes == items.text_bytes, "an answer told as a stream carries all of its text");
+        require(read.reasoning_bytes == items.reasoning_bytes, "an answer told as a stream carries all of its reasoning");
       }
       check_client_stream(wire::WireFormat::chat, wire::text_completion_stream(*completion, context));
     }

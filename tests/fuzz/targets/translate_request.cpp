@@ -38,6 +38,12 @@ void fuzz_translate_request(std::string_view bytes) {
         require(is_json_object(translated->body), "a translated request body is one JSON object");
         if (from == to && defaults) require(translated->body == bytes, "the same format forwards the body unchanged");
         if (!defaults) require(translated->model == options.model, "the backend's model replaces the client's");
+        if (from != to) {
+          // What the proxy sends a backend is a request of the backend's format: read as one, it translates back.
+          const auto back = wire::translate_request(to, from, translated->body);
+          require(back.ok(), "a translated request reads as a request of its new format: " +
+                                 (back.ok() ? std::string() : back.error().message));
+        }
         (void)wire::answer_context(*translated, "req", 1);
       }
     }

@@ -2,11 +2,10 @@
 #include "config/access_config_loader.hpp"
 
 #include "config/config_text.hpp"
+#include "config/startup_file.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace llmroute::config {
 
@@ -67,16 +66,18 @@ void load_user_list(AccessConfig& access, const NodeAt& list) {
 void load_users_file(AccessConfig& access, const Config& config, const NodeAt& at) {
   std::filesystem::path path = at.as_string();
   if (path.is_relative()) path = std::filesystem::path(config.source_path).parent_path() / path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) at.fail("cannot open the users file '" + path.string() + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
   const std::string file = path.string();
-  if (const auto fault = find_text_fault(text.str()))
+  // A bound, as for the config file itself: a wrong path (/dev/zero, a log) is named instead of read until
+  // memory runs out, and a directory is named instead of read as an empty file.
+  constexpr std::size_t kMaxUsersBytes = 16u << 20;
+  const StartupFile read = read_startup_file(file, "users file", kMaxUsersBytes);
+  if (!read.text) at.fail(read.error + " ('" + file + "')");
+  const std::string& text = *read.text;
+  if (const auto fault = find_text_fault(text))
     throw ConfigError(file + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column) + ": users: " + fault->what);
   YAML::Node root;
   try {
-    root = YAML::Load(text.str());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                       ": (yaml): " + e.msg);

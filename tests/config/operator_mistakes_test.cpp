@@ -94,6 +94,17 @@ TEST_CASE("an empty file, a directory, a missing file or a huge file as the conf
   CHECK(file_error_of("/dev/zero") == "/dev/zero:1:1: (top level): is larger than 16 MiB, so it is not a config file");
 }
 
+TEST_CASE("a directory or /dev/zero as the users file is an error at the users key, not an empty list or a read without end") {
+  llmroute::test::TempDir dir;
+  const std::string config = (dir / "config.yaml").string();
+  std::ofstream(config) << kMinimal << "auth: keys\nusers: " << dir.path().string() << "\n";
+  CHECK_MESSAGE(file_error_of(config).ends_with(": users: is a directory, not a users file ('" + dir.path().string() + "')"),
+                file_error_of(config));
+  std::ofstream(config) << kMinimal << "auth: keys\nusers: /dev/zero\n";
+  CHECK_MESSAGE(file_error_of(config).ends_with(": users: is larger than 16 MiB, so it is not a users file ('/dev/zero')"),
+                file_error_of(config));
+}
+
 TEST_CASE("a config that is not UTF-8 or holds a control character is an error at that character, not a name with a stray byte") {
   // Saved in Latin-1, 'é' is the byte 0xE9: yaml-cpp took it into the backend's name, and on into JSON answers.
   CHECK(error_of("backends:\n  - name: caf\xE9\n    url: http://h/v1\n    models: [m]\n") ==

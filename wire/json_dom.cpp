@@ -1,6 +1,8 @@
 // Reusable simdjson DOM parsing and forgiving field access for stream events.
 #include "wire/json_dom.hpp"
 
+#include <cmath>
+
 namespace llmroute::wire {
 
 namespace {
@@ -49,7 +51,9 @@ std::optional<std::int64_t> integer_field(simdjson::dom::element object, std::st
   std::int64_t n = 0;
   if (value->get_int64().get(n) == simdjson::SUCCESS) return n;
   double d = 0;
-  if (value->get_double().get(d) == simdjson::SUCCESS) return static_cast<std::int64_t>(d);
+  // Converting a double outside int64's range is undefined behaviour (a backend may send 1e36): not a count.
+  if (value->get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d >= -0x1p63 && d < 0x1p63)
+    return static_cast<std::int64_t>(d);
   return std::nullopt;
 }
 

@@ -633,3 +633,17 @@ TEST_CASE("the summary parts of a Responses backend's reasoning stay separate pa
   CHECK(check_chat_stream(run_whole(WireFormat::responses, WireFormat::chat, upstream), true).reasoning ==
         "**Plan**\n\nRead it.\n\n**Then**\n\nFix it.");
 }
+
+TEST_CASE("a backend token count too large for an integer is taken as not reported") {
+  const std::string upstream =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+      "\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"usage\":{\"input_tokens\":10,"
+      "\"cache_read_input_tokens\":1e36,\"output_tokens\":1}}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  StreamTranslator translator(WireFormat::messages, WireFormat::chat, test_context());
+  std::string out;
+  translator.feed(upstream, out);
+  translator.finish(out);
+  CHECK(translator.summary().usage.input == 10);
+  CHECK(translator.summary().usage.cache_read == 0);
+}

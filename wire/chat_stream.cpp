@@ -64,13 +64,13 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
     }
     if (const auto usage = field(*document, "usage"); usage && is_object(*usage)) {
       auto& counts = hub.usage();
-      counts.input = integer_field(*usage, "prompt_tokens").value_or(0);
-      counts.output = integer_field(*usage, "completion_tokens").value_or(0);
+      counts.input = count_field(*usage, "prompt_tokens").value_or(0);
+      counts.output = count_field(*usage, "completion_tokens").value_or(0);
       if (const auto details = field(*usage, "prompt_tokens_details")) {
-        counts.cache_read = integer_field(*details, "cached_tokens").value_or(0);
+        counts.cache_read = count_field(*details, "cached_tokens").value_or(0);
       }
       if (const auto details = field(*usage, "completion_tokens_details")) {
-        counts.reasoning = integer_field(*details, "reasoning_tokens").value_or(0);
+        counts.reasoning = count_field(*details, "reasoning_tokens").value_or(0);
       }
       hub.usage_reported();
     }
@@ -78,9 +78,9 @@ class ChatDecoder final : public StreamDecoder, private ThinkSink {
     // cache, prompt_n processed, predicted_n generated); a standard usage object, when also sent, wins.
     if (const auto timings = field(*document, "timings"); timings && is_object(*timings) && !hub.summary().usage_reported) {
       auto& counts = hub.usage();
-      counts.cache_read = integer_field(*timings, "cache_n").value_or(0);
-      counts.input = counts.cache_read + integer_field(*timings, "prompt_n").value_or(0);
-      counts.output = integer_field(*timings, "predicted_n").value_or(0);
+      counts.cache_read = count_field(*timings, "cache_n").value_or(0);
+      counts.input = counts.cache_read + count_field(*timings, "prompt_n").value_or(0);
+      counts.output = count_field(*timings, "predicted_n").value_or(0);
       hub.usage_reported();
     }
   }

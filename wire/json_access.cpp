@@ -33,6 +33,12 @@ std::optional<std::int64_t> integer_member(const boost::json::object& object, st
   return std::nullopt;
 }
 
+std::optional<std::int64_t> count_member(const boost::json::object& object, std::string_view key) {
+  const auto count = integer_member(object, key);
+  if (count && *count >= 0 && *count <= kMaxTokenCount) return count;
+  return std::nullopt;
+}
+
 std::optional<double> number_member(const boost::json::object& object, std::string_view key) {
   const auto* found = member(object, key);
   if (found == nullptr) return std::nullopt;

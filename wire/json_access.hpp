@@ -24,6 +24,14 @@ std::string_view string_member(const boost::json::object& object, std::string_vi
 /// An integer member (JSON integers, or doubles with an integral value).
 std::optional<std::int64_t> integer_member(const boost::json::object& object, std::string_view key);
 
+/// Far above any model's output or context (2^40 tokens), far below where sums of a few counts overflow int64.
+inline constexpr std::int64_t kMaxTokenCount = std::int64_t{1} << 40;
+
+/// A token count a backend reports: a whole number from 0 to kMaxTokenCount. A negative or absurd count
+/// (2^63 - 1 from a broken server) is not there, so the sums made of counts (input = uncached + cache reads +
+/// cache writes, a user's daily tokens) cannot overflow.
+std::optional<std::int64_t> count_member(const boost::json::object& object, std::string_view key);
+
 std::optional<double> number_member(const boost::json::object& object, std::string_view key);
 std::optional<bool> bool_member(const boost::json::object& object, std::string_view key);
 

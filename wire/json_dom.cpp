@@ -1,6 +1,8 @@
 // Reusable simdjson DOM parsing and forgiving field access for stream events.
 #include "wire/json_dom.hpp"
 
+#include "wire/json_access.hpp"
+
 #include <cmath>
 
 namespace llmroute::wire {
@@ -54,6 +56,12 @@ std::optional<std::int64_t> integer_field(simdjson::dom::element object, std::st
   // Converting a double outside int64's range is undefined behaviour (a backend may send 1e36): not a count.
   if (value->get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d >= -0x1p63 && d < 0x1p63)
     return static_cast<std::int64_t>(d);
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> count_field(simdjson::dom::element object, std::string_view key) {
+  const auto count = integer_field(object, key);
+  if (count && *count >= 0 && *count <= kMaxTokenCount) return count;
   return std::nullopt;
 }
 

@@ -24,6 +24,8 @@ class EventJson {
 std::optional<simdjson::dom::element> field(simdjson::dom::element object, std::string_view key);
 std::string_view string_field(simdjson::dom::element object, std::string_view key);
 std::optional<std::int64_t> integer_field(simdjson::dom::element object, std::string_view key);
+/// A token count a backend reports: a whole number from 0 to kMaxTokenCount, else not there (see json_access.hpp).
+std::optional<std::int64_t> count_field(simdjson::dom::element object, std::string_view key);
 bool is_object(simdjson::dom::element element);
 
 /// The first 200 bytes of an event, for error messages.

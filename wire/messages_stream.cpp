@@ -81,9 +81,9 @@ class MessagesDecoder final : public StreamDecoder {
   /// API versions repeat the input side in message_delta.
   void read_usage(simdjson::dom::element usage, StreamHub& hub) {
     auto& counts = hub.usage();
-    const auto input = integer_field(usage, "input_tokens");
-    const auto cache_read = integer_field(usage, "cache_read_input_tokens");
-    const auto cache_write = integer_field(usage, "cache_creation_input_tokens");
+    const auto input = count_field(usage, "input_tokens");
+    const auto cache_read = count_field(usage, "cache_read_input_tokens");
+    const auto cache_write = count_field(usage, "cache_creation_input_tokens");
     if (input || cache_read || cache_write) {
       if (cache_read) cache_read_ = *cache_read;
       if (cache_write) cache_write_ = *cache_write;
@@ -92,7 +92,7 @@ class MessagesDecoder final : public StreamDecoder {
       counts.cache_write = cache_write_;
       counts.input = input_ + cache_read_ + cache_write_;
     }
-    if (const auto output = integer_field(usage, "output_tokens")) counts.output = *output;
+    if (const auto output = count_field(usage, "output_tokens")) counts.output = *output;
     hub.usage_reported();
   }
 

@@ -29,27 +29,27 @@ class ItemCollector final : public ThinkSink {
   std::vector<OutputItem>& items_;
 };
 
-std::int64_t nested_integer(const json::object& object, std::string_view outer, std::string_view inner) {
+std::int64_t nested_count(const json::object& object, std::string_view outer, std::string_view inner) {
   const auto* found = member(object, outer);
   if (found == nullptr || !found->is_object()) return 0;
-  return integer_member(found->get_object(), inner).value_or(0);
+  return count_member(found->get_object(), inner).value_or(0);
 }
 
 /// The usage of a Chat or legacy completion answer; llama.cpp's `timings` when it reports no usage.
 void read_chat_usage(const json::object& body, Completion& completion) {
   if (const auto* usage = member(body, "usage"); usage != nullptr && usage->is_object()) {
     const auto& u = usage->get_object();
-    completion.usage.input = integer_member(u, "prompt_tokens").value_or(0);
-    completion.usage.output = integer_member(u, "completion_tokens").value_or(0);
-    completion.usage.cache_read = nested_integer(u, "prompt_tokens_details", "cached_tokens");
-    completion.usage.reasoning = nested_integer(u, "completion_tokens_details", "reasoning_tokens");
+    completion.usage.input = count_member(u, "prompt_tokens").value_or(0);
+    completion.usage.output = count_member(u, "completion_tokens").value_or(0);
+    completion.usage.cache_read = nested_count(u, "prompt_tokens_details", "cached_tokens");
+    completion.usage.reasoning = nested_count(u, "completion_tokens_details", "reasoning_tokens");
     completion.usage_reported = true;
   } else if (const auto* timings = member(body, "timings"); timings != nullptr && timings->is_object()) {
     // llama.cpp's own counts (see chat_stream.cpp): prompt tokens reused from its cache, processed, generated.
     const auto& t = timings->get_object();
-    completion.usage.cache_read = integer_member(t, "cache_n").value_or(0);
-    completion.usage.input = completion.usage.cache_read + integer_member(t, "prompt_n").value_or(0);
-    completion.usage.output = integer_member(t, "predicted_n").value_or(0);
+    completion.usage.cache_read = count_member(t, "cache_n").value_or(0);
+    completion.usage.input = completion.usage.cache_read + count_member(t, "prompt_n").value_or(0);
+    completion.usage.output = count_member(t, "predicted_n").value_or(0);
     completion.usage_reported = true;
   }
 }
@@ -153,11 +153,11 @@ Translated<Completion> parse_messages(const json::object& body) {
   completion.stop_sequence = string_member(body, "stop_sequence");
   if (const auto* usage = member(body, "usage"); usage != nullptr && usage->is_object()) {
     const auto& u = usage->get_object();
-    completion.usage.cache_read = integer_member(u, "cache_read_input_tokens").value_or(0);
-    completion.usage.cache_write = integer_member(u, "cache_creation_input_tokens").value_or(0);
+    completion.usage.cache_read = count_member(u, "cache_read_input_tokens").value_or(0);
+    completion.usage.cache_write = count_member(u, "cache_creation_input_tokens").value_or(0);
     completion.usage.input =
-        integer_member(u, "input_tokens").value_or(0) + completion.usage.cache_read + completion.usage.cache_write;
-    completion.usage.output = integer_member(u, "output_tokens").value_or(0);
+        count_member(u, "input_tokens").value_or(0) + completion.usage.cache_read + completion.usage.cache_write;
+    completion.usage.output = count_member(u, "output_tokens").value_or(0);
     completion.usage_reported = true;
   }
   return completion;
@@ -225,10 +225,10 @@ Translated<Completion> parse_responses(const json::object& body) {
   completion.finish = finish_from_responses(string_member(body, "status"), incomplete_reason, has_calls);
   if (const auto* usage = member(body, "usage"); usage != nullptr && usage->is_object()) {
     const auto& u = usage->get_object();
-    completion.usage.input = integer_member(u, "input_tokens").value_or(0);
-    completion.usage.output = integer_member(u, "output_tokens").value_or(0);
-    completion.usage.cache_read = nested_integer(u, "input_tokens_details", "cached_tokens");
-    completion.usage.reasoning = nested_integer(u, "output_tokens_details", "reasoning_tokens");
+    completion.usage.input = count_member(u, "input_tokens").value_or(0);
+    completion.usage.output = count_member(u, "output_tokens").value_or(0);
+    completion.usage.cache_read = nested_count(u, "input_tokens_details", "cached_tokens");
+    completion.usage.reasoning = nested_count(u, "output_tokens_details", "reasoning_tokens");
     completion.usage_reported = true;
   }
   return completion;

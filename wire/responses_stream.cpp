@@ -126,13 +126,13 @@ class ResponsesDecoder final : public StreamDecoder {
     hub.finish_reason(finish_from_responses(string_field(response, "status"), incomplete_reason, !calls_.empty()));
     if (const auto usage = field(response, "usage"); usage && is_object(*usage)) {
       auto& counts = hub.usage();
-      counts.input = integer_field(*usage, "input_tokens").value_or(0);
-      counts.output = integer_field(*usage, "output_tokens").value_or(0);
+      counts.input = count_field(*usage, "input_tokens").value_or(0);
+      counts.output = count_field(*usage, "output_tokens").value_or(0);
       if (const auto details = field(*usage, "input_tokens_details")) {
-        counts.cache_read = integer_field(*details, "cached_tokens").value_or(0);
+        counts.cache_read = count_field(*details, "cached_tokens").value_or(0);
       }
       if (const auto details = field(*usage, "output_tokens_details")) {
-        counts.reasoning = integer_field(*details, "reasoning_tokens").value_or(0);
+        counts.reasoning = count_field(*details, "reasoning_tokens").value_or(0);
       }
       hub.usage_reported();
     }

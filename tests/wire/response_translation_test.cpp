@@ -195,6 +195,15 @@ TEST_CASE("a backend error body that is not UTF-8 reaches the client as JSON, st
   CHECK(parsed.at("error").at("message") == "Bad \xEF\xBF\xBD Gateway \xEF\xBF\xBD");
 }
 
+TEST_CASE("absurd token counts in a whole answer (2^63 - 1) are taken as not reported, never summed") {
+  const auto completion = parse_completion(
+      WireFormat::chat,
+      R"({"id":"x","choices":[{"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"timings":{"cache_n":9223372036854775807,"prompt_n":9223372036854775807,"predicted_n":2}})");
+  REQUIRE(completion.ok());
+  CHECK(completion->usage.input == 0);
+  CHECK(completion->usage.output == 2);
+}
+
 TEST_CASE("llama.cpp's timings count the tokens of a whole answer that reports no usage") {
   const auto completion = parse_completion(
       WireFormat::chat,

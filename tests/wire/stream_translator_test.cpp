@@ -647,3 +647,17 @@ TEST_CASE("a backend token count too large for an integer is taken as not report
   CHECK(translator.summary().usage.input == 10);
   CHECK(translator.summary().usage.cache_read == 0);
 }
+
+TEST_CASE("absurd token counts from a backend (2^63 - 1, negative) are taken as not reported, never summed") {
+  const std::string upstream =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+      "\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"usage\":{\"input_tokens\":9223372036854775807,"
+      "\"cache_read_input_tokens\":9223372036854775807,\"cache_creation_input_tokens\":-5,\"output_tokens\":-1}}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  StreamTranslator translator(WireFormat::messages, WireFormat::chat, test_context());
+  std::string out;
+  translator.feed(upstream, out);
+  translator.finish(out);
+  CHECK(translator.summary().usage.input == 0);
+  CHECK(translator.summary().usage.output == 0);
+}

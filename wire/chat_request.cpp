@@ -72,6 +72,8 @@ Problem parse_tool_calls(const json::value& calls, const std::string& path, Mess
     Part part = make_part(PartKind::tool_call);
     part.call_id = string_member(call, "id");
     part.name = string_member(function->get_object(), "name");
+    // As for tool definitions: Anthropic and Responses backends refuse a call without a name, and the path says where.
+    if (part.name.empty()) return error_at(path_key(item_path, "function.name"), "missing");
     const auto* arguments = member(function->get_object(), "arguments");
     if (arguments == nullptr) {
       part.arguments = "{}";

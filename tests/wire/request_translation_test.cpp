@@ -193,6 +193,16 @@ TEST_CASE("unsupported content is rejected with the exact path of the offending 
   CHECK(error_of(WireFormat::chat, WireFormat::messages, "[1]") == "body must be a JSON object, not array");
 }
 
+TEST_CASE("a chat tool call without a function name is refused with its path, not sent on as a nameless tool") {
+  // Anthropic refuses a tool_use (and a declared tool) without a name; the client learns where its request is wrong.
+  const std::string body =
+      R"({"model":"m","messages":[{"role":"user","content":"run"},{"role":"assistant","content":null,)"
+      R"("tool_calls":[{"id":"c1","type":"function","function":{"arguments":"{}"}}]},)"
+      R"({"role":"tool","tool_call_id":"c1","content":"out"}]})";
+  for (const auto to : {WireFormat::messages, WireFormat::responses})
+    CHECK(error_of(WireFormat::chat, to, body) == "messages[1].tool_calls[0].function.name: missing");
+}
+
 TEST_CASE("a request for log probabilities is refused rather than answered without them") {
   // Anthropic and translated answers carry no logprobs: "logprobs": null would break a client that asked.
   for (const auto to : {WireFormat::messages, WireFormat::responses}) {
